@@ -1,0 +1,5 @@
+"""``python -m hdil2`` runs the CLI."""
+
+from hdil2.cli.app import main
+
+raise SystemExit(main())

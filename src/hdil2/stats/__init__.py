@@ -1,0 +1,1 @@
+"""Cohort statistics and trial design (exact tests, survival, Simon two-stage, sample size)."""
