@@ -185,6 +185,38 @@ _ENTRIES: tuple[Source, ...] = (
            "Biometrics 1955;11:375-386 (Cochran-Armitage trend test)."),
     Source("r-survival", "Therneau TM. A Package for Survival Analysis in R (survival).",
            "reference values in tests were produced with it"),
+    # --- statistical methods added with hdil2.stats ----------------------------------------
+    Source("jung2004admissible", "Jung SH, Lee T, Kim K, George SL. Admissible two-stage designs "
+           "for phase II cancer clinical trials. Stat Med 2004;23:561-569."),
+    Source("newcombe1998", "Newcombe RG. Interval estimation for the difference between "
+           "independent proportions: comparison of eleven methods. Stat Med 1998;17:873-890."),
+    Source("brookmeyer1982", "Brookmeyer R, Crowley J. A confidence interval for the median "
+           "survival time. Biometrics 1982;38:29-41.", "median CI rule of R survfit"),
+    Source("harrington1982", "Harrington DP, Fleming TR. A class of rank test procedures for "
+           "censored survival data. Biometrika 1982;69:553-566.", "G-rho weighted log-rank"),
+    Source("breslow1974", "Breslow N. Covariance analysis of censored survival data. "
+           "Biometrics 1974;30:89-99.", "Breslow approximation for tied event times"),
+    Source("fleiss1980", "Fleiss JL, Tytun A, Ury HK. A simple approximation for calculating "
+           "sample sizes for comparing independent proportions. Biometrics 1980;36:343-346.",
+           "continuity-corrected sample size for two proportions"),
+    Source("armitage1969", "Armitage P, McPherson CK, Rowe BC. Repeated significance tests on "
+           "accumulating data. J R Stat Soc A 1969;132:235-244.",
+           "recursive numerical integration of group sequential boundaries"),
+    Source("lan1988", "Lan KKG, Wittes J. The B-value: a tool for monitoring data. "
+           "Biometrics 1988;44:579-585.", "conditional power under the design and the trend"),
+    Source("rpact", "Wassmer G, Pahlke F. rpact: Confirmatory Adaptive Clinical Trial Design "
+           "and Analysis (R package).", "reference values in tests were produced with it"),
+    # --- patient selection (issue 3) ----------------------------------------------------
+    Source("mcdermott2015", "McDermott DF et al. The high-dose aldesleukin \"SELECT\" trial: a "
+           "trial to prospectively validate predictive models of response to treatment in "
+           "patients with metastatic renal cell carcinoma. Clin Cancer Res 2015;21(3):561-568.",
+           "120 patients; ORR 25 %; the integrated selection model did not separate response "
+           "(good-risk 23 % vs poor-risk 30 %, P = 0.39)"),
+    Source("payne1973", "Payne RB, Little AJ, Williams RB, Milner JR. Interpretation of serum "
+           "calcium in patients with abnormal serum proteins. Br Med J 1973;4:643-646.",
+           "the abstract's formula is calcium - albumin + 4.0 (mg/100 mL, g/100 mL); the "
+           "0.8 x (4.0 - albumin) form used by hdil2's 'payne' policy is the common clinical "
+           "variant (reference D2)"),
 )
 
 SOURCES: dict[str, Source] = {s.key: s for s in _ENTRIES}
