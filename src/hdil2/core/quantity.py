@@ -98,7 +98,10 @@ _REFUSED: dict[str, str] = {
     "units": "write IU (WHO international units); Cetus/Roche units are not converted",
 }
 
-_TEXT = re.compile(r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([^\d\s.,+-].*?)\s*$")
+# a number, then the unit: after a space anything ("140 10^9/L"); glued on, a non-digit ("70kg")
+_TEXT = re.compile(
+    r"^\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)(?:\s+(\S.*?)|([^\d\s.,+-].*?))\s*$"
+)
 
 
 def canonical_unit(unit: str, field: str = "unit") -> str:
@@ -164,7 +167,8 @@ class Quantity(BaseModel):
                 raise ValueError(
                     f"expected a number followed by a unit, such as '70 kg'; got {data!r}"
                 )
-            number, unit = m.groups()
+            number, spaced, glued = m.groups()
+            unit = spaced if spaced is not None else glued
             return {"value": _decimal(number, "value"), "unit": _unit(unit)}
         if isinstance(data, bool | int | float | Decimal):
             raise ValueError(

@@ -1,0 +1,294 @@
+"""The dose calendar: every scheduled dose of a course, in the ward's local time.
+
+Rules (clinical reference §1.2 and decisions D7, D8):
+
+* **Cycles.** A q8h cycle is up to ``max_doses_per_cycle`` consecutive 8-hourly slots from the
+  cycle's first dose (14 by the label: a first dose at 08:00 on day 1 gives the last at 16:00 on
+  day 5; the NCI policy allows 15).  Five calendar days hold 15 slots only when the first dose is
+  at 00:00 - then the 14-dose cap drops the 15th slot (16:00 on day 5); the calendar names the
+  dropped slot whenever there is one.
+* **Cycle 2** starts at the same wall-clock time 14 days after cycle 1's first dose (day 15).
+* **Held doses are skipped, not shifted**: the calendar is fixed when the course is planned; a
+  held dose keeps its slot and the cycle still ends when its slots end.
+* **Wall-clock times (D8).** Doses are scheduled at wall-clock times in the ward's IANA time zone,
+  as a medication administration record does.  Where a daylight-saving change makes the real
+  interval from the previous dose 7 h or 9 h, the dose is *flagged*; it is never silently moved.
+  A slot whose wall-clock time does not exist (spring forward) is given at the same instant
+  one offset earlier would name it - e.g. 02:30 becomes 03:30 - and flagged; an ambiguous
+  wall-clock time (fall back) is the first occurrence and flagged.  A UTC 8-hour grid is never
+  run across the rest period (it would move every cycle-2 dose by an hour).
+* The outpatient s.c. regimen follows its weekly template (reference §1.4, named policies for
+  the unstated day layout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from hdil2.clinical.policy import check_overrides
+from hdil2.clinical.regimens import Q8hSchedule, Regimen, ScWeeklySchedule, regimen
+from hdil2.core.decision import Reason
+from hdil2.core.errors import InputError
+from hdil2.core.sources import Tag
+
+UTC = dt.UTC
+
+
+def zone(name: str, field: str = "tz") -> ZoneInfo:
+    """The IANA time zone ``name`` (e.g. ``America/New_York``) or an error naming ``field``."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(field, f"unknown IANA time zone {name!r}", name) from None
+
+
+def _exists(wall: dt.datetime, tz: ZoneInfo) -> bool:
+    aware = wall.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall
+
+
+def _ambiguous(wall: dt.datetime, tz: ZoneInfo) -> bool:
+    a = wall.replace(tzinfo=tz, fold=0)
+    b = wall.replace(tzinfo=tz, fold=1)
+    return a.utcoffset() != b.utcoffset() and _exists(wall, tz)
+
+
+def localize_start(start: dt.datetime, tz: ZoneInfo, field: str = "start") -> dt.datetime:
+    """The first dose as an aware datetime in ``tz``.
+
+    A naive ``start`` is a wall-clock time in ``tz``; it must exist and must not be ambiguous
+    (give the UTC offset to choose).  An aware ``start`` must agree with ``tz``'s offset at that
+    instant's wall-clock time - a mismatch means the time zone or the offset is wrong.
+    """
+    if start.tzinfo is None:
+        if not _exists(start, tz):
+            raise InputError(field, f"{start:%Y-%m-%d %H:%M} does not exist in {tz.key} "
+                             "(daylight-saving gap); choose another time", start)
+        if _ambiguous(start, tz):
+            raise InputError(field, f"{start:%Y-%m-%d %H:%M} happens twice in {tz.key} "
+                             "(daylight-saving change); give the UTC offset", start)
+        return start.replace(tzinfo=tz)
+    local = start.astimezone(tz)
+    if local.replace(tzinfo=None) != start.replace(tzinfo=None):
+        raise InputError(field, f"offset {start:%z} does not match {tz.key} at that time "
+                         f"(local time would be {local:%Y-%m-%d %H:%M%z})", start)
+    return local
+
+
+@dataclass(frozen=True, slots=True)
+class DoseSlot:
+    """One scheduled dose."""
+
+    index: int  # 1-based within the course
+    agent: str
+    cycle: int  # 1-based
+    dose_in_cycle: int  # 1-based
+    day: int  # course day, day 1 = date of the first dose
+    local: dt.datetime  # aware, in the ward's zone
+    hours_since_previous: float | None  # real elapsed time within the cycle
+    flags: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "agent": self.agent, "cycle": self.cycle,
+            "dose_in_cycle": self.dose_in_cycle, "day": self.day,
+            "local": self.local.isoformat(), "utc": self.local.astimezone(UTC).isoformat(),
+            "hours_since_previous": self.hours_since_previous, "flags": list(self.flags),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CourseCalendar:
+    """Every scheduled dose of one course, with the reasons for its shape."""
+
+    regimen: str
+    tz: str
+    first_dose: dt.datetime
+    slots: tuple[DoseSlot, ...]
+    dropped: tuple[dt.datetime, ...]  # q8h slots inside the cycle's days that the cap drops
+    reasons: tuple[Reason, ...]
+
+    def cycle(self, n: int) -> tuple[DoseSlot, ...]:
+        return tuple(s for s in self.slots if s.cycle == n)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "regimen": self.regimen, "tz": self.tz, "first_dose": self.first_dose.isoformat(),
+            "doses": len(self.slots),
+            "slots": [s.to_dict() for s in self.slots],
+            "cap_dropped_slots": [d.isoformat() for d in self.dropped],
+            "flags": sorted({f for s in self.slots for f in s.flags}),
+            "reasons": [r.to_dict() for r in self.reasons],
+        }
+
+
+def _place(wall: dt.datetime, tz: ZoneInfo) -> tuple[dt.datetime, list[str]]:
+    """Aware datetime for a wall-clock time, with DST flags (D8)."""
+    flags: list[str] = []
+    if not _exists(wall, tz):
+        aware = wall.replace(tzinfo=tz, fold=0).astimezone(UTC).astimezone(tz)
+        flags.append(f"nonexistent_local_time:{wall:%H:%M}->{aware:%H:%M}")
+        return aware, flags
+    if _ambiguous(wall, tz):
+        flags.append(f"ambiguous_local_time:{wall:%H:%M}:first_occurrence")
+    return wall.replace(tzinfo=tz, fold=0), flags
+
+
+def _day(first: dt.datetime, local: dt.datetime) -> int:
+    return (local.date() - first.date()).days + 1
+
+
+def course_calendar(
+    regimen_key: str,
+    first_dose: dt.datetime,
+    tz: str,
+    policies: Mapping[str, Any] | None = None,
+    cycles: int | None = None,
+) -> CourseCalendar:
+    """The scheduled doses of one course of ``regimen_key`` from ``first_dose``.
+
+    ``first_dose`` is a wall-clock time in ``tz`` (or an aware datetime that agrees with it);
+    ``cycles`` limits the number of 6-week cycles of the s.c. regimen (default 1).
+    """
+    r = regimen(regimen_key)
+    check_overrides(r.policies, policies)
+    z = zone(tz)
+    start = localize_start(first_dose, z, "first_dose")
+    if isinstance(r.schedule, Q8hSchedule):
+        return _q8h(r, r.schedule, start, z, policies)
+    return _sc_weekly(r, r.schedule, start, z, policies, 1 if cycles is None else cycles)
+
+
+def _interval_flags(prev: dt.datetime | None, cur: dt.datetime, expected_h: int) -> tuple[
+        float | None, list[str]]:
+    if prev is None:
+        return None, []
+    hours = (cur.astimezone(UTC) - prev.astimezone(UTC)).total_seconds() / 3600
+    if hours != expected_h:
+        return hours, [f"dst_interval_{hours:g}h"]
+    return hours, []
+
+
+def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
+         policies: Mapping[str, Any] | None) -> CourseCalendar:
+    reasons: list[Reason] = []
+    starts = list(s.cycle_start_days)
+    if "nci_cycle2_start_day" in r.policies:
+        p = r.policies["nci_cycle2_start_day"]
+        day2 = p.resolve(policies)
+        reasons.append(p.reason(day2))
+        starts = [1, int(day2)]
+    wall0 = start.replace(tzinfo=None)
+    slots: list[DoseSlot] = []
+    dropped: list[dt.datetime] = []
+    step = dt.timedelta(hours=s.interval_hours)
+    for c, start_day in enumerate(starts, start=1):
+        cyc_wall = wall0 + dt.timedelta(days=start_day - 1)
+        last_day = cyc_wall.date() + dt.timedelta(days=s.cycle_days - 1)
+        prev: dt.datetime | None = None
+        k = 0
+        while True:
+            wall = cyc_wall + k * step
+            if k >= s.max_doses_per_cycle:
+                if wall.date() <= last_day:  # inside the cycle's days, dropped by the cap
+                    dropped.append(_place(wall, z)[0])
+                    k += 1
+                    continue
+                break
+            local, flags = _place(wall, z)
+            hours, more = _interval_flags(prev, local, s.interval_hours)
+            flags.extend(more)
+            day = _day(start, local)
+            if wall.date() > last_day:
+                flags.append(f"after_day_{start_day + s.cycle_days - 1}")
+            slots.append(DoseSlot(len(slots) + 1, "aldesleukin", c, k + 1, day, local, hours,
+                                  tuple(flags)))
+            prev = local
+            k += 1
+        if len(slots) >= s.max_doses_per_course:
+            break
+    slots = slots[: s.max_doses_per_course]
+    reasons.extend(_q8h_reasons(r, s, start, slots, dropped))
+    return CourseCalendar(r.key, z.key, start, tuple(slots), tuple(dropped), tuple(reasons))
+
+
+def _q8h_reasons(r: Regimen, s: Q8hSchedule, start: dt.datetime, slots: list[DoseSlot],
+                 dropped: list[dt.datetime]) -> list[Reason]:
+    src = r.facts[0].source
+    first_days = sorted({x.day for x in slots if x.dose_in_cycle == 1})
+    out = [Reason(
+        rule="calendar.q8h_cycles", source="proleukin-label", tag=Tag.VERIFIED,
+        text=f"q{s.interval_hours}h from the first dose at {start:%H:%M} on day 1; cycles start "
+        f"on days {', '.join(str(d) for d in first_days)}"
+        f" at the same wall-clock time; at most {s.max_doses_per_cycle} doses per cycle and "
+        f"{s.max_doses_per_course} per course ({len(slots)} scheduled)",
+        inputs={"first_dose": start, "regimen": r.key}),
+        Reason(
+        rule="calendar.held_doses_skipped", source=src, tag=Tag.MEMORY,
+        text="a held dose keeps its slot and is skipped, not shifted; the cycle still ends on "
+        "its last slot (standard practice, not label text)")]
+    cycle1_end = start.date() + dt.timedelta(days=s.cycle_days - 1)
+    first_cycle_dropped = sum(1 for d in dropped if d.date() <= cycle1_end)
+    if dropped:
+        out.append(Reason(
+            rule="calendar.cap_drops_slot", source="proleukin-label", tag=Tag.VERIFIED,
+            text=f"the {s.cycle_days} cycle days from a first dose at {start:%H:%M} hold "
+            f"{s.max_doses_per_cycle + first_cycle_dropped} q8h slots; the cap of "
+            f"{s.max_doses_per_cycle} per cycle drops the last: "
+            + ", ".join(f"{d:%a %d %b %H:%M}" for d in dropped),
+            inputs={"dropped": dropped}))
+    else:
+        out.append(Reason(
+            rule="calendar.cap_drops_none", source="proleukin-label", tag=Tag.VERIFIED,
+            text=f"from a first dose at {start:%H:%M} the {s.max_doses_per_cycle}-dose cap and "
+            f"the cycle's days end together; no slot inside days 1-{s.cycle_days} is dropped",
+            inputs={}))
+    if any(f.startswith(("dst_", "nonexistent", "ambiguous")) for x in slots for f in x.flags):
+        out.append(Reason(
+            rule="calendar.dst_flagged", source="proleukin-label", tag=Tag.COMPUTED,
+            text="a daylight-saving change falls inside the course: doses stay at their "
+            "wall-clock times and the affected intervals are flagged (reference D8)"))
+    return out
+
+
+def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, z: ZoneInfo,
+               policies: Mapping[str, Any] | None, cycles: int) -> CourseCalendar:
+    if cycles < 1 or (r.max_courses is not None and cycles > r.max_courses):
+        raise InputError("cycles", f"must be between 1 and {r.max_courses}", cycles)
+    layout_p = r.policies["sc_week1_layout"]
+    ifn_p = r.policies["sc_ifn_days"]
+    layout = layout_p.resolve(policies)
+    ifn_days = [int(x) for x in str(ifn_p.resolve(policies)).split(",")]
+    reasons = [layout_p.reason(layout), ifn_p.reason(",".join(map(str, ifn_days)))]
+    wall0 = start.replace(tzinfo=None)
+    planned: list[tuple[str, int, dt.datetime]] = []  # agent, cycle, wall
+    for c in range(cycles):
+        base = wall0 + dt.timedelta(weeks=s.cycle_weeks * c)
+        for w in range(s.treatment_weeks):
+            week = base + dt.timedelta(weeks=w)
+            if w == 0:
+                planned.extend(("aldesleukin", c + 1, week + dt.timedelta(hours=8 * i))
+                               for i in range(s.week1_day1_il2_doses))
+                days = (range(2, 2 + s.il2_days_per_week - 1)
+                        if layout == "day1_three_doses_then_days2to5"
+                        else range(2, 2 + s.il2_days_per_week))
+            else:
+                days = range(1, 1 + s.il2_days_per_week)
+            planned.extend(("aldesleukin", c + 1, week + dt.timedelta(days=d - 1)) for d in days)
+            planned.extend(("interferon alfa-2b", c + 1, week + dt.timedelta(days=d - 1))
+                           for d in ifn_days)
+    planned.sort(key=lambda p: (p[2], p[0]))
+    slots: list[DoseSlot] = []
+    counters: dict[tuple[str, int], int] = {}
+    for agent, c, wall in planned:
+        local, flags = _place(wall, z)
+        counters[(agent, c)] = counters.get((agent, c), 0) + 1
+        slots.append(DoseSlot(len(slots) + 1, agent, c, counters[(agent, c)],
+                              _day(start, local), local, None, tuple(flags)))
+    reasons.extend(f.reason() for f in r.facts)
+    reasons.extend(comp.fact.reason() for comp in r.components)
+    return CourseCalendar(r.key, z.key, start, tuple(slots), (), tuple(reasons))
