@@ -217,6 +217,14 @@ _ENTRIES: tuple[Source, ...] = (
            "the abstract's formula is calcium - albumin + 4.0 (mg/100 mL, g/100 mL); the "
            "0.8 x (4.0 - albumin) form used by hdil2's 'payne' policy is the common clinical "
            "variant (reference D2)"),
+    # --- response assessment (issue 4) --------------------------------------------------
+    Source("recist-faq", "RECIST Working Group (EORTC). RECIST 1.1 and iRECIST questions and "
+           "clarifications (recist.eortc.org FAQ).",
+           "nodes count as one organ for target selection; reappearance after an overall CR is "
+           "PD; iRECIST confirmation scans < 4 weeks after iUPD; sequential increases add up"),
+    Source("admiralonco", "pharmaverse admiralonco (R package, Apache-2.0): best overall "
+           "response and confirmed response derivations (response_sources.R, ad_adrs.R).",
+           "peer implementation used as a test oracle; confirmation tolerates one NE between"),
 )
 
 SOURCES: dict[str, Source] = {s.key: s for s in _ENTRIES}
