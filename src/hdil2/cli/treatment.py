@@ -11,10 +11,15 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from hdil2.clinical.calendar import CourseCalendar
     from hdil2.clinical.dosing import DosePlan
+    from hdil2.core.decision import Decision
 
 SCHEMAS: dict[str, str] = {
     "dose": "hdil2.clinical.dosing:DoseRequest",
+    "calendar": "hdil2.clinical.calendar:CalendarRequest",
+    "next-dose": "hdil2.clinical.holds.advice:NextDoseRequest",
+    "dose-observations": "hdil2.clinical.holds.observations:DoseObservations",
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
@@ -108,6 +113,93 @@ def register(app: typer.Typer) -> None:
             req = common.parse_model(DoseRequest, raw)
         plan = req.plan()
         common.emit(plan, json_out, lambda con: _render_dose(con, plan))
+
+    _register_calendar(app)
+
+
+def _register_calendar(app: typer.Typer) -> None:
+    @app.command("calendar")
+    def calendar_cmd(
+        input: Annotated[str | None, typer.Argument(
+            help="JSON request file (schema: `hdil2 schema calendar`), or - for stdin")] = None,
+        regimen: Annotated[str | None, typer.Option(help="regimen key")] = None,
+        start: Annotated[str | None, typer.Option(
+            help="first dose, local wall-clock time, e.g. 2026-04-06T08:00")] = None,
+        tz: Annotated[str | None, typer.Option(
+            help="the ward's IANA time zone, e.g. America/New_York")] = None,
+        cycles: Annotated[int | None, typer.Option(help="6-week cycles (s.c. regimen)")] = None,
+        policy: Annotated[list[str] | None, typer.Option(
+            help="override a named policy, NAME=VALUE (repeatable)")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Every scheduled dose of a course, in the ward's local time (DST changes flagged)."""
+        from hdil2.clinical.calendar import CalendarRequest
+        from hdil2.core.errors import InputError
+
+        if input is not None:
+            req = common.load_model(CalendarRequest, input)
+        else:
+            for name, val in (("--regimen", regimen), ("--start", start), ("--tz", tz)):
+                if val is None:
+                    raise InputError(name, "required")
+            raw: dict[str, Any] = {"regimen": regimen, "first_dose": start, "tz": tz,
+                                   "policies": _policies(policy)}
+            if cycles is not None:
+                raw["cycles"] = cycles
+            req = common.parse_model(CalendarRequest, raw)
+        cal = req.plan()
+        common.emit(cal, json_out, lambda con: _render_calendar(con, cal))
+
+    @app.command("next-dose")
+    def next_dose_cmd(
+        input: Annotated[str, typer.Argument(
+            help="JSON request (schema: `hdil2 schema next-dose`), or - for stdin")],
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Give, hold or stop at the next scheduled dose, with reasons and what must recover."""
+        from hdil2.clinical.holds.advice import NextDoseRequest
+
+        req = common.load_model(NextDoseRequest, input)
+        decision = req.advise()
+        common.emit(decision, json_out, lambda con: _render_next_dose(con, decision))
+
+
+def _render_calendar(con: Console, cal: CourseCalendar) -> None:
+    from rich.table import Table
+
+    from hdil2.cli.render import reasons_table
+
+    con.print(f"[bold]{cal.regimen}[/]: {len(cal.slots)} scheduled doses from "
+              f"{cal.first_dose:%a %d %b %Y %H:%M %Z} ({cal.tz})")
+    t = Table(title_justify="left")
+    for col in ("#", "drug", "cycle", "dose", "day", "local time", "flags"):
+        t.add_column(col, overflow="fold")
+    for s in cal.slots:
+        t.add_row(str(s.index), s.agent, str(s.cycle), str(s.dose_in_cycle), str(s.day),
+                  f"{s.local:%a %d %b %H:%M %Z}", ", ".join(s.flags))
+    con.print(t)
+    reasons_table(con, cal.reasons)
+
+
+_VALUE_STYLE = {"give": "bold green", "hold": "bold yellow", "not_evaluable": "bold magenta",
+                "course_complete": "bold cyan"}
+
+
+def _render_next_dose(con: Console, d: Decision[str]) -> None:
+    from hdil2.cli.render import reasons_table
+
+    style = _VALUE_STYLE.get(d.value, "bold red")
+    con.print(f"Advice: [{style}]{d.value.upper().replace('_', ' ')}[/]")
+    slot = d.details.get("next_slot")
+    if slot is not None:
+        con.print(f"Next slot {slot.index}: dose {slot.dose_in_cycle} of cycle {slot.cycle}, "
+                  f"day {slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}")
+    for item in d.details.get("resume_when", ()):
+        con.print(f"Resume when: {item}")
+    missing = d.details.get("missing", ())
+    if missing:
+        con.print(f"[magenta]Unknown observations:[/] {', '.join(missing)}")
+    reasons_table(con, d.reasons)
 
 
 def _regimen_doc(r: Any) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from hdil2.clinical.policy import check_overrides
 from hdil2.clinical.regimens import Q8hSchedule, Regimen, ScWeeklySchedule, regimen
 from hdil2.core.decision import Reason
@@ -292,3 +294,20 @@ def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, z: ZoneInfo,
     reasons.extend(f.reason() for f in r.facts)
     reasons.extend(comp.fact.reason() for comp in r.components)
     return CourseCalendar(r.key, z.key, start, tuple(slots), (), tuple(reasons))
+
+
+class CalendarRequest(BaseModel):
+    """JSON input of ``hdil2 calendar``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    regimen: str = Field(description="regimen key (see `hdil2 regimens`)")
+    first_dose: dt.datetime = Field(
+        description="first dose: wall-clock time in the ward's zone, e.g. 2026-04-06T08:00")
+    tz: str = Field(description="the ward's IANA time zone, e.g. 'America/New_York'")
+    cycles: int | None = Field(None, ge=1, description="6-week cycles (s.c. regimen only)")
+    policies: dict[str, str | int] = Field(default_factory=dict)
+
+    def plan(self) -> CourseCalendar:
+        return course_calendar(self.regimen, self.first_dose, self.tz, self.policies,
+                               self.cycles)

@@ -1,0 +1,107 @@
+"""The treatment commands end to end: JSON documents, schemas, errors naming fields."""
+
+import io
+import json
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any
+
+import jsonschema
+import pytest
+
+from hdil2.cli.app import main
+from hdil2.cli.schema import json_schema, registry
+
+
+def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+    finally:
+        sys.stdin = old
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_dose_json() -> None:
+    code, out, err = run(["dose", "--regimen", "hd-il2-600k", "--weight", "70 kg", "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    il2 = doc["components"][0]
+    assert il2["dose_iu"] == 42_000_000
+    assert il2["preparation"]["vials"] == 2
+    assert doc["reasons"]
+    assert all({"rule", "source", "tag", "text", "inputs"} <= set(r)
+                                  for r in doc["reasons"])
+
+
+def test_dose_request_file_validates_against_schema(tmp_path: Any) -> None:
+    req = {"regimen": "hd-il2-720k", "weight": {"value": 70, "unit": "kg"}}
+    jsonschema.validate(req, json_schema("dose"))
+    p = tmp_path / "req.json"
+    p.write_text(json.dumps(req))
+    code, out, _ = run(["dose", str(p), "--json"])
+    assert code == 0
+    assert json.loads(out)["components"][0]["dose_iu"] == 50_400_000
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["dose", "--regimen", "hd-il2-600k", "--weight", "70"], "weight"),
+        (["dose", "--regimen", "hd-il2-600k", "--weight", "700 kg"], "weight"),
+        (["dose", "--regimen", "nope", "--weight", "70 kg"], "regimen"),
+        (["dose", "--weight", "70 kg"], "--regimen"),
+        (["calendar", "--regimen", "hd-il2-600k", "--start", "2026-03-08T02:30", "--tz",
+          "America/New_York"], "first_dose"),
+        (["calendar", "--regimen", "hd-il2-600k", "--start", "yesterday", "--tz", "UTC"],
+         "first_dose"),
+        (["dose", "missing-file.json"], "input"),
+    ],
+)
+def test_bad_input_exit_2_and_names_field(args: list[str], field: str) -> None:
+    code, out, err = run([*args, "--json"])
+    assert code == 2
+    assert out == ""
+    errors = json.loads(err)["errors"]
+    assert errors[0]["field"] == field
+    code, _, err = run(args)
+    assert code == 2
+    assert err.startswith(f"error: {field}:")
+    assert "Traceback" not in err
+
+
+def test_negative_creatinine_is_refused() -> None:
+    req = {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00", "tz": "UTC",
+           "observations": {"creatinine": "-1.2 mg/dL", "spo2_pct": -3}}
+    code, _, err = run(["next-dose", "-", "--json"], json.dumps(req))
+    assert code == 2
+    fields = {e["field"] for e in json.loads(err)["errors"]}
+    assert "observations.spo2_pct" in fields
+
+
+def test_calendar_json_lists_28() -> None:
+    code, out, _ = run(["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00",
+                        "--tz", "Europe/Paris", "--json"])
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["doses"] == 28
+    assert doc["slots"][14]["day"] == 15
+
+
+def test_every_schema_is_valid_json_schema() -> None:
+    for name in registry():
+        schema = json_schema(name)
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_regimens_and_schema_list() -> None:
+    code, out, _ = run(["regimens", "--json"])
+    assert code == 0
+    keys = [r["key"] for r in json.loads(out)["regimens"]]
+    assert "hd-il2-600k" in keys
+    assert "il2-after-til" in json.loads(out)["not_provided"]
+    code, out, _ = run(["schema", "--json"])
+    assert {"dose", "calendar", "next-dose"} <= set(json.loads(out))

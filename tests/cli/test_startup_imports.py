@@ -1,0 +1,34 @@
+"""Clinical commands import only what they need: never numpy, pandas, matplotlib or Django."""
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "django", "statsmodels", "lifelines")
+
+PROBE = """
+import sys, io, contextlib
+from hdil2.cli.app import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main({args!r})
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})
+print(code, ','.join(heavy))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["regimens", "--json"],
+        ["dose", "--regimen", "hd-il2-600k", "--weight", "70 kg", "--json"],
+        ["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00", "--tz", "UTC",
+         "--json"],
+        ["schema", "next-dose"],
+    ],
+)
+def test_clinical_command_stays_light(args: list[str]) -> None:
+    out = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "0"
+    assert out[1:] == [], f"heavy modules imported: {out[1:]}"
