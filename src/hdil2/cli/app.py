@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+
+# pydantic scans installed entry points for plugins at first use (~12 ms); the CLI uses none
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from hdil2.cli import common, demo, response, schema, selection, stats, treatment
+from hdil2.cli import (
+    common,
+    demo,
+    response,
+    schema,
+    selection,
+    stats,
+    treatment,
+)
 
 AREAS = (treatment, selection, response, stats, schema, demo)
 
@@ -28,19 +40,19 @@ def build_app() -> typer.Typer:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a script, exits with) the exit status."""
-    import click
-
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
     app = build_app()
+    # typer vendors click; find its exception base class without importing click twice
+    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
     try:
         result = app(args=args, prog_name="hdil2", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("aborted\n")
         return 130
-    except click.ClickException as e:
+    except click_error as e:  # usage errors: typer's own message, exit status 2
         e.show()
-        return e.exit_code
+        return int(getattr(e, "exit_code", 2))
     except Exception as e:  # the error boundary: input errors name their field
         return common.report_error(e, as_json)
     return result if isinstance(result, int) else 0
