@@ -105,3 +105,11 @@ def test_regimens_and_schema_list() -> None:
     assert "il2-after-til" in json.loads(out)["not_provided"]
     code, out, _ = run(["schema", "--json"])
     assert {"dose", "calendar", "next-dose"} <= set(json.loads(out))
+
+
+@pytest.mark.parametrize("args", [["dose", "--bogus"], ["no-such-command"], ["calendar", "-x"]])
+def test_usage_errors_exit_2_without_traceback(args: list[str]) -> None:
+    code, _, err = run(args)
+    assert code == 2
+    assert "Traceback" not in err
+    assert "internal error" not in err
