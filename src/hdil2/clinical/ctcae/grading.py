@@ -1,0 +1,78 @@
+"""``grade(request)``: the one entry point of CTCAE v5.0 grading.
+
+Computed terms go to their grader (:mod:`~hdil2.clinical.ctcae.lab`,
+:mod:`~hdil2.clinical.ctcae.fever`, :mod:`~hdil2.clinical.ctcae.diarrhea`); clinician-graded
+terms are recorded after checking the grade exists for the term (reference §3.1: the UI records
+the grade the clinician chooses; the code validates it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hdil2.clinical.ctcae.catalogue import TERMS, term_key
+from hdil2.clinical.ctcae.criteria import LAB_CRITERIA, PLATELETS, WEIGHT_GAIN
+from hdil2.clinical.ctcae.diarrhea import grade_diarrhea
+from hdil2.clinical.ctcae.fever import grade_fever
+from hdil2.clinical.ctcae.lab import grade_lab
+from hdil2.clinical.ctcae.requests import (
+    ClinicianGradeRequest,
+    DiarrheaRequest,
+    FeverRequest,
+    GradeRequest,
+    LabRequest,
+    PlateletRequest,
+    TermRequest,
+    WeightGainRequest,
+)
+from hdil2.clinical.ctcae.result import GradeValue, decision
+from hdil2.core.decision import Decision, Reason
+from hdil2.core.errors import InputError
+
+
+def record_grade(term: str, grade: int) -> Decision[GradeValue]:
+    """A clinician-chosen grade, checked against the term's allowed grades."""
+    t = TERMS[term_key(term)]
+    if t.method != "clinician":
+        raise InputError("term", f"{t.name} is computed from numbers; give its inputs "
+                         f"({', '.join(t.inputs)}) instead of a grade", term)
+    if isinstance(grade, bool) or not isinstance(grade, int):
+        raise InputError("grade", "a whole number 0-5", grade)
+    t.check_grade(grade)
+    reason = Reason(
+        rule=f"ctcae5.{t.key}.clinician_grade", source="ctcae5", tag=t.tag_for(grade),
+        inputs={"grade": grade},
+        text=f"{t.name} G{grade} recorded by the clinician: {t.text(grade)}",
+    )
+    return decision(t, {grade}, [reason])
+
+
+def grade(request: GradeRequest | TermRequest) -> Decision[GradeValue]:
+    """Grade one CTCAE v5.0 term: a grade 0-5, or ``"not_evaluable"`` naming what is missing."""
+    r = request.root if isinstance(request, GradeRequest) else request
+    if isinstance(r, LabRequest):
+        return grade_lab(LAB_CRITERIA[r.term], r.value, {"uln": r.uln, "baseline": r.baseline})
+    if isinstance(r, PlateletRequest):
+        return grade_lab(PLATELETS, r.value, {"lln": r.lln})
+    if isinstance(r, WeightGainRequest):
+        return grade_lab(WEIGHT_GAIN, r.value, {"baseline": r.baseline})
+    if isinstance(r, FeverRequest):
+        return grade_fever(r.value, r.duration_above_40c, r.clinical_grade)
+    if isinstance(r, DiarrheaRequest):
+        return grade_diarrhea(r.stools_per_day, r.baseline_stools_per_day,
+                              r.ostomy_output_increase, r.clinical_grade, r.incontinence,
+                              r.policies)
+    if isinstance(r, ClinicianGradeRequest):
+        return record_grade(r.term, r.grade)
+    raise TypeError(f"not a grade request: {type(r).__name__}")
+
+
+def grade_document(doc: Mapping[str, Any]) -> Decision[GradeValue]:
+    """Validate a JSON-like request document and grade it."""
+    return grade(GradeRequest.model_validate(doc))
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every term as plain data (for ``hdil2 grade --list``)."""
+    return [t.to_dict() for t in TERMS.values()]

@@ -1,0 +1,63 @@
+"""Reading graded quantities exactly, and writing them back for reasons.
+
+Inputs arrive as :class:`~hdil2.core.quantity.Quantity` (decimal value + unit).  A value and the
+limits it is compared with (ULN, LLN, baseline) must be in the same dimension — the same unit,
+or units with an exact identity between them (10⁹/L and /mm³, kg and lb); there is no
+analyte-specific conversion (mg/dL ↔ µmol/L), so a ULN in µmol/L for a creatinine in mg/dL is
+refused with an error naming the ULN.  Negative values are refused; limits must be positive.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hdil2.core.errors import InputError
+from hdil2.core.quantity import Quantity, dimension
+
+
+def fmt(x: Fraction, places: int = 4) -> str:
+    """An exact decimal if ``x`` has one (1.8, 0.05), else ``≈`` and ``places`` decimals."""
+    d = x.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d == 1:
+        s = f"{Decimal(x.numerator) / Decimal(x.denominator):f}"
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    q = round(x, places)
+    s = f"{Decimal(q.numerator) / Decimal(q.denominator):.{places}f}".rstrip("0").rstrip(".")
+    return "≈" + s
+
+
+def fmt_factor(x: Fraction) -> str:
+    """A CTCAE factor as printed: ``1.0``, ``1.5``, ``1.05``, ``75.0``."""
+    s = fmt(x)
+    return s if "." in s else s + ".0"
+
+
+def read(
+    q: Quantity, field: str, units: tuple[str, ...], unit: str | None, what: str
+) -> tuple[Fraction, str]:
+    """``q`` as an exact fraction in ``unit`` (or its own unit), checked for its dimension."""
+    dims = {dimension(u) for u in units}
+    if q.dimension not in dims:
+        raise InputError(field, f"{what} must be in {' or '.join(units)} (or an exactly "
+                         f"convertible unit); got {q.unit}", str(q))
+    target = unit or q.unit
+    return q.exact(target), target
+
+
+def read_limit(q: Quantity, field: str, value: Quantity, target: str) -> Fraction:
+    """A limit in the value's comparison unit; refused if its dimension differs or it is ≤ 0."""
+    if q.dimension != value.dimension:
+        raise InputError(
+            field,
+            f"unit {q.unit} does not match the value's unit {value.unit}: give the value and its "
+            "limits in the same unit (hdil2 makes no analyte-specific conversion)",
+            str(q),
+        )
+    x = q.exact(target)
+    if x <= 0:
+        raise InputError(field, "must be positive", str(q))
+    return x
