@@ -1,0 +1,88 @@
+"""Checked survival input arrays: times, event indicators, groups and strata.
+
+Times must be finite and ≥ 0; events 0/1 (or booleans); every array the same length.  Bad
+input raises :class:`~hdil2.core.errors.InputError` naming the field and the first bad index,
+never a silent drop: rows with missing values must be removed by the caller, on purpose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from hdil2.core.errors import InputError
+
+
+def as_time(values: Any, field: str = "time") -> Any:
+    """Finite, non-negative float times as a 1-D array."""
+    import numpy as np
+
+    try:
+        t = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(field, "must be numbers") from None
+    if t.ndim != 1:
+        raise InputError(field, "must be a one-dimensional list of times")
+    if t.size == 0:
+        raise InputError(field, "needs at least one observation")
+    bad = ~np.isfinite(t) | (t < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(f"{field}[{i}]", "must be a finite number ≥ 0", values[i])
+    return t
+
+
+def as_event(values: Any, n: int, field: str = "event") -> Any:
+    """0/1 event indicators (1 = event, 0 = censored) as an int8 array of length ``n``."""
+    import numpy as np
+
+    try:
+        e = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(field, "must be 0 (censored) or 1 (event)") from None
+    if e.ndim != 1 or e.size != n:
+        raise InputError(field, f"must have one value per time ({n})", e.size)
+    bad = ~((e == 0) | (e == 1))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InputError(f"{field}[{i}]", "must be 0 (censored) or 1 (event)", values[i])
+    return e.astype(np.int8)
+
+
+def as_labels(values: Any, n: int, field: str) -> tuple[Any, list[Any]]:
+    """Integer codes 0..k-1 and the sorted distinct labels of a grouping variable."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype=object)
+    if arr.ndim != 1 or arr.size != n:
+        raise InputError(field, f"must have one value per time ({n})", arr.size)
+    for i, v in enumerate(arr):
+        if v is None or (isinstance(v, float) and v != v):
+            raise InputError(f"{field}[{i}]", "is missing; remove the row or give a value")
+    labels: list[Any] = sorted(set(arr.tolist()), key=lambda v: (str(type(v)), v))
+    index = {v: k for k, v in enumerate(labels)}
+    codes = np.fromiter((index[v] for v in arr.tolist()), dtype=np.int64, count=n)
+    return codes, labels
+
+
+def as_covariates(values: Any, n: int, names: Sequence[str] | None,
+                  field: str = "covariates") -> tuple[Any, list[str]]:
+    """A finite float matrix n × p and its column names."""
+    import numpy as np
+
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(field, "must be numbers") from None
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[0] != n:
+        raise InputError(field, f"must have one row per time ({n})", x.shape)
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i, j = (int(v) for v in np.argwhere(bad)[0])
+        raise InputError(f"{field}[{i}][{j}]", "must be a finite number")
+    cols = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
+    if len(cols) != x.shape[1]:
+        raise InputError("names", f"must name each of the {x.shape[1]} covariates", len(cols))
+    return x, cols
