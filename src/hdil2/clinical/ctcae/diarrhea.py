@@ -67,6 +67,7 @@ def grade_diarrhea(
     """Grade diarrhoea from whichever criteria were assessed (see the module doc)."""
     term = TERMS["diarrhea"]
     check_overrides(DIARRHEA_POLICIES, policies)
+    incontinence_policy = DIARRHEA_INCONTINENCE.resolve(policies)
     s = _count(stools_per_day, "stools_per_day")
     b = _count(baseline_stools_per_day, "baseline_stools_per_day")
     if ostomy_output_increase is not None and ostomy_output_increase not in OSTOMY_GRADES:
@@ -127,9 +128,8 @@ def grade_diarrhea(
 
     # incontinence: [U] for v5.0 (D6), a policy
     if incontinence:
-        choice = DIARRHEA_INCONTINENCE.resolve(policies)
-        reasons.append(DIARRHEA_INCONTINENCE.reason(choice))
-        counted = choice == "grade_3"
+        reasons.append(DIARRHEA_INCONTINENCE.reason(incontinence_policy))
+        counted = incontinence_policy == "grade_3"
         if counted:
             parts.append({3})
         reasons.append(Reason(
