@@ -69,11 +69,9 @@ class Term:
     def check_grade(self, grade: int, field: str = "grade") -> int:
         """Refuse a grade the term does not define (naming ``field``)."""
         if grade not in self.allowed_grades:
-            missing = [g for g in range(1, 6) if g not in self.allowed_grades]
             raise InputError(
                 field,
-                f"{self.name} has no grade {grade} in CTCAE v{CTCAE_VERSION} "
-                f"(no grade {', '.join(map(str, missing))}); allowed: "
+                f"{self.name} has no grade {grade} in CTCAE v{CTCAE_VERSION}; allowed: "
                 f"{', '.join(map(str, self.allowed_grades))}",
                 grade,
             )
