@@ -1,12 +1,132 @@
-"""CLI commands of the selection area (registered by :mod:`hdil2.cli.app`)."""
+"""CLI commands of patient selection: ``hdil2 screen`` (registered by :mod:`hdil2.cli.app`).
+
+``hdil2 screen patient.json [--profile NAME] [--policy NAME=VALUE] [--json]`` prints the
+eligibility checklist of one profile and every prognostic/predictive model side by side, each
+with its factors, its group, what its source reported for that group, and the reasons.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-# name -> "module:Model" of every JSON input this area accepts (see `hdil2 schema`)
-SCHEMAS: dict[str, str] = {}
+from hdil2.cli import common
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hdil2.clinical.screening import Screening
+
+# name -> "module:Model" of every JSON document this area reads or writes (see `hdil2 schema`)
+SCHEMAS: dict[str, str] = {
+    "patient": "hdil2.clinical.patient:Patient",
+    "screening-result": "hdil2.clinical.screening:ScreeningDocument",
+}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+
+_STATUS_STYLE = {
+    "met": "green", "not_met": "red", "unknown": "yellow",
+    "eligible": "bold green", "ineligible": "bold red", "incomplete": "bold yellow",
+    "present": "red", "absent": "green", "indeterminate": "yellow",
+}
+
+
+def _policies(items: list[str] | None) -> dict[str, Any]:
+    from hdil2.core.errors import InputError
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError("--policy", "expected NAME=VALUE", item)
+        out[name.strip()] = value.strip()
+    return out
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app (none yet)."""
+    """Add the selection commands to the root app."""
+
+    @app.command("screen")
+    def screen_cmd(
+        input: Annotated[str, typer.Argument(
+            help="patient JSON file (schema: `hdil2 schema patient`), or - for stdin")],
+        profile: Annotated[str, typer.Option(
+            help="eligibility profile: label_minimum, atkins1993, cwg_phase3, lee2000_nci, "
+            "clark2003_adjuvant, shablak2011")] = "label_minimum",
+        policy: Annotated[list[str] | None, typer.Option(
+            help="override a named policy, NAME=VALUE (repeatable), e.g. "
+            "calcium_correction=mskcc_0707")] = None,
+        stress_test_valid_days: Annotated[int | None, typer.Option(
+            help="site setting: a stress test older than this many days before planned "
+            "day 1 is stale (no default)")] = None,
+        pft_valid_days: Annotated[int | None, typer.Option(
+            help="site setting: PFTs older than this many days before planned day 1 are "
+            "stale (no default)")] = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Screen a patient: eligibility checklist and every selection model, with reasons."""
+        from hdil2.clinical.eligibility import EligibilitySettings
+        from hdil2.clinical.patient import Patient
+        from hdil2.clinical.screening import screen
+
+        patient = common.load_model(Patient, input)
+        settings = EligibilitySettings(stress_test_valid_days, pft_valid_days)
+        result = screen(patient, profile, _policies(policy), settings)
+        doc = result.document()
+        common.emit(doc, json_out, lambda con: _render(con, result))
+
+
+def _style(status: str) -> str:
+    s = _STATUS_STYLE.get(status)
+    return f"[{s}]{status}[/]" if s else status
+
+
+def _render(con: Console, result: Screening) -> None:
+    from rich.table import Table
+
+    from hdil2.cli.render import reasons_table
+
+    e = result.eligibility
+    con.print(f"[bold]Patient {result.patient_id}[/] — eligibility profile "
+              f"[bold]{e.profile}[/] ({e.title}): {_style(e.verdict)}")
+    t = Table(title="Eligibility checklist", title_justify="left", show_lines=True)
+    for col in ("id", "criterion", "status", "why", "missing"):
+        t.add_column(col, overflow="fold")
+    for c in e.criteria:
+        t.add_row(c.id, c.title, _style(c.status), "\n".join(r.text for r in c.reasons),
+                  "\n".join(c.missing))
+    con.print(t)
+    if e.missing:
+        con.print(f"[yellow]missing for eligibility:[/] {', '.join(e.missing)}")
+
+    m = Table(title="Prognostic and predictive models", title_justify="left", show_lines=True)
+    for col in ("model", "group", "factors (value → status)", "source reports", "source"):
+        m.add_column(col, overflow="fold")
+    for r in result.models:
+        group = r.group
+        if r.score_min is not None:
+            score = (str(r.score_min) if r.score_min == r.score_max
+                     else f"{r.score_min}-{r.score_max}")
+            group += f"\nscore {score}"
+        if r.group == "indeterminate":
+            group += f"\n({' or '.join(r.possible_groups)})"
+        if r.missing:
+            group += f"\n[yellow]missing: {', '.join(r.missing)}[/]"
+        factors = "\n".join(
+            f"{f.label}: {f.value or '—'} → {_style(f.status)}" for f in r.factors)
+        outcome = "\n".join(f"{o.group}: {o.text}" for o in r.outcomes)
+        caveats = "\n".join(f"[dim]note: {c.text}[/]" for c in r.caveats)
+        m.add_row(r.title, group, factors, "\n".join(x for x in (outcome, caveats) if x),
+                  r.source)
+    con.print(m)
+    cc = result.corrected_calcium
+    if cc.value_mg_dl is not None:
+        con.print(f"corrected calcium: {float(cc.value_mg_dl):.2f} mg/dL ({cc.formula})")
+    else:
+        con.print(f"corrected calcium: not computed (missing {', '.join(cc.missing)})")
+    summary = result.summary
+    for model, missing in summary["incomplete"].items():
+        con.print(f"[yellow]{model}[/]: missing {', '.join(missing)}")
+    reasons_table(con, result.reasons, "Policies in force")

@@ -1,0 +1,77 @@
+"""Prognostic and predictive models of patient selection (clinical reference §5).
+
+One module per model, each a pure function ``model(patient, policies=None) -> ModelResult``:
+
+=========================  =========================================  ==================
+function                   model                                      source key
+=========================  =========================================  ==================
+``mskcc1999``              MSKCC 1999 (Motzer)                        ``motzer1999``
+``mskcc2002``              MSKCC 2002 (Motzer; described by seed 002)  ``motzer2002``
+``imdc``                   IMDC (Heng)                                ``heng2009``
+``corrected_calcium``      albumin-corrected calcium (D1, D2)         ``payne1973``
+``ucla_sani``              UCLA SANI — factor capture only            ``leibovich2003``
+``upton``                  Upton pathology model (D3)                 ``upton2005``
+``caix``                   CA-IX > 85 %                               ``atkins2005``
+``two_compartment``        pathology + CA-IX                          ``atkins2005``
+``favourable_histology``   Shablak/Chow (Upton-based proxy)           ``shablak2011``
+``negrier_rapid_progression``  Negrier 2005 (default) / 2002          ``negrier2005``
+=========================  =========================================  ==================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from hdil2.clinical.patient import Patient
+from hdil2.clinical.policy import Policy
+from hdil2.clinical.risk.base import Factor, ModelResult, Outcome
+from hdil2.clinical.risk.caix import caix
+from hdil2.clinical.risk.calcium import CorrectedCalcium, corrected_calcium
+from hdil2.clinical.risk.histology import VARIANT as FAVOURABLE_HISTOLOGY_VARIANT
+from hdil2.clinical.risk.histology import favourable_histology
+from hdil2.clinical.risk.imdc import imdc
+from hdil2.clinical.risk.mskcc import mskcc1999, mskcc2002
+from hdil2.clinical.risk.negrier import negrier_rapid_progression
+from hdil2.clinical.risk.policies import RISK_POLICIES as _BASE_POLICIES
+from hdil2.clinical.risk.sani import ucla_sani
+from hdil2.clinical.risk.two_compartment import two_compartment
+from hdil2.clinical.risk.upton import upton
+
+ModelFn = Callable[[Patient, Mapping[str, Any] | None], ModelResult]
+
+MODELS: dict[str, ModelFn] = {
+    "mskcc2002": mskcc2002,
+    "mskcc1999": mskcc1999,
+    "imdc": imdc,
+    "ucla_sani": ucla_sani,
+    "upton2005": upton,
+    "caix": caix,
+    "two_compartment": two_compartment,
+    "favourable_histology": favourable_histology,
+    "negrier_rapid_progression": negrier_rapid_progression,
+}
+"""Every model of the screening summary, in display order."""
+
+RISK_POLICIES: dict[str, Policy] = {
+    **_BASE_POLICIES, FAVOURABLE_HISTOLOGY_VARIANT.name: FAVOURABLE_HISTOLOGY_VARIANT,
+}
+
+__all__ = [
+    "MODELS",
+    "RISK_POLICIES",
+    "CorrectedCalcium",
+    "Factor",
+    "ModelResult",
+    "Outcome",
+    "caix",
+    "corrected_calcium",
+    "favourable_histology",
+    "imdc",
+    "mskcc1999",
+    "mskcc2002",
+    "negrier_rapid_progression",
+    "two_compartment",
+    "ucla_sani",
+    "upton",
+]

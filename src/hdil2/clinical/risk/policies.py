@@ -1,0 +1,63 @@
+"""Named policies of the risk models: the [U] choices a site may change (reference §0, §5).
+
+Each decision that used a policy carries its reason (``policy.<name>``), so the output always
+says which formula, variant or conversion was in force.
+"""
+
+from __future__ import annotations
+
+from hdil2.clinical.policy import Policy
+
+CALCIUM_CORRECTION = Policy(
+    name="calcium_correction",
+    default="payne",
+    choices=("payne", "mskcc_0707"),
+    source="payne1973",
+    text="albumin-corrected calcium formula (reference §5.3 [U], decision D2). 'payne': "
+    "Ca + 0.8 × (4.0 − albumin g/dL) (the common clinical form; Payne 1973's abstract gives "
+    "Ca − albumin + 4.0); 'mskcc_0707': Ca − 0.707 × (albumin − 3.4), reported for MSKCC work, "
+    "unverified. The formula MSKCC and IMDC used could not be verified",
+)
+
+PS_CONVERSION = Policy(
+    name="performance_status_conversion",
+    default="reference_table",
+    choices=("reference_table", "none"),
+    source="motzer2002",
+    text="reading Karnofsky from ECOG (or ECOG from Karnofsky) when only one is recorded "
+    "(reference §5.1 [U]): 'reference_table' uses ECOG 0 ↔ KPS 90-100, ECOG 1 ↔ KPS 70-80 "
+    "(so KPS < 80 stays indeterminate), ECOG 2-4 ↔ KPS ≤ 60; 'none' never converts",
+)
+
+NEGRIER_VARIANT = Policy(
+    name="negrier_variant",
+    default="negrier2005",
+    choices=("negrier2005", "negrier2002"),
+    source="negrier2005",
+    text="rapid-progression factors (reference §5.7 [U]): 'negrier2005' (verified: hepatic "
+    "metastases, interval < 1 year, > 1 site, elevated neutrophils; ≥ 3 → > 80 % probability) "
+    "or 'negrier2002' as seed 002 summarises it (liver metastases + > 1 site + disease-free "
+    "interval < 1 year)",
+)
+
+NEGRIER_DFI_START = Policy(
+    name="negrier_dfi_start",
+    default="diagnosis",
+    choices=("diagnosis", "nephrectomy"),
+    source="negrier2005",
+    text="start of the disease-free interval for the Negrier factor (reference §5.7 [U]: "
+    "'date of nephrectomy/initial diagnosis'): 'diagnosis' (interval from the renal tumour, "
+    "as negrier2005 words it) or 'nephrectomy'",
+)
+
+RISK_POLICIES: dict[str, Policy] = {
+    p.name: p for p in (CALCIUM_CORRECTION, PS_CONVERSION, NEGRIER_VARIANT, NEGRIER_DFI_START)
+}
+
+__all__ = [
+    "CALCIUM_CORRECTION",
+    "NEGRIER_DFI_START",
+    "NEGRIER_VARIANT",
+    "PS_CONVERSION",
+    "RISK_POLICIES",
+]
