@@ -247,3 +247,17 @@ def test_grade_accepts_the_terms_own_request() -> None:
     req = ClinicianGradeRequest(term="hypoxia", grade=3)
     assert grade(req).value == 3
     assert grade(GradeRequest.model_validate({"term": "hypoxia", "grade": 3})).value == 3
+
+
+@pytest.mark.parametrize("bad", [True, "3", 3.5, None])
+def test_clinician_grade_must_be_a_whole_number(bad: object) -> None:
+    with pytest.raises(ValidationError) as e:
+        GradeRequest.model_validate({"term": "hypotension", "grade": bad})
+    assert e.value.errors()[0]["loc"] == ("grade",)
+
+
+@pytest.mark.parametrize("bad", [True, -1, 101, "4"])
+def test_stool_counts_are_whole_numbers_in_range(bad: object) -> None:
+    with pytest.raises(ValidationError) as e:
+        GradeRequest.model_validate({"term": "diarrhea", "stools_per_day": bad})
+    assert e.value.errors()[0]["loc"] == ("stools_per_day",)

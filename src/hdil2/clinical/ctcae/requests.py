@@ -27,6 +27,8 @@ from pydantic import (
     ConfigDict,
     Field,
     RootModel,
+    StrictBool,
+    StrictInt,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -97,9 +99,9 @@ class DiarrheaRequest(_Request):
     """Diarrhoea: stool counts over baseline, ostomy output and the clinician's descriptors."""
 
     term: Literal["diarrhea"]
-    stools_per_day: int | None = Field(default=None, ge=0, le=STOOLS_MAX,
+    stools_per_day: StrictInt | None = Field(default=None, ge=0, le=STOOLS_MAX,
                                        description="stools in the last 24 h")
-    baseline_stools_per_day: int | None = Field(default=None, ge=0, le=STOOLS_MAX,
+    baseline_stools_per_day: StrictInt | None = Field(default=None, ge=0, le=STOOLS_MAX,
                                                 description="usual stools per day before "
                                                 "treatment")
     ostomy_output_increase: Literal["none", "mild", "moderate", "severe"] | None = Field(
@@ -108,7 +110,7 @@ class DiarrheaRequest(_Request):
         default=None, description="grade met by the descriptor criteria: 2 limiting "
         "instrumental ADL, 3 hospitalisation or limiting self-care ADL, 4 life-threatening, "
         "5 death")
-    incontinence: bool | None = Field(
+    incontinence: StrictBool | None = Field(
         default=None, description="incontinence present; [U] for v5.0, not graded unless "
         "policy diarrhea_incontinence = grade_3")
     policies: dict[str, str] = Field(default_factory=dict,
@@ -125,8 +127,8 @@ class ClinicianGradeRequest(_Request):
     )
 
     term: ClinicianTerm = Field(description="a clinician-graded CTCAE v5.0 term")
-    grade: int = Field(ge=0, le=5, description="the grade chosen from the term's CTCAE texts "
-                       "(0 = no adverse event); see `hdil2 grade --list`")
+    grade: StrictInt = Field(ge=0, le=5, description="the grade chosen from the term's CTCAE "
+                             "texts (0 = no adverse event); see `hdil2 grade --list`")
 
     @field_validator("grade")
     @classmethod
