@@ -22,6 +22,7 @@ COMMANDS: dict[str, list[str]] = {
     "dose": ["dose", "-", "--json"],
     "calendar": ["calendar", "-", "--json"],
     "next-dose": ["next-dose", "-", "--json"],
+    "grade": ["grade", "-", "--json"],
 }
 
 scalars = st.one_of(
@@ -49,11 +50,16 @@ VALID: dict[str, dict[str, Any]] = {
                   "doses": [{"slot": 1, "status": "given"}],
                   "observations": {"spo2_pct": 95, "sbp_mmhg": 100,
                                    "creatinine": "1.0 mg/dL"}},
+    "grade": {"term": "creatinine_increased", "value": "1.5 mg/dL", "uln": "1.2 mg/dL",
+              "baseline": "0.9 mg/dL"},
 }
 
 
 def _shaped(name: str) -> st.SearchStrategy[Any]:
-    props = list(json_schema(name).get("properties", {}))
+    schema = json_schema(name)
+    props = sorted({*schema.get("properties", {}),
+                    *(p for d in schema.get("$defs", {}).values()
+                      for p in d.get("properties", {}))})
     random_keys = st.dictionaries(st.sampled_from(props), json_values, max_size=len(props))
     perturbed = st.dictionaries(st.sampled_from(props), json_values, max_size=2).map(
         lambda changes: {**VALID[name], **changes})

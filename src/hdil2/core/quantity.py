@@ -17,7 +17,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from hdil2.core.errors import InputError
 
@@ -187,6 +189,21 @@ class Quantity(BaseModel):
                 raise ValueError("'unit' must be a string")
             return {"value": _decimal(data["value"], "value"), "unit": _unit(unit)}
         raise ValueError("expected '70 kg' or {'value': 70, 'unit': 'kg'}")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Both written forms: ``"70 kg"`` and ``{"value": 70, "unit": "kg"}``."""
+        obj = handler.resolve_ref_schema(handler(core_schema))
+        return {
+            "title": "Quantity",
+            "anyOf": [
+                {"type": "string", "description": 'a number and its unit, e.g. "70 kg"',
+                 "pattern": r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*\S"},
+                obj,
+            ],
+        }
 
     @classmethod
     def of(cls, value: Decimal | int | str, unit: str) -> Quantity:
