@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     as_json = "--json" in args
     app = build_app()
     # typer vendors click; find its exception base class without importing click twice
-    click_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    click_error: type[Exception] = next(
+        c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+    )
     try:
         result = app(args=args, prog_name="hdil2", standalone_mode=False)
     except (KeyboardInterrupt, typer.Abort):
