@@ -232,16 +232,17 @@ class Labs(_Record):
     albumin: LabValue | None = Field(default=None, description="serum albumin (g/dL or g/L)")
     tsh: LabValue | None = Field(default=None, description="thyrotropin (mIU/L)")
 
-    @model_validator(mode="after")
-    def _units(self) -> Labs:
-        for name, dims in LAB_DIMENSIONS.items():
-            lab: LabValue | None = getattr(self, name)
-            if lab is not None and lab.value.dimension not in dims:
-                raise ValueError(
-                    f"{name}: unit {lab.value.unit!r} cannot measure {name}; use "
-                    f"{' or '.join(_dimension_units(d) for d in dims)}"
-                )
-        return self
+    @field_validator(*LAB_DIMENSIONS)
+    @classmethod
+    def _units(cls, lab: LabValue | None, info: ValidationInfo) -> LabValue | None:
+        name = str(info.field_name)
+        dims = LAB_DIMENSIONS[name]
+        if lab is not None and lab.value.dimension not in dims:
+            raise ValueError(
+                f"unit {lab.value.unit!r} cannot measure {name}; use "
+                f"{' or '.join(_dimension_units(d) for d in dims)}"
+            )
+        return lab
 
 
 def _dimension_units(dim: str) -> str:
