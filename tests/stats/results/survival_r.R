@@ -124,7 +124,7 @@ for (cs in cox_cases) {
     out('        "p": ', num(sm$coefficients[, 5]), ",\n")
     out('        "loglik": ', num(fit$loglik), ",\n")
     out('        "lr_test": ', num(sm$logtest), ",\n")
-    out('        "wald_test": ', num(sm$waldtest), ",\n")
+    out('        "wald_test": ', num(c(fit$wald.test, length(coef(fit)), pchisq(fit$wald.test, length(coef(fit)), lower.tail = FALSE))), ",\n")
     out('        "score_test": ', num(sm$sctest), ",\n")
     out('        "n": ', fit$n, ', "nevent": ', fit$nevent, ",\n")
     out("    },\n")
