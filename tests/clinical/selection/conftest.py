@@ -26,10 +26,15 @@ def patched(changes: dict[str, Any], base: dict[str, Any] | None = None) -> dict
     """``base`` (the demo patient) with dotted-path changes; DELETE removes a key."""
     data = copy.deepcopy(demo_dict() if base is None else base)
     for path, value in changes.items():
-        node = data
+        node: Any = data
         *parents, last = path.split(".")
         for part in parents:
+            if value is DELETE and not isinstance(node.get(part), dict):
+                node = None  # nothing to delete below a missing parent
+                break
             node = node.setdefault(part, {})
+        if node is None:
+            continue
         if value is DELETE:
             node.pop(last, None)
         else:

@@ -217,7 +217,7 @@ def test_calcium_policy_is_named_in_reasons(make: Make) -> None:
 
 # --- property: a missing input never moves the true group outside the reported range ------
 
-INPUTS = ["karnofsky", "ecog", "labs.ldh", "labs.hemoglobin", "labs.calcium", "labs.albumin",
+INPUTS = ["karnofsky", "labs.ldh", "labs.hemoglobin", "labs.calcium", "labs.albumin",
           "labs.ldh.uln", "labs.hemoglobin.lln", "diagnosis_date", "planned_day1"]
 
 
@@ -229,7 +229,8 @@ INPUTS = ["karnofsky", "ecog", "labs.ldh", "labs.hemoglobin", "labs.calcium", "l
        drop=st.sets(st.sampled_from(INPUTS), max_size=4))
 def test_missing_inputs_give_a_sound_range(kps: int, ldh: int, hb: Any, ca: Any, alb: Any,
                                            dx: str, drop: set[str]) -> None:
-    full = patched({"karnofsky": kps, "labs.ldh.value": f"{ldh} U/L",
+    # ECOG removed: reading KPS from an ECOG that contradicts it is a policy, not a range
+    full = patched({"karnofsky": kps, "ecog": DELETE, "labs.ldh.value": f"{ldh} U/L",
                     "labs.hemoglobin.value": f"{hb} g/dL", "labs.calcium.value": f"{ca} mg/dL",
                     "labs.albumin.value": f"{alb} g/dL", "diagnosis_date": dx,
                     "metastasis_date": dx})
