@@ -1,11 +1,127 @@
-"""``hdil2 demo``: a walk-through on a demo patient (filled in as capabilities land)."""
+"""``hdil2 demo``: a walk-through of one course on a fictional demo patient.
+
+Each step prints the exact ``hdil2`` command it runs and that command's output, so the demo
+doubles as a tutorial: screening → dose → calendar → a toxicity grade → next-dose advice
+(a hold, then a give).  The input files are written to a directory (``--out``, default a
+temporary one) so every command can be re-run by hand.
+"""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 SCHEMAS: dict[str, str] = {}
 
+# the ward of the demo and the time of the first dose on the planned day 1
+DEMO_TZ = "America/New_York"
+DEMO_FIRST_DOSE_TIME = "08:00"
+
+
+def _demo_patient() -> dict[str, Any]:
+    from importlib.resources import files
+
+    text = files("hdil2.clinical.data").joinpath("demo_patient.json").read_text("utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def _observations(spo2: int) -> dict[str, Any]:
+    """A complete pre-dose assessment, unremarkable except for the SpO2 given."""
+    flags = [
+        "resting_dyspnea", "o2_mask_40pct", "on_pressors_for_hypotension", "atrial_fibrillation",
+        "svt", "bradycardia_needing_treatment", "sustained_vt", "ventricular_arrhythmia",
+        "uncontrolled_arrhythmia", "ischemia_or_chest_pain", "cardiac_enzymes_elevated",
+        "cardiac_tamponade", "mental_status_change", "mental_status_not_reversible_2h",
+        "seizures_repetitive", "vivid_dreams", "mild_anxiety", "hallucinations",
+        "persistent_crying", "fails_serial7s_or_world", "disorientation_or_lability",
+        "fit_fobt_positive", "bowel_ischemia_or_perforation", "gi_bleeding_requiring_surgery",
+        "hepatic_failure_signs", "vomiting_refractory", "ileus_or_distension",
+        "distension_affecting_breathing", "severe_abdominal_pain", "heme_positive_secretions",
+        "frank_blood", "infection_suspected", "sepsis_unstable", "bullous_dermatitis",
+        "moist_desquamation", "extreme_tightness", "extreme_paresthesias",
+        "severe_volume_overload", "acidosis", "hyperkalemia",
+    ]
+    obs: dict[str, Any] = dict.fromkeys(flags, False)
+    obs.update({
+        "spo2_pct": spo2, "intubated_hours": 0, "o2_nasal_cannula_l_min": 2, "rales": "none",
+        "sbp_mmhg": 98, "pressor_trend": "none", "phenylephrine_max_ug_kg_min": 0,
+        "phenylephrine_at_dosing_ug_kg_min": 0, "heart_rate_bpm": 96,
+        "coma_or_toxic_psychosis_hours": 0, "lethargy": "mild", "diarrhea_ml_per_shift": 300,
+        "shifts_with_diarrhea_1000ml": 0, "bilirubin": "1.4 mg/dL", "platelets": "96 10^9/L",
+        "weight_gain_pct": 6, "creatinine": "2.1 mg/dL", "creatinine_trend": "rising",
+        "urine_ml_per_h": 45, "oliguria_hours": 0, "urine_ml_per_shift": 360,
+        "dialysis_hours": 0, "bicarbonate": "21 mmol/L",
+    })
+    return obs
+
+
+def _step(title: str, argv: list[str]) -> int:
+    from hdil2.cli.app import main
+    from hdil2.cli.common import console
+
+    con = console()
+    con.rule(f"[bold]{title}")
+    shown = " ".join(f"'{a}'" if " " in a else a for a in argv)
+    con.print(f"[dim]$ hdil2 {shown}[/]")
+    return main(argv)
+
 
 def register(app: typer.Typer) -> None:
     """Register the demo command."""
+
+    @app.command("demo")
+    def demo_cmd(
+        out: Annotated[Path | None, typer.Option(
+            help="directory for the demo's input files (default: a temporary directory)")
+        ] = None,
+    ) -> None:
+        """Walk through one HD IL-2 course on a fictional patient, command by command."""
+        import tempfile
+
+        directory = out if out is not None else Path(tempfile.mkdtemp(prefix="hdil2-demo-"))
+        directory.mkdir(parents=True, exist_ok=True)
+        patient = _demo_patient()
+        start = f"{patient['planned_day1']}T{DEMO_FIRST_DOSE_TIME}"
+        files = {
+            "patient.json": patient,
+            "next-dose-hold.json": {
+                "regimen": "hd-il2-600k", "first_dose": start, "tz": DEMO_TZ,
+                "doses": [{"slot": i, "status": "given"} for i in range(1, 7)],
+                "observations": _observations(spo2=88)},
+            "next-dose-give.json": {
+                "regimen": "hd-il2-600k", "first_dose": start, "tz": DEMO_TZ,
+                "doses": [*({"slot": i, "status": "given"} for i in range(1, 7)),
+                          {"slot": 7, "status": "held",
+                           "hold_rules": ["label.spo2_below_90"]}],
+                "observations": _observations(spo2=93)},
+        }
+        for name, doc in files.items():
+            (directory / name).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+        d = str(directory)
+        steps: list[tuple[str, list[str]]] = [
+            ("1. Screen: eligibility and every prognostic / predictive model",
+             ["screen", f"{d}/patient.json"]),
+            ("2. Dose: 600,000 IU/kg for 70 kg, vials and volume",
+             ["dose", "--regimen", "hd-il2-600k", "--weight", patient["weight"],
+              "--height", patient["height"]]),
+            ("3. Calendar: 28 doses on days 1-5 and 15-19 in the ward's time zone",
+             ["calendar", "--regimen", "hd-il2-600k", "--start", start, "--tz", DEMO_TZ]),
+            ("4. Grade a toxicity on day 3: creatinine 2.1 mg/dL (ULN 1.3, baseline 1.1)",
+             ["grade", "--term", "creatinine_increased", "--value", "2.1 mg/dL",
+              "--uln", "1.3 mg/dL", "--baseline", "1.1 mg/dL"]),
+            ("5. Next dose after six given: SpO2 88 %",
+             ["next-dose", f"{d}/next-dose-hold.json"]),
+            ("6. Dose 7 held; at dose 8 SpO2 has recovered to 93 %",
+             ["next-dose", f"{d}/next-dose-give.json"]),
+        ]
+        for title, argv in steps:
+            code = _step(title, argv)
+            if code != 0:
+                raise typer.Exit(code)
+        from hdil2.cli.common import console
+
+        console().print(f"\nThe demo's input files are in {d}; run any step again by hand.")
