@@ -38,7 +38,7 @@ def patched(changes: dict[str, Any], base: dict[str, Any] | None = None) -> dict
         if value is DELETE:
             node.pop(last, None)
         else:
-            node[last] = value
+            node[last] = copy.deepcopy(value)  # never alias the caller's dicts
     return data
 
 
