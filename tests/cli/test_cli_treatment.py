@@ -79,7 +79,11 @@ def test_negative_creatinine_is_refused() -> None:
     code, _, err = run(["next-dose", "-", "--json"], json.dumps(req))
     assert code == 2
     fields = {e["field"] for e in json.loads(err)["errors"]}
-    assert "observations.spo2_pct" in fields
+    assert fields == {"observations.spo2_pct", "observations.creatinine"}
+    code, _, err = run(["grade", "--term", "creatinine_increased", "--value", "-1 mg/dL",
+                        "--uln", "1.2 mg/dL", "--baseline", "1 mg/dL", "--json"])
+    assert code == 2
+    assert json.loads(err)["errors"][0]["field"] == "value"
 
 
 def test_calendar_json_lists_28() -> None:

@@ -11,9 +11,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from hdil2.core.quantity import Quantity
+
+# laboratory fields: the units each accepts (checked when the observations are read)
+LAB_UNITS: dict[str, tuple[str, ...]] = {
+    "creatinine": ("mg/dL", "µmol/L"),
+    "bilirubin": ("mg/dL", "µmol/L"),
+    "platelets": ("10^9/L", "/mm³"),
+    "bicarbonate": ("mmol/L", "mEq/L"),
+}
 
 YesNo = bool | None
 Lethargy = Literal["none", "mild", "moderate", "severe"]
@@ -120,3 +128,17 @@ class DoseObservations(BaseModel):
     dialysis_hours: Decimal | None = Field(
         None, ge=0, description="hours of dialysis needed for renal failure; 0 if none")
     bicarbonate: Quantity | None = Field(None, description="serum HCO3, e.g. '20 mmol/L'")
+
+    @field_validator("creatinine", "bilirubin", "platelets", "bicarbonate")
+    @classmethod
+    def _lab(cls, q: Quantity | None, info: ValidationInfo) -> Quantity | None:
+        """A laboratory value must be in one of its units and must not be negative."""
+        if q is None:
+            return q
+        name = str(info.field_name)
+        units = LAB_UNITS[name]
+        if q.unit not in units:
+            raise ValueError(f"{name} must be in {' or '.join(units)}, not {q.unit}")
+        if q.value < 0:
+            raise ValueError(f"{name} cannot be negative")
+        return q
