@@ -1,12 +1,154 @@
-"""CLI commands of the response area (registered by :mod:`hdil2.cli.app`)."""
+"""CLI commands of the response area: ``assess`` (tumour response) and ``next-course``."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from hdil2.cli import common
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hdil2.clinical.response.assess import Assessment
+    from hdil2.core.decision import Decision
+
 # name -> "module:Model" of every JSON input this area accepts (see `hdil2 schema`)
-SCHEMAS: dict[str, str] = {}
+SCHEMAS: dict[str, str] = {
+    "assess": "hdil2.clinical.response.models:AssessmentRequest",
+    "next-course": "hdil2.clinical.course_policy:CourseHistory",
+}
+
+CRITERIA = ("recist1.1", "irecist", "who", "nci")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+PolicyOpt = Annotated[list[str] | None, typer.Option(
+    "--policy", help="override a named policy, NAME=VALUE (repeatable)")]
+
+
+def _value(text: str) -> Any:
+    t = text.strip()
+    low = t.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("none", "null"):
+        return None
+    if t.lstrip("-").isdigit():
+        return int(t)
+    return t
+
+
+def _policies(items: list[str] | None) -> dict[str, Any]:
+    from hdil2.core.errors import InputError
+
+    out: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InputError("--policy", "expected NAME=VALUE", item)
+        out[name.strip()] = _value(value)
+    return out
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the root app (none yet)."""
+    """Add the response commands to the root app."""
+
+    @app.command("assess")
+    def assess_cmd(
+        input: Annotated[str, typer.Argument(
+            help="visits JSON (schema: `hdil2 schema assess`), or - for stdin")],
+        criteria: Annotated[str, typer.Option(
+            help="recist1.1, irecist, who, or nci (seed 003 bidimensional)")] = "recist1.1",
+        policy: PolicyOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """Response at every visit, best overall response (confirmed and unconfirmed), dates."""
+        from hdil2.clinical.response import AssessmentRequest, assess
+        from hdil2.core.errors import InputError
+
+        if criteria not in CRITERIA:
+            raise InputError("--criteria", f"must be one of {', '.join(CRITERIA)}", criteria)
+        req = common.load_model(AssessmentRequest, input)
+        extra = _policies(policy)
+        if extra:
+            req = req.model_copy(update={"policies": {**req.policies, **extra}})
+        result = assess(req, criteria)  # type: ignore[arg-type]
+        common.emit(result, json_out, lambda con: _render_assessment(con, result))
+
+    @app.command("next-course")
+    def next_course_cmd(
+        input: Annotated[str, typer.Argument(
+            help="course history JSON (schema: `hdil2 schema next-course`), or - for stdin")],
+        variant: Annotated[str | None, typer.Option(
+            help="policy variant: default, lee2000, lee2000-strict, cwg")] = None,
+        policy: PolicyOpt = None,
+        json_out: JsonOpt = False,
+    ) -> None:
+        """After the last course: next course, consolidation course or stop, with the reasons
+        and the earliest date of the next course."""
+        from hdil2.clinical.course_policy import CourseHistory, advise
+
+        hist = common.load_model(CourseHistory, input)
+        overrides = {**hist.policies, **_policies(policy)}
+        decision = advise(hist.courses, variant or hist.variant, overrides)
+        common.emit(decision, json_out, lambda con: _render_advice(con, decision))
+
+
+def _fmt(x: Any) -> str:
+    return "-" if x is None else str(x)
+
+
+def _render_assessment(con: Console, a: Assessment) -> None:
+    from rich.table import Table
+
+    from hdil2.cli.render import reasons_table
+
+    unit = "mm²" if a.criteria in ("who", "nci") else "mm"
+    t = Table(title=f"Response by {a.criteria}", title_justify="left")
+    for col in ("visit", "date", "day", "target", "non-target", "new", "overall",
+                f"burden ({unit})", "vs baseline", "vs nadir"):
+        t.add_column(col)
+    for tp in a.timepoints:
+        pb, pn = tp.change_from_baseline_pct, tp.change_from_nadir_pct
+        t.add_row(str(tp.index), str(tp.date), str(tp.day), tp.target, tp.non_target,
+                  "yes" if tp.new_lesions else "no",
+                  tp.overall + (" (after PD)" if tp.after_progression else ""),
+                  _fmt(tp.burden_mm), "-" if pb is None else f"{pb:+} %",
+                  "-" if pn is None else f"{pn:+} %")
+    con.print(t)
+    for b, d in ((a.bor_unconfirmed, a.dates_unconfirmed), (a.bor_confirmed, a.dates_confirmed)):
+        kind = "confirmed" if b.confirmed else "unconfirmed"
+        line = f"[bold]Best overall response ({kind}): {b.value}[/]"
+        if b.first_response_date:
+            line += f", first met {b.first_response_date}"
+        if b.confirmation_date:
+            line += f", confirmed {b.confirmation_date}"
+        con.print(line)
+        if d.duration_of_response is not None:
+            dor = d.duration_of_response
+            con.print(f"  duration of response {dor.days} days "
+                      f"({'to progression' if dor.event else 'censored'} {dor.end})")
+        reasons_table(con, b.reasons, f"Why ({kind})")
+    pd = a.dates_unconfirmed.progression_date
+    con.print(f"Progression date: {_fmt(pd)}; last assessment: "
+              f"{_fmt(a.dates_unconfirmed.last_assessment_date)}")
+    for tp in a.timepoints:
+        reasons_table(con, tp.reasons, f"Visit {tp.index} ({tp.date}): {tp.overall}")
+    reasons_table(con, a.reasons, "Policies and parameters")
+
+
+def _render_advice(con: Console, d: Decision[Any]) -> None:
+    from hdil2.cli.render import reasons_table
+
+    det = d.details
+    line = f"[bold]{d.value.replace('_', ' ')}[/] after course {det.get('courses_given')}"
+    if "stop_category" in det:
+        line += f" ({det['stop_category'].replace('_', ' ')})"
+    con.print(line)
+    if "earliest_start_date" in det:
+        con.print(f"course {det['next_course']} no earlier than {det['earliest_start_date']}")
+    if "missing" in det:
+        con.print(f"missing: {det['missing']}")
+    con.print(f"policy variant: {det.get('variant')}")
+    reasons_table(con, d.reasons)

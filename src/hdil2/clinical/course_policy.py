@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from hdil2.clinical.policy import Policy, check_overrides
 from hdil2.core.decision import Decision, Reason
@@ -224,10 +224,17 @@ class CourseHistory(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    courses: tuple[CourseRecord, ...] = Field(min_length=1)
+    courses: tuple[CourseRecord, ...] = Field(description="courses given, oldest first")
     variant: str = Field(default="default", description=f"one of {list(VARIANTS)}")
     policies: dict[str, int | bool | None] = Field(
         default_factory=dict, description="overrides of single policies")
+
+    @field_validator("courses")
+    @classmethod
+    def _not_empty(cls, v: tuple[CourseRecord, ...]) -> tuple[CourseRecord, ...]:
+        if not v:
+            raise ValueError("at least one course is needed")
+        return v
 
     def advise(self) -> Decision[Advice]:
         return advise(self.courses, self.variant, self.policies)

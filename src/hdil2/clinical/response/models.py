@@ -30,7 +30,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 MAX_MM = Decimal(1000)
 
@@ -198,8 +198,15 @@ class AssessmentRequest(BaseModel):
 
     start_date: dt.date = Field(description="first treatment dose (or randomisation): the origin "
                                 "of the SD minimum, time to response and durations")
-    lesions: tuple[Lesion, ...] = Field(min_length=1)
-    visits: tuple[Visit, ...] = Field(min_length=1, description="baseline first, dates ascending")
+    lesions: tuple[Lesion, ...] = Field(description="lesions identified at baseline")
+    visits: tuple[Visit, ...] = Field(description="baseline first, dates ascending")
     params: Params = Field(default_factory=Params)
     policies: dict[str, str | int | bool] = Field(
         default_factory=dict, description="overrides of the criteria's named policies")
+
+    @field_validator("lesions", "visits")
+    @classmethod
+    def _not_empty(cls, v: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not v:
+            raise ValueError("at least one is needed")
+        return v

@@ -297,7 +297,7 @@ def evaluate_non_targets(
                           text="every non-target lesion gone (nodes < 10 mm)"
                           + ("" if visit.tumour_markers is None else ", markers normal")
                           + ": CR")
-    why = (f"non-target {', '.join(present)} persist" if present
+    why = (f"non-target {', '.join(present)} still present" if present
            else "tumour markers above the upper limit of normal")
     return NON_CR_NON_PD, Reason("recist1.1.non_target.non_cr_non_pd", "recist1.1",
                                  inputs=inputs, text=f"{why}: NON-CR/NON-PD")

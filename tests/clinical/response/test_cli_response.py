@@ -1,0 +1,194 @@
+"""``hdil2 assess`` and ``hdil2 next-course`` end to end: one JSON document, schemas, errors
+that name the field (exit 2), no traceback on random input (never exit 70), a light start."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hdil2.cli.app import main
+from hdil2.cli.schema import json_schema
+
+DATA = Path(__file__).resolve().parent / "data"
+VISITS = DATA / "example_visits.json"
+HISTORY = DATA / "example_history.json"
+
+
+def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(args)
+    finally:
+        sys.stdin = old
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_examples_validate_against_their_schemas() -> None:
+    jsonschema.validate(json.loads(VISITS.read_text()), json_schema("assess"))
+    jsonschema.validate(json.loads(HISTORY.read_text()), json_schema("next-course"))
+
+
+def test_assess_json() -> None:
+    code, out, err = run(["assess", str(VISITS), "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    assert [v["overall"] for v in doc["visits"]] == ["SD", "PR", "PR", "PD"]
+    assert [v["burden"] for v in doc["visits"]] == [60, 49, 48, 63]
+    assert doc["bor_unconfirmed"]["value"] == "PR"
+    assert doc["bor_confirmed"]["value"] == "PR"
+    assert doc["bor_confirmed"]["confirmation_date"] == "2024-05-13"
+    assert doc["dates_confirmed"]["progression_date"] == "2024-06-24"
+    assert doc["dates_confirmed"]["duration_of_response"] == {
+        "start": "2024-04-01", "end": "2024-06-24", "days": 84, "event": True}
+    for v in doc["visits"]:
+        assert all({"rule", "source", "tag", "text", "inputs"} <= set(r) for r in v["reasons"])
+
+
+@pytest.mark.parametrize("criteria", ["recist1.1", "irecist", "who", "nci"])
+def test_assess_every_criteria_from_stdin(criteria: str) -> None:
+    doc = json.loads(VISITS.read_text())
+    if criteria in ("who", "nci"):
+        for v in doc["visits"]:
+            for m in v["lesions"].values():
+                if "ld_mm" in m:
+                    m["perp_mm"] = m["ld_mm"] / 2
+                if "sa_mm" in m:  # a node: its short axis is the perpendicular diameter
+                    m["ld_mm"] = m["sa_mm"] + 5
+    code, out, err = run(["assess", "-", "--criteria", criteria, "--json"], json.dumps(doc))
+    assert code == 0, err
+    assert json.loads(out)["criteria"] == criteria
+
+
+def test_assess_policy_option() -> None:
+    code, out, _ = run(["assess", str(VISITS), "--policy", "confirm_max_ne_between=0",
+                        "--json"])
+    assert code == 0
+    rules = {r["rule"]: r for r in json.loads(out)["reasons"]}
+    assert rules["policy.confirm_max_ne_between"]["inputs"] == {"confirm_max_ne_between": 0}
+    code, _, err = run(["assess", str(VISITS), "--policy", "nope=1"])
+    assert code == 2
+    assert "policy.nope" in err
+
+
+def test_assess_human_output_shows_reasons() -> None:
+    code, out, _ = run(["assess", str(VISITS)])
+    assert code == 0
+    assert "Best overall response (confirmed): PR" in out
+    assert "recist1.1.target.pd" in out
+
+
+def test_assess_errors_name_fields() -> None:
+    bad = json.loads(VISITS.read_text())
+    bad["visits"][0]["lesions"]["N1"]["sa_mm"] = 12
+    code, out, err = run(["assess", "-", "--json"], json.dumps(bad))
+    assert (code, out) == (2, "")
+    fields = [e["field"] for e in json.loads(err)["errors"]]
+    assert fields == ["visits[0].lesions.N1.sa_mm"]
+    code, _, err = run(["assess", str(VISITS), "--criteria", "recist"])
+    assert code == 2
+    assert "--criteria" in err
+    code, _, err = run(["assess", "-"], '{"start_date": "2024-01-01", "lesions": [], '
+                       '"visits": []}')
+    assert code == 2
+    assert "error: lesions: at least one is needed" in err
+
+
+def test_next_course_json_and_text() -> None:
+    code, out, err = run(["next-course", str(HISTORY), "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["value"] == "consolidation_course"
+    assert doc["earliest_start_date"] == "2024-06-03"  # discharge 2024-04-15 + 49 days
+    assert doc["reasons"][0]["rule"] == "lee2000.consolidation"
+    code, out, _ = run(["next-course", str(HISTORY)])
+    assert code == 0
+    assert "consolidation course after course 2" in out
+    assert "course 3 no earlier than 2024-06-03" in out
+
+
+def test_next_course_variant_and_policy_options() -> None:
+    hist = {"courses": [{"discharge_date": "2024-01-30", "response": "NR"}]}
+    code, out, _ = run(["next-course", "-", "--json"], json.dumps(hist))
+    assert (code, json.loads(out)["value"]) == (0, "not_evaluable")
+    code, out, _ = run(["next-course", "-", "--variant", "lee2000", "--json"], json.dumps(hist))
+    assert (code, json.loads(out)["value"]) == (0, "next_course")
+    code, out, _ = run(["next-course", "-", "--policy", "retreat_stable_after_course1=true",
+                        "--policy", "min_rest_days=56", "--json"], json.dumps(hist))
+    doc = json.loads(out)
+    assert code == 0
+    assert (doc["value"], doc["earliest_start_date"]) == ("next_course", "2024-03-26")
+
+
+def test_next_course_errors() -> None:
+    code, _, err = run(["next-course", "-", "--json"],
+                       '{"courses": [{"discharge_date": "2024-01-01", "response": "XX"}]}')
+    assert code == 2
+    assert [e["field"] for e in json.loads(err)["errors"]] == ["courses[0].response"]
+    code, _, err = run(["next-course", "-", "--variant", "nope"],
+                       '{"courses": [{"discharge_date": "2024-01-01", "response": "PR"}]}')
+    assert code == 2
+    assert "variant" in err
+
+
+json_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(max_size=8),
+              st.floats(allow_nan=False, allow_infinity=False),
+              st.sampled_from(["2024-01-01", "target", "non-target", "CR", "PR", "absent",
+                               "present", "not_evaluated", "merged", "too_small", "T1"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3),
+                            st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=10)
+
+
+def _perturbed(doc: dict[str, Any]) -> st.SearchStrategy[Any]:
+    keys = sorted(doc)
+    return st.dictionaries(st.sampled_from(keys), json_values, max_size=2).map(
+        lambda ch: {**doc, **ch})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(json_values, _perturbed(json.loads(VISITS.read_text()))),
+       st.sampled_from(["recist1.1", "irecist", "who", "nci"]))
+def test_fuzz_assess_never_crashes(doc: Any, criteria: str) -> None:
+    code, _, err = run(["assess", "-", "--criteria", criteria, "--json"], json.dumps(doc))
+    assert code in (0, 2), err
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(json_values, _perturbed(json.loads(HISTORY.read_text()))))
+def test_fuzz_next_course_never_crashes(doc: Any) -> None:
+    code, _, err = run(["next-course", "-", "--json"], json.dumps(doc))
+    assert code in (0, 2), err
+
+
+HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "django", "statsmodels", "lifelines")
+PROBE = """
+import sys, io, contextlib
+from hdil2.cli.app import main
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main({args!r})
+heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})
+print(code, ','.join(heavy))
+"""
+
+
+@pytest.mark.parametrize("args", [["assess", str(VISITS), "--json"],
+                                  ["next-course", str(HISTORY), "--json"]])
+def test_commands_stay_light(args: list[str]) -> None:
+    out = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "0"
+    assert out[1:] == [], f"heavy modules imported: {out[1:]}"
