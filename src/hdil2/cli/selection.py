@@ -16,6 +16,7 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from hdil2.clinical.risk.base import ModelResult
     from hdil2.clinical.screening import Screening
 
 # name -> "module:Model" of every JSON document this area reads or writes (see `hdil2 schema`)
@@ -101,26 +102,10 @@ def _render(con: Console, result: Screening) -> None:
     if e.missing:
         con.print(f"[yellow]missing for eligibility:[/] {', '.join(e.missing)}")
 
-    m = Table(title="Prognostic and predictive models", title_justify="left", show_lines=True)
-    for col in ("model", "group", "factors (value → status)", "source reports", "source"):
-        m.add_column(col, overflow="fold")
+    con.print()
+    con.print("[bold]Prognostic and predictive models[/]")
     for r in result.models:
-        group = r.group
-        if r.score_min is not None:
-            score = (str(r.score_min) if r.score_min == r.score_max
-                     else f"{r.score_min}-{r.score_max}")
-            group += f"\nscore {score}"
-        if r.group == "indeterminate":
-            group += f"\n({' or '.join(r.possible_groups)})"
-        if r.missing:
-            group += f"\n[yellow]missing: {', '.join(r.missing)}[/]"
-        factors = "\n".join(
-            f"{f.label}: {f.value or '—'} → {_style(f.status)}" for f in r.factors)
-        outcome = "\n".join(f"{o.group}: {o.text}" for o in r.outcomes)
-        caveats = "\n".join(f"[dim]note: {c.text}[/]" for c in r.caveats)
-        m.add_row(r.title, group, factors, "\n".join(x for x in (outcome, caveats) if x),
-                  r.source)
-    con.print(m)
+        _render_model(con, r)
     cc = result.corrected_calcium
     if cc.value_mg_dl is not None:
         con.print(f"corrected calcium: {float(cc.value_mg_dl):.2f} mg/dL ({cc.formula})")
@@ -130,3 +115,31 @@ def _render(con: Console, result: Screening) -> None:
     for model, missing in summary["incomplete"].items():
         con.print(f"[yellow]{model}[/]: missing {', '.join(missing)}")
     reasons_table(con, result.reasons, "Policies in force")
+
+
+def _render_model(con: Console, r: ModelResult) -> None:
+    from rich.table import Table
+
+    head = f"[bold]{r.title}[/] [dim]({r.source})[/]: {_style(r.group)}"
+    if r.score_min is not None:
+        head += (f", score {r.score_min}" if r.score_min == r.score_max
+                 else f", score {r.score_min}-{r.score_max}")
+    if r.group == "indeterminate":
+        head += f" — possible: {' or '.join(r.possible_groups)}"
+    con.print()
+    con.print(head)
+    if r.factors:
+        t = Table(show_header=True, title_justify="left", box=None, pad_edge=False)
+        for col in ("factor", "value used", "status"):
+            t.add_column(col, overflow="fold")
+        for f in r.factors:
+            t.add_row(f.label, f.value or "—", _style(f.status))
+        con.print(t)
+    if r.missing:
+        con.print(f"  [yellow]missing:[/] {', '.join(r.missing)}")
+    for o in r.outcomes:
+        con.print(f"  [cyan]{o.source} reports for {o.group}:[/] {o.text}")
+    for c in r.caveats:
+        con.print(f"  [dim]note ({c.tag.value}): {c.text}[/]")
+    if r.status == "not_applicable":
+        con.print(f"  {r.reasons[0].text}")

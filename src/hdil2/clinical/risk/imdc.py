@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hdil2.clinical.patient import Patient
-from hdil2.clinical.risk.base import Band, ModelResult, Outcome, count_model
+from hdil2.clinical.risk.base import Band, ModelResult, Outcome, count_model, rcc_only
 from hdil2.clinical.risk.calcium import calcium_above_uln_factor
 from hdil2.clinical.risk.factors import interval_factor, kps_below_80, lab_factor
 from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, PS_CONVERSION
@@ -47,6 +47,9 @@ OUTCOMES: dict[str, Outcome] = {
 def imdc(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """IMDC risk group of ``patient`` with its six factors."""
     model, source = "imdc", "heng2009"
+    na = rcc_only(patient.disease, model, "IMDC (Heng) prognostic model", source)
+    if na is not None:
+        return na
     factors = [
         kps_below_80(patient, policies, model=model, source=source, tag=Tag.VERIFIED),
         interval_factor(
