@@ -1,0 +1,175 @@
+"""The ``hdil2 stats`` and ``hdil2 design`` commands: JSON output, errors, schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hdil2.cli.app import main
+from hdil2.cli.schema import json_schema
+from hdil2.cli.stats import SCHEMAS
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_rate_json(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "rate", "--x", "22", "--n", "96")
+    assert d["ci"]["method"] == "clopper-pearson"
+    assert round(100 * d["ci"]["lower"], 1) == 15.0
+    assert d["reasons"][0]["source"] == "clopper1934"
+
+
+def test_compare_reproduces_seed_002(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "compare", "--x1", "22", "--n1", "96", "--x2", "9",
+                 "--n2", "96")
+    fisher = d["tests"][0]
+    assert fisher["method"] == "fisher_exact_two_sided"
+    assert f"{fisher['p_value']:.3f}" == "0.018"
+
+
+def test_compare_from_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "req.json"
+    f.write_text(json.dumps({"x1": 21, "n1": 27, "x2": 20, "n2": 39}))
+    d = run_json(capsys, "stats", "compare", str(f))
+    assert f"{d['tests'][0]['p_value']:.2f}" == "0.04"
+
+
+def test_trend(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "trend", "--successes", "14,15,1", "--totals", "36,77,33")
+    assert f"{d['z']:.2f}" == "-3.69"
+
+
+def test_km_csv_groups_and_landmarks(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "km", str(DATA / "aml.csv"), "--event", "status",
+                 "--group", "x", "--at", "12,24")
+    curves = {c["label"]: c for c in d["curves"]}
+    assert curves["Maintained"]["median"]["estimate"] == 31
+    assert curves["Maintained"]["landmarks"][0]["n_risk"] == 10
+
+
+def test_km_event_values_for_r_lung(capsys: pytest.CaptureFixture[str]) -> None:
+    # R's lung codes 2 = dead, 1 = censored
+    d = run_json(capsys, "stats", "km", str(DATA / "lung.csv"), "--event", "status",
+                 "--event-value", "2", "--censor-value", "1")
+    assert d["curves"][0]["events"] == 165
+
+
+def test_logrank_stratified(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "logrank", str(DATA / "veteran.csv"), "--event", "status",
+                 "--group", "trt", "--strata", "celltype")
+    assert d["method"] == "stratified_log_rank"
+    assert d["df"] == 1
+
+
+def test_cox(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "cox", str(DATA / "veteran.csv"), "--event", "status",
+                 "--covariates", "trt,karno,age")
+    assert [t["name"] for t in d["terms"]] == ["trt", "karno", "age"]
+    assert d["ties"] == "efron"
+
+
+def test_missing_value_in_csv_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "stats", "logrank", str(DATA / "lung.csv"), "--event", "status",
+                       "--event-value", "2", "--censor-value", "1", "--group", "sex",
+                       "--strata", "ph.ecog")
+    assert code == 2
+    assert "ph.ecog[" in err
+    assert "missing" in err
+
+
+def test_event_value_needs_censor_value(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "stats", "km", str(DATA / "lung.csv"), "--event", "status",
+                       "--event-value", "2")
+    assert code == 2
+    assert "--censor-value" in err
+
+
+def test_simon_design(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "simon", "--p0", "0.1", "--p1", "0.3")
+    assert (d["optimal"]["r1"], d["optimal"]["n1"], d["optimal"]["r"], d["optimal"]["n"]) == (
+        1, 10, 5, 29)
+
+
+def test_simon_stage1_stop(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "simon-stage1", "--r1", "1", "--n1", "10", "--r", "5",
+                 "--n", "29", "--responses", "1")
+    assert d["value"] == "stop"
+    assert "stop: ≤ 1 responses in 10" in d["reasons"][0]["text"]
+
+
+def test_simon_estimate_and_oc(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "simon-estimate", "--r1", "1", "--n1", "10", "--r", "5",
+                 "--n", "29", "--p0", "0.1", "--x1", "3", "--x2", "4")
+    assert d["stage"] == 2
+    assert d["method"] == "koyama_chen_stagewise"
+    d = run_json(capsys, "design", "simon-oc", "--r1", "1", "--n1", "10", "--r", "5", "--n",
+                 "29", "--p0", "0.1", "--p1", "0.3")
+    assert f"{d['en0']:.1f}" == "15.0"
+
+
+def test_two_proportions_seed001(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "two-proportions", "--p1", "0.7", "--p2", "0.4", "--n1",
+                 "34", "--sides", "1")
+    assert f"{d['power']:.2f}" == "0.81"
+
+
+def test_survival_design_from_survival_rates(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "survival", "--surv1", "0.7", "--surv2", "0.4",
+                 "--at-time", "2", "--sides", "1", "--accrual", "3", "--follow-up", "2")
+    assert d["events"] == pytest.approx(27.780251289725445, rel=1e-9)  # rpact, see results
+
+
+def test_group_sequential_and_conditional_power(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "group-sequential", "--rates", "0.5,1", "--futility",
+                 "0,none")
+    assert len(d["critical_values"]) == 2
+    d = run_json(capsys, "design", "conditional-power", "--z", "-0.8", "--information",
+                 "0.65", "--critical", "1.645", "--rates", "1", "--design-drift", "2.486")
+    assert d["advice"]["value"] == "consider stopping for futility"
+
+
+def test_input_error_exit_2_names_field(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "stats", "rate", "--x", "5", "--n", "4", "--json")
+    assert code == 2
+    assert json.loads(err)["errors"][0]["field"] == "x"
+    code, _, err = run(capsys, "design", "simon", "--p0", "0.3", "--p1", "0.1")
+    assert code == 2
+    assert "p1" in err
+
+
+def test_json_and_options_together_refused(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "r.json"
+    f.write_text('{"x": 1, "n": 4}')
+    code, _, err = run(capsys, "stats", "rate", str(f), "--x", "2")
+    assert code == 2
+    assert "not both" in err
+
+
+def test_human_output_has_tables_and_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4")
+    assert code == 0
+    assert "EN(p0)" in out
+    assert "simon1989" in out
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_schemas_are_valid_json_schema(name: str) -> None:
+    import jsonschema
+
+    schema = json_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
