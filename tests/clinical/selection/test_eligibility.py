@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hdil2.clinical.eligibility import (
     CRITERIA,
@@ -14,9 +16,10 @@ from hdil2.clinical.eligibility import (
     eligibility,
     evaluate_criterion,
 )
+from hdil2.clinical.patient import Patient
 from hdil2.core.errors import InputError
 
-from .conftest import DELETE, Make
+from .conftest import DELETE, Make, patched
 
 NO_METS = {"staging.m": "M0", "metastatic_sites": [], "metastasis_date": DELETE}
 ADJUVANT: dict[str, Any] = {
@@ -297,3 +300,43 @@ def test_unknown_profile_and_policy_refused(make: Make) -> None:
     with pytest.raises(InputError) as e:
         eligibility(make(), "atkins1993", {"organ_function_range": "loose"})
     assert e.value.field == "policy.organ_function_range"
+
+
+# --- property: missing data never turns a criterion met (or not met) wrongly ---------------
+
+FAILURES = [
+    {"ecog": 2, "karnofsky": 60}, {"labs.creatinine.value": "2 mg/dL"},
+    {"brain_imaging.active_cns_metastases": True},
+    {"prior_il2": True}, {"last_other_therapy_end_date": "2024-05-20"},
+    {"comorbidities.organ_allograft": True}, {"cardiac_stress_test.result": "abnormal"},
+    {"progressive_at_entry": False}, {"prior_systemic_lines": 1},
+    {"pathology.papillary_present": True}, {"comorbidities.bacterial_infection": "untreated"},
+]
+DROPPABLE = [
+    "ecog", "karnofsky", "labs.creatinine", "labs.hemoglobin.lln", "labs.ast.uln",
+    "brain_imaging", "brain_imaging.date", "prior_il2", "prior_il2_courses",
+    "last_other_therapy_end_date", "prior_other_therapy", "planned_day1",
+    "cardiac_stress_test", "pulmonary_function_test", "comorbidities",
+    "comorbidities.organ_allograft", "progressive_at_entry", "prior_systemic_lines",
+    "pathology.alveolar_pct", "pathology", "diagnosis", "staging.m", "metastatic_sites",
+    "metastasis_date", "sex", "comorbidities.bacterial_infection",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(fail=st.lists(st.sampled_from(FAILURES), max_size=2),
+       drop=st.sets(st.sampled_from(DROPPABLE), max_size=5),
+       profile=st.sampled_from(sorted(PROFILES)))
+def test_missing_data_only_ever_makes_criteria_unknown(
+        fail: list[dict[str, Any]], drop: set[str], profile: str) -> None:
+    changes: dict[str, Any] = {}
+    for f in fail:
+        changes.update(f)
+    full_doc = patched(changes)
+    full = eligibility(Patient.model_validate(full_doc), profile)
+    partial = eligibility(Patient.model_validate(patched(dict.fromkeys(drop, DELETE),
+                                                         full_doc)), profile)
+    for a, b in zip(full.criteria, partial.criteria, strict=True):
+        assert b.status in ("unknown", a.status), (a.id, a.status, b.status)
+    if partial.verdict == "eligible":
+        assert full.verdict == "eligible"

@@ -115,3 +115,15 @@ def test_incomplete_names_the_missing_factor(make: Make) -> None:
                    "labs.neutrophils": DELETE}))
     assert r.group == "indeterminate"
     assert r.possible_groups == ("intermediate", "poor")
+
+
+@pytest.mark.parametrize(("kps", "expected"), [(70, "present"), (80, "absent")])
+def test_kps_threshold(make: Make, kps: int, expected: str) -> None:
+    assert imdc(make(ZERO, karnofsky=kps)).factor("kps_below_80").status == expected
+
+
+@pytest.mark.parametrize(("diagnosed", "expected"), [
+    ("2023-06-03", "absent"), ("2023-06-04", "present")])  # day 1 is 2024-06-03
+def test_time_to_treatment_threshold(make: Make, diagnosed: str, expected: str) -> None:
+    r = imdc(make(diagnosis_date=diagnosed, metastasis_date=diagnosed))
+    assert r.factor("diagnosis_to_therapy_below_1y").status == expected
