@@ -1,0 +1,41 @@
+"""Every worked example of docs/selection.md gives the result the page says it gives."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hdil2.clinical.eligibility import eligibility
+from hdil2.clinical.patient import Patient
+from hdil2.clinical.risk import MODELS
+
+from .conftest import patched
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "selection.md"
+EXAMPLE = re.compile(r"```json\n(\{.*?\})\n```\s*\nResult: \*\*([a-z_]+)\*\*", re.S)
+
+
+def examples() -> list[tuple[str, str]]:
+    return EXAMPLE.findall(DOC.read_text(encoding="utf-8"))
+
+
+def test_the_page_has_examples_for_models_and_profiles() -> None:
+    docs = [json.loads(d) for d, _ in examples()]
+    models = {d["model"] for d in docs if "model" in d}
+    assert {"mskcc2002", "imdc", "upton2005", "caix", "two_compartment",
+            "negrier_rapid_progression"} <= models
+    assert any("profile" in d for d in docs)
+
+
+@pytest.mark.parametrize(("doc", "expected"), examples())
+def test_documented_example(doc: str, expected: str) -> None:
+    spec: dict[str, Any] = json.loads(doc)
+    patient = Patient.model_validate(patched(spec["changes"]))
+    if "model" in spec:
+        assert MODELS[spec["model"]](patient, None).group == expected
+    else:
+        assert eligibility(patient, spec["profile"]).verdict == expected
