@@ -204,3 +204,18 @@ def test_irecist_bor_examples_of_the_guideline() -> None:
     a = assess(req, "irecist")
     assert [tp.overall for tp in a.timepoints] == ["iUPD", "NE"]
     assert a.bor_unconfirmed.value == "iUPD"
+
+
+def test_irecist_early_symptom_scan_with_new_lesion_confirms() -> None:
+    lesions = [{"id": "T1", "organ": "liver", "kind": "target"}]
+    base = [(0, {"T1": {"ld_mm": 50}}), (63, {"T1": {"ld_mm": 40}}),
+            (126, {"T1": {"ld_mm": 50}})]
+    early = AssessmentRequest.model_validate({
+        "start_date": D0, "lesions": lesions,
+        "visits": [*({"date": D0 + dt.timedelta(days=d), "lesions": ms} for d, ms in base),
+                   {"date": D0 + dt.timedelta(days=140), "lesions": {"T1": {"ld_mm": 50}},
+                    "for_new_symptoms": True, "new_lesions": [{"id": "X1", "organ": "brain"}]}]})
+    assert cats(early, "irecist") == ["iSD", "iUPD", "iCPD"]
+    routine = early.model_copy(update={"visits": (*early.visits[:3], early.visits[3].model_copy(
+        update={"for_new_symptoms": False}))})
+    assert cats(routine, "irecist") == ["iSD", "iUPD", "iUPD"]

@@ -465,3 +465,23 @@ def test_reasons_cite_known_sources_and_policies() -> None:
     assert "bor.min_sd_days" in rules
     assert [r.rule for r in a.timepoints[0].reasons] == ["recist1.1.target.pr",
                                                          "recist1.1.overall.pr"]
+
+
+@pytest.mark.parametrize(("measured", "expected"), [("30", "PD"), ("29.9", "NE")])
+def test_ne_visit_boundary_partial_sum_proves_pd(measured: str, expected: str) -> None:
+    # nadir 25 mm; a target not evaluated; the measured one alone at 30 mm is +20 % and +5 mm
+    req = request([les("T1"), les("T2", organ="lung")],
+                  [(0, {"T1": 20, "T2": 20}), (42, {"T1": 15, "T2": 10}),
+                   (84, {"T1": measured, "T2": "not_evaluated"})])
+    assert overall(req) == ["PR", expected]  # 25 mm ≤ 70 % of 40 mm: PR first
+
+
+@pytest.mark.parametrize(("new", "expected"), [
+    ({"id": "X1", "ld_mm": "0.5"}, "PD"),  # any unequivocal new lesion, however small
+    ({"id": "X1", "status": "absent"}, "PR"),
+    ({"id": "X1", "status": "not_evaluated"}, "PR"),
+    ({"id": "X1", "equivocal": True}, "PR"),
+])
+def test_new_lesion_boundary(new: dict[str, Any], expected: str) -> None:
+    req = request([les("T1")], [(0, {"T1": 40}), (42, {"T1": 20})], new={1: [new]})
+    assert overall(req) == [expected]
