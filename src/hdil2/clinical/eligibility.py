@@ -49,11 +49,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from hdil2.clinical.patient import RETREATMENT_EVENT_TEXT, LabValue, Patient
-from hdil2.clinical.policy import Policy, check_overrides
-from hdil2.clinical.risk import RISK_POLICIES
 from hdil2.clinical.risk.factors import ECOG_TO_KPS
 from hdil2.clinical.risk.histology import favourable_histology
-from hdil2.clinical.risk.policies import PS_CONVERSION
+from hdil2.clinical.risk.policies import (
+    ORGAN_FUNCTION_RANGE,
+    PS_CONVERSION,
+    SELECTION_POLICIES,
+    validate_policies,
+)
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.sources import Tag
@@ -63,21 +66,6 @@ Verdict = Literal["eligible", "ineligible", "incomplete"]
 
 ECOG_MAX = 1  # ECOG 0-1 (atkins1993 [S]; CWG phase III stratified PS 0 vs 1 [S])
 WASHOUT_DAYS = 30  # ≥ 30 days without other therapy (lee2000 [S]; D13: to planned day 1)
-
-ORGAN_FUNCTION_RANGE = Policy(
-    name="organ_function_range",
-    default="within_range",
-    choices=("within_range", "dysfunction_side"),
-    source="atkins1993",
-    text="'normal organ function' has no numeric limits in the seeds (reference §2.1 E3 [U]): "
-    "'within_range' checks LLN ≤ x ≤ ULN for every lab (D13, literal); 'dysfunction_side' "
-    "checks only the side that signals dysfunction (creatinine, bilirubin, AST, ALT ≤ ULN; "
-    "platelets, neutrophils, haemoglobin ≥ LLN)",
-)
-
-ELIGIBILITY_POLICIES: dict[str, Policy] = {
-    ORGAN_FUNCTION_RANGE.name: ORGAN_FUNCTION_RANGE, PS_CONVERSION.name: PS_CONVERSION,
-}
 
 # lab -> the limit that signals dysfunction ("uln": too high is abnormal; "lln": too low)
 ORGAN_FUNCTION_LABS: dict[str, Literal["uln", "lln"]] = {
@@ -702,6 +690,7 @@ def evaluate_criterion(
     settings: EligibilitySettings | None = None,
 ) -> CriterionResult:
     """Evaluate one criterion (``"E2"``, ``"A1"`` ...) outside a profile."""
+    validate_policies(policies)
     c = CRITERIA[cid]
     ctx = Context(diseases, dict(policies or {}), settings or EligibilitySettings())
     status, reasons, missing = c.evaluate(patient, ctx)
@@ -710,10 +699,7 @@ def evaluate_criterion(
 
 def check_policies(policies: Mapping[str, Any] | None) -> None:
     """Refuse unknown policy names and values not among a policy's choices."""
-    known = {**RISK_POLICIES, **ELIGIBILITY_POLICIES}
-    check_overrides(known, policies)
-    for name, value in (policies or {}).items():
-        known[name].resolve({name: value})
+    validate_policies(policies)
 
 
 def eligibility(
@@ -743,8 +729,9 @@ def eligibility(
 
 __all__ = [
     "CRITERIA",
-    "ELIGIBILITY_POLICIES",
+    "ORGAN_FUNCTION_RANGE",
     "PROFILES",
+    "SELECTION_POLICIES",
     "CriterionResult",
     "EligibilityResult",
     "EligibilitySettings",

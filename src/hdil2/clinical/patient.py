@@ -484,6 +484,11 @@ class Patient(_Record):
     ) -> list[PriorIl2Course] | None:
         if v and info.data.get("prior_il2") is False:
             raise ValueError("prior IL-2 courses are listed but prior_il2 is false")
+        born = info.data.get("birth_date")
+        for i, course in enumerate(v or []):
+            if born is not None and course.start_date is not None and course.start_date < born:
+                raise ValueError(f"[{i}].start_date {course.start_date} is before the birth "
+                                 f"date {born}")
         return v
 
     @field_validator("last_other_therapy_end_date")

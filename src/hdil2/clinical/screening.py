@@ -22,7 +22,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hdil2.clinical.eligibility import (
-    ELIGIBILITY_POLICIES,
     EligibilityResult,
     EligibilitySettings,
     check_policies,
@@ -30,12 +29,17 @@ from hdil2.clinical.eligibility import (
 )
 from hdil2.clinical.patient import Patient
 from hdil2.clinical.policy import Policy
-from hdil2.clinical.risk import MODELS, RISK_POLICIES, CorrectedCalcium, corrected_calcium
+from hdil2.clinical.risk import (
+    MODELS,
+    SELECTION_POLICIES,
+    CorrectedCalcium,
+    corrected_calcium,
+)
 from hdil2.clinical.risk.base import ModelResult
 from hdil2.core.decision import Reason
 from hdil2.core.jsonable import jsonable
 
-ALL_POLICIES: dict[str, Policy] = {**RISK_POLICIES, **ELIGIBILITY_POLICIES}
+ALL_POLICIES: dict[str, Policy] = SELECTION_POLICIES
 
 
 @dataclass(frozen=True, slots=True)

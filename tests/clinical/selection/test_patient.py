@@ -91,6 +91,10 @@ def test_id_must_be_a_pseudonymous_code(pid: str) -> None:
         ({"prior_other_therapy": False}, "last_other_therapy_end_date"),
         ({"surname": "Smith"}, "surname"),  # extra fields are refused
         ({"brain_imaging.date": "1900-01-01"}, "brain_imaging"),
+        ({"prior_il2": True, "prior_il2_courses": [{"start_date": "1950-01-01", "events": []}]},
+         "prior_il2_courses"),
+        ({"prior_il2": True, "prior_il2_courses": [{"events": ["fever"]}]},
+         "prior_il2_courses.0.events.0"),
     ],
 )
 def test_implausible_or_contradictory_input_is_refused(changes: dict[str, Any],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import jsonschema
+import pytest
 
 from hdil2.cli.schema import json_schema
 from hdil2.clinical.patient import Patient
 from hdil2.clinical.risk import MODELS
 from hdil2.clinical.screening import ALL_POLICIES, screen
+from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make
 
@@ -72,3 +74,10 @@ def test_schema_is_strict() -> None:
     schema = json_schema("screening-result")
     assert schema["additionalProperties"] is False
     assert {"eligibility", "models", "summary", "policies"} <= set(schema["required"])
+
+
+def test_misspelt_policy_is_refused_by_every_model(demo: Patient) -> None:
+    for fn in MODELS.values():
+        with pytest.raises(InputError) as e:
+            fn(demo, {"calcium_corection": "mskcc_0707"})
+        assert e.value.field == "policy.calcium_corection"

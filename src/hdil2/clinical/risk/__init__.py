@@ -24,16 +24,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from hdil2.clinical.patient import Patient
-from hdil2.clinical.policy import Policy
 from hdil2.clinical.risk.base import Factor, ModelResult, Outcome
 from hdil2.clinical.risk.caix import caix
 from hdil2.clinical.risk.calcium import CorrectedCalcium, corrected_calcium
-from hdil2.clinical.risk.histology import VARIANT as FAVOURABLE_HISTOLOGY_VARIANT
 from hdil2.clinical.risk.histology import favourable_histology
 from hdil2.clinical.risk.imdc import imdc
 from hdil2.clinical.risk.mskcc import mskcc1999, mskcc2002
 from hdil2.clinical.risk.negrier import negrier_rapid_progression
-from hdil2.clinical.risk.policies import RISK_POLICIES as _BASE_POLICIES
+from hdil2.clinical.risk.policies import SELECTION_POLICIES, validate_policies
 from hdil2.clinical.risk.sani import ucla_sani
 from hdil2.clinical.risk.two_compartment import two_compartment
 from hdil2.clinical.risk.upton import upton
@@ -53,13 +51,10 @@ MODELS: dict[str, ModelFn] = {
 }
 """Every model of the screening summary, in display order."""
 
-RISK_POLICIES: dict[str, Policy] = {
-    **_BASE_POLICIES, FAVOURABLE_HISTOLOGY_VARIANT.name: FAVOURABLE_HISTOLOGY_VARIANT,
-}
 
 __all__ = [
     "MODELS",
-    "RISK_POLICIES",
+    "SELECTION_POLICIES",
     "CorrectedCalcium",
     "Factor",
     "ModelResult",
@@ -74,4 +69,5 @@ __all__ = [
     "two_compartment",
     "ucla_sani",
     "upton",
+    "validate_policies",
 ]

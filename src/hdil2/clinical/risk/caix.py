@@ -20,6 +20,7 @@ from typing import Any
 
 from hdil2.clinical.patient import Patient
 from hdil2.clinical.risk.base import INDETERMINATE, Factor, ModelResult, Outcome, num, rcc_only
+from hdil2.clinical.risk.policies import validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -105,6 +106,7 @@ def caix_factor(patient: Patient) -> Factor:
 
 def caix(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """CA-IX expression group: ``high`` (> 85 %) or ``low`` (≤ 85 %)."""
+    validate_policies(policies)
     na = rcc_only(patient.disease, MODEL, TITLE, SOURCE)
     if na is not None:
         return na

@@ -25,7 +25,7 @@ from typing import Any
 
 from hdil2.clinical.patient import Patient
 from hdil2.clinical.risk.base import Factor, dec, num
-from hdil2.clinical.risk.policies import CALCIUM_CORRECTION
+from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.jsonable import jsonable
 from hdil2.core.quantity import Quantity
@@ -87,6 +87,7 @@ def corrected_calcium(
     patient: Patient, policies: Mapping[str, Any] | None = None
 ) -> CorrectedCalcium:
     """The albumin-corrected calcium of ``patient`` under the ``calcium_correction`` policy."""
+    validate_policies(policies)
     name = CALCIUM_CORRECTION.resolve(policies)
     f = FORMULAS[name]
     reasons: list[Reason] = [CALCIUM_CORRECTION.reason(name)]

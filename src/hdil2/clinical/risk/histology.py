@@ -24,7 +24,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from hdil2.clinical.patient import Patient
-from hdil2.clinical.policy import Policy
 from hdil2.clinical.risk.base import (
     INDETERMINATE,
     Factor,
@@ -33,6 +32,7 @@ from hdil2.clinical.risk.base import (
     Outcome,
     rcc_only,
 )
+from hdil2.clinical.risk.policies import FAVOURABLE_HISTOLOGY_VARIANT, validate_policies
 from hdil2.clinical.risk.upton import upton
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
@@ -40,15 +40,7 @@ from hdil2.core.sources import Tag
 MODEL, SOURCE = "favourable_histology", "shablak2011"
 TITLE = "Favourable histology for HD IL-2 (Shablak/Chow, Upton-based proxy)"
 
-VARIANT = Policy(
-    name="favourable_histology_variant",
-    default="upton_proxy",
-    choices=("upton_proxy", "upton_proxy_sarcomatoid"),
-    source="chow2016",
-    text="the Christie histology criteria are unverified (reference §5.9 [U]): 'upton_proxy' "
-    "= Upton good or intermediate; 'upton_proxy_sarcomatoid' also calls sarcomatoid features "
-    "unfavourable (Chow 2016 growth-pattern wording)",
-)
+VARIANT = FAVOURABLE_HISTOLOGY_VARIANT
 
 OUTCOMES: dict[str, Outcome] = {
     "favourable": Outcome(
@@ -76,6 +68,7 @@ def favourable_histology(
     patient: Patient, policies: Mapping[str, Any] | None = None
 ) -> ModelResult:
     """Favourable or unfavourable histology for HD IL-2 (Upton-based proxy)."""
+    validate_policies(policies)
     na = rcc_only(patient.disease, MODEL, TITLE, SOURCE)
     if na is not None:
         return na

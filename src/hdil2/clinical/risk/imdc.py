@@ -22,7 +22,7 @@ from hdil2.clinical.patient import Patient
 from hdil2.clinical.risk.base import Band, ModelResult, Outcome, count_model, rcc_only
 from hdil2.clinical.risk.calcium import calcium_above_uln_factor
 from hdil2.clinical.risk.factors import interval_factor, kps_below_80, lab_factor
-from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, PS_CONVERSION
+from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, PS_CONVERSION, validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -46,6 +46,7 @@ OUTCOMES: dict[str, Outcome] = {
 
 def imdc(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """IMDC risk group of ``patient`` with its six factors."""
+    validate_policies(policies)
     model, source = "imdc", "heng2009"
     na = rcc_only(patient.disease, model, "IMDC (Heng) prognostic model", source)
     if na is not None:

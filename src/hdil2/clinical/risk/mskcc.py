@@ -31,7 +31,7 @@ from hdil2.clinical.patient import Patient
 from hdil2.clinical.risk.base import Band, Factor, ModelResult, Outcome, count_model, rcc_only
 from hdil2.clinical.risk.calcium import calcium_above_10_factor
 from hdil2.clinical.risk.factors import interval_factor, kps_below_80, lab_factor
-from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, PS_CONVERSION
+from hdil2.clinical.risk.policies import CALCIUM_CORRECTION, PS_CONVERSION, validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -93,6 +93,7 @@ def _no_nephrectomy(patient: Patient) -> Factor:
 
 def mskcc2002(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """MSKCC 2002 (Motzer 2002): the model seed 002 describes; medians 30/14/5 months."""
+    validate_policies(policies)
     model, source = "mskcc2002", "motzer2002"
     na = rcc_only(patient.disease, model, "MSKCC 2002 (Motzer) prognostic model", source)
     if na is not None:
@@ -114,6 +115,7 @@ def mskcc2002(patient: Patient, policies: Mapping[str, Any] | None = None) -> Mo
 
 def mskcc1999(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """MSKCC 1999 (Motzer 1999): fifth factor no prior nephrectomy [M]; medians 20/10/4 [M]."""
+    validate_policies(policies)
     model, source = "mskcc1999", "motzer1999"
     na = rcc_only(patient.disease, model, "MSKCC 1999 (Motzer) prognostic model", source)
     if na is not None:

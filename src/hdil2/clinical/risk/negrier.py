@@ -25,7 +25,7 @@ from typing import Any
 from hdil2.clinical.patient import Patient, metastatic_organ_count
 from hdil2.clinical.risk.base import Band, Factor, ModelResult, Outcome, count_model, rcc_only
 from hdil2.clinical.risk.factors import interval_factor, lab_factor
-from hdil2.clinical.risk.policies import NEGRIER_DFI_START, NEGRIER_VARIANT
+from hdil2.clinical.risk.policies import NEGRIER_DFI_START, NEGRIER_VARIANT, validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -82,6 +82,7 @@ def negrier_rapid_progression(
     patient: Patient, policies: Mapping[str, Any] | None = None
 ) -> ModelResult:
     """Rapid-progression risk under the ``negrier_variant`` policy (2005 by default)."""
+    validate_policies(policies)
     variant = NEGRIER_VARIANT.resolve(policies)
     source = variant
     tag = Tag.VERIFIED if variant == "negrier2005" else Tag.SEED

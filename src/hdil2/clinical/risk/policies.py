@@ -6,7 +6,10 @@ says which formula, variant or conversion was in force.
 
 from __future__ import annotations
 
-from hdil2.clinical.policy import Policy
+from collections.abc import Mapping
+from typing import Any
+
+from hdil2.clinical.policy import Policy, check_overrides
 
 CALCIUM_CORRECTION = Policy(
     name="calcium_correction",
@@ -50,14 +53,54 @@ NEGRIER_DFI_START = Policy(
     "as negrier2005 words it) or 'nephrectomy'",
 )
 
-RISK_POLICIES: dict[str, Policy] = {
-    p.name: p for p in (CALCIUM_CORRECTION, PS_CONVERSION, NEGRIER_VARIANT, NEGRIER_DFI_START)
+FAVOURABLE_HISTOLOGY_VARIANT = Policy(
+    name="favourable_histology_variant",
+    default="upton_proxy",
+    choices=("upton_proxy", "upton_proxy_sarcomatoid"),
+    source="chow2016",
+    text="the Christie histology criteria are unverified (reference §5.9 [U]): 'upton_proxy' "
+    "= Upton good or intermediate; 'upton_proxy_sarcomatoid' also calls sarcomatoid features "
+    "unfavourable (Chow 2016 growth-pattern wording)",
+)
+
+ORGAN_FUNCTION_RANGE = Policy(
+    name="organ_function_range",
+    default="within_range",
+    choices=("within_range", "dysfunction_side"),
+    source="atkins1993",
+    text="'normal organ function' has no numeric limits in the seeds (reference §2.1 E3 [U]): "
+    "'within_range' checks LLN ≤ x ≤ ULN for every lab (D13, literal); 'dysfunction_side' "
+    "checks only the side that signals dysfunction (creatinine, bilirubin, AST, ALT ≤ ULN; "
+    "platelets, neutrophils, haemoglobin ≥ LLN)",
+)
+
+SELECTION_POLICIES: dict[str, Policy] = {
+    p.name: p for p in (
+        CALCIUM_CORRECTION, PS_CONVERSION, NEGRIER_VARIANT, NEGRIER_DFI_START,
+        FAVOURABLE_HISTOLOGY_VARIANT, ORGAN_FUNCTION_RANGE,
+    )
 }
+"""Every named policy of patient selection (models and eligibility), by name."""
+
+
+def validate_policies(policies: Mapping[str, Any] | None) -> None:
+    """Refuse an unknown policy name or a value outside its choices (InputError naming it).
+
+    Every model and checklist calls this first, so a misspelt override is an error, never a
+    silent fall-back to the default.
+    """
+    check_overrides(SELECTION_POLICIES, policies)
+    for name, value in (policies or {}).items():
+        SELECTION_POLICIES[name].resolve({name: value})
+
 
 __all__ = [
     "CALCIUM_CORRECTION",
+    "FAVOURABLE_HISTOLOGY_VARIANT",
     "NEGRIER_DFI_START",
     "NEGRIER_VARIANT",
+    "ORGAN_FUNCTION_RANGE",
     "PS_CONVERSION",
-    "RISK_POLICIES",
+    "SELECTION_POLICIES",
+    "validate_policies",
 ]

@@ -21,6 +21,7 @@ from typing import Any
 
 from hdil2.clinical.patient import Patient, metastatic_organ_count
 from hdil2.clinical.risk.base import NOT_SCORED, Factor, ModelResult, rcc_only
+from hdil2.clinical.risk.policies import validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -94,6 +95,7 @@ def _tsh(patient: Patient) -> Factor:
 
 def ucla_sani(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """Capture the UCLA SANI factors; the score itself is not computed (points unverified)."""
+    validate_policies(policies)
     na = rcc_only(patient.disease, MODEL, TITLE, SOURCE)
     if na is not None:
         return na

@@ -31,6 +31,7 @@ from hdil2.clinical.risk.base import (
     tri,
 )
 from hdil2.clinical.risk.caix import caix
+from hdil2.clinical.risk.policies import validate_policies
 from hdil2.clinical.risk.upton import upton
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
@@ -101,6 +102,7 @@ def two_compartment(
     patient: Patient, policies: Mapping[str, Any] | None = None
 ) -> ModelResult:
     """Favourable or unfavourable compartment, from the Upton group and CA-IX."""
+    validate_policies(policies)
     na = rcc_only(patient.disease, MODEL, TITLE, SOURCE)
     if na is not None:
         return na

@@ -41,6 +41,7 @@ from hdil2.clinical.risk.base import (
     num,
     rcc_only,
 )
+from hdil2.clinical.risk.policies import validate_policies
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
@@ -191,6 +192,7 @@ def _edge_caveats(patient: Patient, group: str) -> list[Reason]:
 
 def upton(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
     """The Upton 2005 pathology group (good / intermediate / poor / non_clear)."""
+    validate_policies(policies)
     na = rcc_only(patient.disease, MODEL, TITLE, SOURCE)
     if na is not None:
         return na
