@@ -63,7 +63,6 @@ class _Pending:
     basis: frozenset[str]
     target_sum: Decimal | None
     nlt_sum: Decimal
-    known_new: frozenset[str]
 
 
 @dataclass
@@ -163,8 +162,10 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
                 basis.add("new_lesions")
             if basis:
                 cat = IUPD
-                pending = _Pending(visit.date, frozenset(basis), total if total is not None
-                                   else None, nlt_now, frozenset(book.seen))
+                # with a target not evaluated, the measured sum (which already proves PD) is
+                # the reference for the further 5 mm
+                pending = _Pending(visit.date, frozenset(basis),
+                                   total if total is not None else partial, nlt_now)
                 reasons.append(Reason("irecist.iupd", "irecist", tag=Tag.VERIFIED, inputs=inputs,
                                       text=f"RECIST 1.1 progression by {', '.join(sorted(basis))}"
                                       ": iUPD (unconfirmed); confirm at the next assessment "
