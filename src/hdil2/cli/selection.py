@@ -135,6 +135,8 @@ def _render_model(con: Console, r: ModelResult) -> None:
         for f in r.factors:
             t.add_row(f.label, f.value or "—", _style(f.status))
         con.print(t)
+    if r.reasons and r.status != "not_applicable":
+        con.print(f"  [dim]{r.reasons[-1].rule}:[/] {r.reasons[-1].text}")
     if r.missing:
         con.print(f"  [yellow]missing:[/] {', '.join(r.missing)}")
     for o in r.outcomes:
