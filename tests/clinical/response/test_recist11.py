@@ -357,9 +357,19 @@ def test_tumour_markers_above_uln_block_non_target_cr() -> None:
 
 
 def test_nodal_non_target_below_10mm_counts_as_gone() -> None:
+    # RECIST FAQ 'Abnormal lymph node': a non-target node has reappeared only if it progressed
+    # unequivocally; back at 10 mm after an overall CR it is NON-CR/NON-PD, not PD
     req = request([les("N1", kind="non-target", node=True)],
-                  [(0, {"N1": node(12)}), (42, {"N1": node("9.9")}), (84, {"N1": node(10)})])
-    assert overall(req) == ["CR", "PD"]  # reappearance to 10 mm after an overall CR
+                  [(0, {"N1": node(12)}), (42, {"N1": node("9.9")}), (84, {"N1": node(10)}),
+                   (126, {"N1": "unequivocal_progression"})])
+    assert overall(req) == ["CR", "NON-CR/NON-PD", "PD"]
+
+
+def test_target_node_reappears_at_10mm_after_cr() -> None:
+    req = request([les("N1", organ="node", node=True)],
+                  [(0, {"N1": node(20)}), (42, {"N1": node(9)}), (84, {"N1": node("9.9")}),
+                   (126, {"N1": node(10)})])
+    assert overall(req) == ["CR", "CR", "PD"]  # 10 mm: +1 mm only, PD by reappearance
 
 
 # --- baseline validation ---------------------------------------------------------------------

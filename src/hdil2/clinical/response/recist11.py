@@ -15,7 +15,8 @@ Rules (reference §4.3; ``recist1.1`` [V] for the thresholds, [M] where marked):
 * New lesion (unequivocal) → PD.  An equivocal new lesion is not PD; if a later visit shows it
   unequivocally, PD is dated to the scan where it first appeared [M].
 * After an overall CR, the reappearance of any lesion is PD (policy ``reappearance_after_cr``;
-  RECIST 1.1 Table 3 footnote and the RECIST FAQ).
+  RECIST 1.1 Table 3 footnote and the RECIST FAQ); a node has reappeared only at ≥ 10 mm short
+  axis (target) or with unequivocal progression (non-target), as the FAQ specifies.
 * Overall response: :data:`OVERALL_TABLE`, the guideline's table for patients with target
   disease and its variant for non-target disease only.
 
@@ -269,6 +270,7 @@ def evaluate_non_targets(
     progressed: list[str] = []
     missing: list[str] = []
     present: list[str] = []
+    by_id = {les.id: les for les in non_targets}
     for les in non_targets:
         m = visit.lesions.get(les.id)
         if m is None or m.effective_status == "not_evaluated":
@@ -284,10 +286,13 @@ def evaluate_non_targets(
         return PD, Reason("recist1.1.non_target.pd", "recist1.1", inputs=inputs,
                           text=f"unequivocal progression of non-target {', '.join(progressed)}:"
                           " PD")
-    if after_cr and present and reappearance == "pd":
+    # a node has 'reappeared' only when it progressed unequivocally (RECIST FAQ 'Abnormal lymph
+    # node'); any other non-target lesion seen again after an overall CR is PD
+    reappeared = [lid for lid in present if not by_id[lid].is_lymph_node]
+    if after_cr and reappeared and reappearance == "pd":
         return PD, Reason("recist1.1.non_target.reappearance_after_cr", "recist-faq",
                           inputs=inputs, text=f"after an overall CR, non-target "
-                          f"{', '.join(present)} reappeared: PD")
+                          f"{', '.join(reappeared)} reappeared: PD")
     if missing:
         return NE, Reason("recist1.1.non_target.ne", "recist1.1", inputs=inputs,
                           text=f"non-target {', '.join(missing)} not evaluated (field "
