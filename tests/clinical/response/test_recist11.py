@@ -495,3 +495,17 @@ def test_ne_visit_boundary_partial_sum_proves_pd(measured: str, expected: str) -
 def test_new_lesion_boundary(new: dict[str, Any], expected: str) -> None:
     req = request([les("T1")], [(0, {"T1": 40}), (42, {"T1": 20})], new={1: [new]})
     assert overall(req) == [expected]
+
+
+def test_measurement_conventions_are_explained() -> None:
+    req = request([les("T1"), les("T2"), les("T3", organ="lung")],
+                  [(0, {"T1": 20, "T2": 20, "T3": 20}),
+                   (42, {"T1": 30, "T2": {"status": "merged", "merged_into": "T1"},
+                         "T3": "too_small"}),
+                   (84, {"T1": {"fragments": [{"ld_mm": 10}, {"ld_mm": 9}]}, "T2": "absent",
+                         "T3": "too_small"})])
+    a = assess(req)
+    assert [tp.burden_mm for tp in a.timepoints] == [35, 24]
+    rules = [[r.rule for r in tp.reasons] for tp in a.timepoints]
+    assert {"recist1.1.merged_lesions", "recist1.1.too_small_5mm"} <= set(rules[0])
+    assert {"recist1.1.split_lesion", "recist1.1.too_small_5mm"} <= set(rules[1])

@@ -350,6 +350,38 @@ def evaluate_new_lesions(
     return False, None
 
 
+def measurement_notes(targets: Sequence[Lesion], visit: Visit) -> list[Reason]:
+    """Reasons for the measurement conventions used at this visit (too small, split, merged)."""
+    small, split, merged = [], [], []
+    for les in targets:
+        m = visit.lesions.get(les.id)
+        if m is None:
+            continue
+        status = m.effective_status
+        if status == "too_small":
+            small.append(les.id)
+        elif status == "merged":
+            merged.append(f"{les.id} into {m.merged_into}")
+        elif m.fragments is not None:
+            split.append(les.id)
+    out: list[Reason] = []
+    if small:
+        out.append(Reason("recist1.1.too_small_5mm", "recist-faq", tag=Tag.VERIFIED,
+                          inputs={"lesions": small},
+                          text=f"{', '.join(small)} present but too small to measure: counted "
+                          "as 5 mm (a measurable lesion keeps its measurement, even < 5 mm)"))
+    if split:
+        out.append(Reason("recist1.1.split_lesion", "recist1.1", tag=Tag.MEMORY,
+                          inputs={"lesions": split},
+                          text=f"{', '.join(split)} split: the fragments' diameters are summed"))
+    if merged:
+        out.append(Reason("recist1.1.merged_lesions", "recist1.1", tag=Tag.MEMORY,
+                          inputs={"lesions": merged},
+                          text=f"merged lesions ({'; '.join(merged)}): the merged mass is "
+                          "measured, the absorbed lesion counts 0 mm"))
+    return out
+
+
 def _overall_reason(row: OverallRow, t: str, n: str, new: bool) -> Reason:
     return Reason(rule=row.rule, source="recist1.1", tag=Tag.VERIFIED,
                   inputs={"target": t, "non_target": n, "new_lesions": new},
@@ -379,6 +411,7 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
             tr = evaluate_targets(targets, visit, baseline, nadir, after_cr, reappearance)
             t_cat, total = tr.category, tr.total
             reasons.append(_target_reason(tr, baseline, nadir, v))
+            reasons.extend(measurement_notes(targets, visit))
         else:
             t_cat, total = NA, None
         n_cat, n_reason = evaluate_non_targets(non_targets, visit, after_cr, reappearance, v)
