@@ -23,6 +23,7 @@ COMMANDS: dict[str, list[str]] = {
     "calendar": ["calendar", "-", "--json"],
     "next-dose": ["next-dose", "-", "--json"],
     "grade": ["grade", "-", "--json"],
+    "patient": ["screen", "-", "--json"],
 }
 
 scalars = st.one_of(
@@ -50,6 +51,8 @@ VALID: dict[str, dict[str, Any]] = {
                   "doses": [{"slot": 1, "status": "given"}],
                   "observations": {"spo2_pct": 95, "sbp_mmhg": 100,
                                    "creatinine": "1.0 mg/dL"}},
+    "patient": {"id": "FUZZ-1", "weight": "70 kg", "ecog": 0,
+                "diagnosis": {"disease": "rcc", "histology": "clear_cell"}},
     "grade": {"term": "creatinine_increased", "value": "1.5 mg/dL", "uln": "1.2 mg/dL",
               "baseline": "0.9 mg/dL"},
 }

@@ -39,7 +39,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
-    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -49,19 +48,6 @@ from hdil2.core.errors import InputError
 from hdil2.core.quantity import Quantity
 
 # --- reusable field types ---------------------------------------------------------------------
-
-_QUANTITY_JSON_SCHEMA: dict[str, Any] = {
-    "anyOf": [
-        {"type": "string", "description": "a number and its unit, e.g. '70 kg', '1.1 mg/dL'",
-         "pattern": r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*\S.*$"},
-        {"type": "object", "additionalProperties": False, "required": ["value", "unit"],
-         "properties": {"value": {"anyOf": [{"type": "number"}, {"type": "string"}]},
-                        "unit": {"type": "string"}}},
-    ],
-}
-
-QuantityIn = Annotated[Quantity, WithJsonSchema(_QUANTITY_JSON_SCHEMA)]
-"""A :class:`Quantity` whose JSON Schema admits both spellings the parser accepts."""
 
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 """A percentage of a specimen, 0-100 inclusive (exact decimal)."""
@@ -189,9 +175,9 @@ class Staging(_Record):
 class LabValue(_Record):
     """One laboratory result: value, the laboratory's own limits, and the sample date."""
 
-    value: QuantityIn = Field(description="the result with its unit, e.g. '1.1 mg/dL'")
-    lln: QuantityIn | None = Field(default=None, description="lower limit of normal")
-    uln: QuantityIn | None = Field(default=None, description="upper limit of normal")
+    value: Quantity = Field(description="the result with its unit, e.g. '1.1 mg/dL'")
+    lln: Quantity | None = Field(default=None, description="lower limit of normal")
+    uln: Quantity | None = Field(default=None, description="upper limit of normal")
     date: dt.date | None = Field(default=None, description="sample date")
 
     @model_validator(mode="after")
@@ -357,8 +343,8 @@ class Patient(_Record):
     id: PseudoId = Field(description="pseudonymous study or registry code; never a name or MRN")
     sex: Literal["female", "male"] | None = Field(default=None, description="female or male")
     birth_date: dt.date | None = Field(default=None, description="date of birth")
-    weight: QuantityIn | None = Field(default=None, description="pre-course weight, '70 kg'")
-    height: QuantityIn | None = Field(default=None, description="height, '175 cm'")
+    weight: Quantity | None = Field(default=None, description="pre-course weight, '70 kg'")
+    height: Quantity | None = Field(default=None, description="height, '175 cm'")
 
     diagnosis: Diagnosis | None = None
     staging: Staging | None = None
