@@ -1,1 +1,77 @@
-"""Cohort statistics and trial design (exact tests, survival, Simon two-stage, sample size)."""
+"""Cohort statistics and trial design for the IL-2 papers (issue 5).
+
+Pure functions over numbers and arrays; every result is a small frozen dataclass with
+``to_dict()`` that names its method and carries the reasons (source keys) for its numbers.
+
+* :mod:`~hdil2.stats.proportions` — rates with Clopper-Pearson/Wilson intervals, Fisher exact
+  and χ² comparisons, exact conditional odds ratio, risk difference, Cochran-Armitage trend.
+* :mod:`~hdil2.stats.kaplan_meier`, :mod:`~hdil2.stats.logrank`, :mod:`~hdil2.stats.cox` —
+  survival as R ``survival`` computes it.
+* :mod:`~hdil2.stats.simon` — Simon two-stage designs, stage-1 decisions, UMVUE and exact
+  inference after the trial.
+* :mod:`~hdil2.stats.sample_size` — two proportions and survival (Schoenfeld, Freedman,
+  Lachin-Foulkes).
+* :mod:`~hdil2.stats.interim` — Lan-DeMets boundaries, conditional power, futility.
+
+Modules import NumPy/SciPy inside functions, so ``import hdil2.stats`` stays light.
+"""
+
+from hdil2.stats.cox import CoxModel, cox_ph
+from hdil2.stats.interim import (
+    ConditionalPower,
+    GroupSequential,
+    conditional_power,
+    futility_decision,
+    group_sequential,
+)
+from hdil2.stats.kaplan_meier import KaplanMeier, kaplan_meier, kaplan_meier_groups
+from hdil2.stats.logrank import LogRank, logrank_test
+from hdil2.stats.proportions import (
+    binomial_ci,
+    cochran_armitage,
+    compare_proportions,
+    rate,
+)
+from hdil2.stats.sample_size import (
+    survival_size,
+    two_proportions_power,
+    two_proportions_size,
+)
+from hdil2.stats.simon import (
+    SimonDesign,
+    SimonInference,
+    SimonSearch,
+    simon_design,
+    simon_designs,
+    simon_inference,
+    simon_stage1,
+)
+
+__all__ = [
+    "ConditionalPower",
+    "CoxModel",
+    "GroupSequential",
+    "KaplanMeier",
+    "LogRank",
+    "SimonDesign",
+    "SimonInference",
+    "SimonSearch",
+    "binomial_ci",
+    "cochran_armitage",
+    "compare_proportions",
+    "conditional_power",
+    "cox_ph",
+    "futility_decision",
+    "group_sequential",
+    "kaplan_meier",
+    "kaplan_meier_groups",
+    "logrank_test",
+    "rate",
+    "simon_design",
+    "simon_designs",
+    "simon_inference",
+    "simon_stage1",
+    "survival_size",
+    "two_proportions_power",
+    "two_proportions_size",
+]

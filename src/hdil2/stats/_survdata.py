@@ -53,16 +53,37 @@ def as_labels(values: Any, n: int, field: str) -> tuple[Any, list[Any]]:
     """Integer codes 0..k-1 and the sorted distinct labels of a grouping variable."""
     import numpy as np
 
-    arr = np.asarray(values, dtype=object)
+    arr = np.asarray(values)
     if arr.ndim != 1 or arr.size != n:
         raise InputError(field, f"must have one value per time ({n})", arr.size)
-    for i, v in enumerate(arr):
+    if arr.dtype.kind in "iub":  # integers: no missing values possible
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo == 0 and hi < 64:
+            present = np.flatnonzero(np.bincount(arr, minlength=hi + 1))
+            if present.size == hi + 1:  # already coded 0..k-1
+                return arr, present.tolist()
+        if hi - lo <= 1_000_000:  # small range: codes by table lookup, no sort
+            present = np.flatnonzero(np.bincount(arr - lo, minlength=hi - lo + 1))
+            lookup = np.zeros(hi - lo + 1, dtype=np.int64)
+            lookup[present] = np.arange(present.size)
+            return lookup[arr - lo], (present + lo).tolist()
+        labels, codes = np.unique(arr, return_inverse=True)
+        return codes, labels.tolist()
+    if arr.dtype.kind == "f":
+        bad = np.isnan(arr)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(f"{field}[{i}]", "is missing; remove the row or give a value")
+        labels, codes = np.unique(arr, return_inverse=True)
+        return codes, labels.tolist()
+    obj = np.asarray(values, dtype=object)
+    for i, v in enumerate(obj):
         if v is None or (isinstance(v, float) and v != v):
             raise InputError(f"{field}[{i}]", "is missing; remove the row or give a value")
-    labels: list[Any] = sorted(set(arr.tolist()), key=lambda v: (str(type(v)), v))
-    index = {v: k for k, v in enumerate(labels)}
-    codes = np.fromiter((index[v] for v in arr.tolist()), dtype=np.int64, count=n)
-    return codes, labels
+    out: list[Any] = sorted(set(obj.tolist()), key=lambda v: (str(type(v)), v))
+    index = {v: k for k, v in enumerate(out)}
+    codes = np.fromiter((index[v] for v in obj.tolist()), dtype=np.int64, count=n)
+    return codes, out
 
 
 def as_covariates(values: Any, n: int, names: Sequence[str] | None,

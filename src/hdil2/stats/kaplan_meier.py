@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any, Literal
 
 from hdil2.core.decision import Reason
@@ -176,20 +177,37 @@ def kaplan_meier(time: Any, event: Any, *, conf_type: ConfType | str = "log",
     return _km(t, e, conf_type, level, label)
 
 
+def _sorted_with_events(t: Any, e: Any) -> tuple[Any, Any]:
+    """Times sorted ascending and the event flags in the same order (one uint64 sort)."""
+    import numpy as np
+
+    one = np.uint64(1)
+    key = np.sort(((t + 0.0).view(np.uint64) << one) | e.astype(np.uint64))  # + 0.0: no −0
+    return (key >> one).view(np.float64), (key & one).astype(np.int64)
+
+
 def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier:
     import numpy as np
-    from scipy.stats import norm
 
-    ut, inv = np.unique(t, return_inverse=True)
-    total = np.bincount(inv, minlength=ut.size)
-    d = np.bincount(inv, weights=e, minlength=ut.size)
-    n_risk = np.cumsum(total[::-1])[::-1]
+    # One sort of a 64-bit key does it all: for times ≥ 0 the IEEE bit pattern orders like
+    # the value, so (bits << 1) | event sorts by time with the event flag riding along.
+    # Distinct times, events per time (reduceat) and the number at risk (n minus the rows
+    # before) follow in linear passes.
+    ts, es = _sorted_with_events(t, e)
+    first = np.empty(ts.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ts[1:], ts[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    ut = ts[starts]
+    n_risk = ts.size - starts
+    total = np.diff(np.append(starts, ts.size))
+    d = np.add.reduceat(es, starts)
     c = total - d
     with np.errstate(divide="ignore", invalid="ignore"):
         surv = np.cumprod(1.0 - d / n_risk)
         terms = np.where(d > 0, d / (n_risk * (n_risk - d)), 0.0)
         se = np.sqrt(np.cumsum(terms))
-        z = float(norm.ppf(0.5 + level / 2))
+        z = NormalDist().inv_cdf(0.5 + level / 2)
         if conf_type == "log":
             lower = surv * np.exp(-z * se)
             upper = np.minimum(1.0, surv * np.exp(z * se))
@@ -203,8 +221,8 @@ def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier
             lower = np.maximum(0.0, surv - z * surv * se)
             upper = np.minimum(1.0, surv + z * surv * se)
             bad = surv == 0
-    lower = np.where(bad, np.nan, lower)
-    upper = np.where(bad, np.nan, upper)
+    lower[bad] = np.nan
+    upper[bad] = np.nan
     n_risk, d, c = n_risk.astype(np.int64), d.astype(np.int64), c.astype(np.int64)
     for a in (ut, n_risk, d, c, surv, se, lower, upper):
         a.setflags(write=False)
