@@ -24,6 +24,8 @@ COMMANDS: dict[str, list[str]] = {
     "next-dose": ["next-dose", "-", "--json"],
     "grade": ["grade", "-", "--json"],
     "patient": ["screen", "-", "--json"],
+    "assess": ["assess", "-", "--json"],
+    "next-course": ["next-course", "-", "--json"],
 }
 
 scalars = st.one_of(
@@ -51,6 +53,11 @@ VALID: dict[str, dict[str, Any]] = {
                   "doses": [{"slot": 1, "status": "given"}],
                   "observations": {"spo2_pct": 95, "sbp_mmhg": 100,
                                    "creatinine": "1.0 mg/dL"}},
+    "assess": {"start_date": "2024-01-01",
+               "lesions": [{"id": "T1", "organ": "liver", "kind": "target"}],
+               "visits": [{"date": "2024-01-01", "lesions": {"T1": {"ld_mm": 20}}},
+                          {"date": "2024-02-12", "lesions": {"T1": {"ld_mm": 12}}}]},
+    "next-course": {"courses": [{"discharge_date": "2024-01-30", "response": "PR"}]},
     "patient": {"id": "FUZZ-1", "weight": "70 kg", "ecog": 0,
                 "diagnosis": {"disease": "rcc", "histology": "clear_cell"}},
     "grade": {"term": "creatinine_increased", "value": "1.5 mg/dL", "uln": "1.2 mg/dL",

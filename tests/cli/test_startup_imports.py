@@ -25,6 +25,8 @@ print(code, ','.join(heavy))
         ["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00", "--tz", "UTC",
          "--json"],
         ["schema", "next-dose"],
+        ["schema", "assess"],
+        ["grade", "--term", "fever", "--value", "38.5 C", "--json"],
     ],
 )
 def test_clinical_command_stays_light(args: list[str]) -> None:
