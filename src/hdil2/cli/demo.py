@@ -2,7 +2,8 @@
 
 Each step prints the exact ``hdil2`` command it runs and that command's output, so the demo
 doubles as a tutorial: screening → dose → calendar → a toxicity grade → next-dose advice
-(a hold, then a give).  The input files are written to a directory (``--out``, default a
+(a hold, then a give) → tumour response after the course → treat again or stop.  The input
+files are written to a directory (``--out``, default a
 temporary one) so every command can be re-run by hand.
 """
 
@@ -99,6 +100,22 @@ def register(app: typer.Typer) -> None:
                            "hold_rules": ["label.spo2_below_90"]}],
                 "observations": _observations(spo2=93)},
         }
+        files["visits.json"] = {
+            "start_date": patient["planned_day1"],
+            "lesions": [{"id": "T1", "organ": "lung", "kind": "target", "method": "ct",
+                         "slice_mm": 5},
+                        {"id": "T2", "organ": "lung", "kind": "target", "method": "ct",
+                         "slice_mm": 5}],
+            "visits": [
+                {"date": "2024-05-28", "lesions": {"T1": {"ld_mm": 24}, "T2": {"ld_mm": 18}}},
+                {"date": "2024-08-05", "lesions": {"T1": {"ld_mm": 14}, "T2": {"ld_mm": 10}}},
+                {"date": "2024-09-09", "lesions": {"T1": {"ld_mm": 12}, "T2": {"ld_mm": 9}}},
+            ],
+        }
+        files["history.json"] = {
+            "courses": [{"start_date": patient["planned_day1"], "discharge_date": "2024-06-25",
+                         "response": "PR", "shrinkage": True}],
+        }
         for name, doc in files.items():
             (directory / name).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
         d = str(directory)
@@ -117,6 +134,10 @@ def register(app: typer.Typer) -> None:
              ["next-dose", f"{d}/next-dose-hold.json"]),
             ("6. Dose 7 held; at dose 8 SpO2 has recovered to 93 %",
              ["next-dose", f"{d}/next-dose-give.json"]),
+            ("7. Response after course 1: RECIST 1.1 from the lesion measurements",
+             ["assess", f"{d}/visits.json", "--criteria", "recist1.1"]),
+            ("8. Treat again or stop? The course-by-course policy of seed 003",
+             ["next-course", f"{d}/history.json"]),
         ]
         for title, argv in steps:
             code = _step(title, argv)
