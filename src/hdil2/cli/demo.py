@@ -3,8 +3,8 @@
 Each step prints the exact ``hdil2`` command it runs and that command's output, so the demo
 doubles as a tutorial: screening → dose → calendar → a toxicity grade → next-dose advice
 (a hold, then a give) → tumour response after the course → treat again or stop.  The input
-files are written to a directory (``--out``, default a
-temporary one) so every command can be re-run by hand.
+files are written to a directory (``--out``, default a temporary one) so every command can be
+re-run by hand.
 """
 
 from __future__ import annotations
