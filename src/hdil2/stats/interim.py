@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
+from hdil2.core.sources import Tag
 from hdil2.stats._result import Result, check_choice, check_prob, why
 
 Spending = Literal["obrien_fleming", "pocock"]
@@ -364,8 +365,8 @@ def futility_decision(cp: ConditionalPower, threshold: float = 0.1,
             "interim.futility.conditional_power", "lan1988",
             f"conditional power {value:.3f} under the {basis} assumption is below "
             f"{threshold:g}: the planned effect is unlikely to be shown even with full "
-            "accrual (non-binding: α is unaffected if the trial continues)", inputs)])
+            "accrual (non-binding: α is unaffected if the trial continues)", inputs, Tag.COMPUTED)])
     return Decision.of("continue", [Reason(
         "interim.futility.conditional_power", "lan1988",
         f"conditional power {value:.3f} under the {basis} assumption is at least "
-        f"{threshold:g}", inputs)])
+        f"{threshold:g}", inputs, Tag.COMPUTED)])

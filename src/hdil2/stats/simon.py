@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
+from hdil2.core.sources import Tag
 from hdil2.stats._result import Result, check_int, check_prob, why
 
 _TOL = 1e-12  # floating slack on the α and power constraints (exact ties only)
@@ -267,8 +268,10 @@ def simon_designs(p0: float, p1: float, alpha: float = 0.05, beta: float = 0.2,
                         "give a design with smaller EN(p0)")
 
     def tag(d: SimonDesign, kind: str) -> SimonDesign:
+        q = next((a.q_range for a in adm if (a.r1, a.n1, a.r, a.n) == (d.r1, d.n1, d.r, d.n)),
+                 None)
         return SimonDesign(d.r1, d.n1, d.r, d.n, d.p0, d.p1, d.alpha, d.power, d.en0, d.pet0,
-                           d.en1, d.pet1, kind, d.q_range)
+                           d.en1, d.pet1, kind, q)
 
     reasons = (
         why("stats.simon.optimal", "simon1989",
@@ -331,13 +334,12 @@ def _tie_q(a: SimonDesign, b: SimonDesign) -> float:
 
 def simon_stage1(r1: int, n1: int, r: int, n: int, responses: int,
                  evaluable: int | None = None) -> Decision[str]:
-    """The stage-1 decision for ``responses`` among the first ``n1`` evaluable patients.
+    """The stage-1 decision for ``responses`` among ``evaluable`` of the n1 stage-1 patients.
 
-    ``"stop"`` when responses ≤ r1 (futility, ``simon1989``); ``"continue"`` otherwise.  With
-    fewer than n1 evaluable patients the decision is ``"stop"`` already when r1 is exceeded
-    impossible — no: only when even a response in every remaining patient could not exceed
-    r1 is not possible, so the rule is: responses > r1 → continue early is allowed; responses
-    + (n1 − evaluable) ≤ r1 → stop early; otherwise ``"pending"``.
+    ``"continue"`` once responses exceed r1 (however the rest turn out); ``"stop"`` once even a
+    response in every stage-1 patient not yet evaluated could not lift the count above r1
+    (with all n1 evaluated: responses ≤ r1, the futility rule of ``simon1989``); otherwise
+    ``"pending"``.  ``evaluable`` defaults to n1.
     """
     r1, n1, r, n = _check_design(r1, n1, r, n)
     ev = n1 if evaluable is None else check_int("evaluable", evaluable, 0)
@@ -351,19 +353,19 @@ def simon_stage1(r1: int, n1: int, r: int, n: int, responses: int,
         return Decision.of("continue", [Reason(
             "simon.stage1.continue", "simon1989",
             f"{x} responses in {ev} of {n1} stage-1 patients exceed r1 = {r1}: continue to "
-            f"{n} patients; promising if > {r} respond in all", inputs)],
+            f"{n} patients; promising if > {r} respond in all", inputs, Tag.COMPUTED)],
             rule=f"stop if ≤ {r1} responses in {n1}")
     if x + (n1 - ev) <= r1:
         return Decision.of("stop", [Reason(
             "simon.stage1.stop", "simon1989",
             f"stop: ≤ {r1} responses in {n1} ({x} in {ev} evaluated"
             + ("" if ev == n1 else f"; even {n1 - ev} more responses could not exceed {r1}")
-            + "); the treatment is not promising at this level", inputs)],
+            + "); the treatment is not promising at this level", inputs, Tag.COMPUTED)],
             rule=f"stop if ≤ {r1} responses in {n1}")
     return Decision.of("pending", [Reason(
         "simon.stage1.pending", "simon1989",
         f"{x} responses in {ev} of {n1}: {r1 + 1 - x} more response(s) among the remaining "
-        f"{n1 - ev} are needed to continue", inputs)],
+        f"{n1 - ev} are needed to continue", inputs, Tag.COMPUTED)],
         rule=f"stop if ≤ {r1} responses in {n1}")
 
 
