@@ -114,3 +114,37 @@ def test_futility_decision_continue_branch() -> None:
     cp = conditional_power(2.0, 0.5, critical_values=[1.96], information_rates=[1.0],
                            design_drift=2.8)
     assert futility_decision(cp, 0.1).value == "continue"
+
+
+def test_interim_binary_seed001() -> None:
+    from hdil2.stats.interim import interim_binary
+
+    s = interim_binary(5, 21, 8, 23, planned_n1=34, planned_n2=34, p1=0.7, p2=0.4)
+    assert s.z == pytest.approx(-0.7968491604298149, rel=1e-12)
+    assert s.information == pytest.approx(44 / 68)
+    # expected final z with 34/arm at 70 % vs 40 %: 0.3 / √(0.55·0.45·2/34)
+    assert s.design_drift == pytest.approx(0.3 / math.sqrt(0.55 * 0.45 * 2 / 34), rel=1e-12)
+
+
+def test_interim_survival_drift_matches_schoenfeld() -> None:
+    # Schoenfeld: D = 4 (z_α + z_β)² / log(HR)² ⇔ drift = −log(HR) √D / 2 = z_α + z_β
+    from hdil2.stats.interim import interim_survival
+    from hdil2.stats.sample_size import survival_size
+
+    d = survival_size(hazard_ratio=0.7, alpha=0.025, power=0.9, sides=1).events
+    assert d is not None
+    s = interim_survival(1.2, 100, 331, 0.7)
+    assert s.information == pytest.approx(100 / 331)
+    drift_at_d = -math.log(0.7) * math.sqrt(d) / 2
+    assert drift_at_d == pytest.approx(norm.isf(0.025) + norm.isf(0.1), rel=1e-12)
+
+
+def test_interim_inputs_refused() -> None:
+    from hdil2.stats.interim import interim_binary, interim_survival
+
+    with pytest.raises(InputError) as e:
+        interim_binary(5, 21, 8, 23, planned_n1=20, planned_n2=34, p1=0.7, p2=0.4)
+    assert e.value.field == "planned_n1"
+    with pytest.raises(InputError) as e:
+        interim_survival(1.0, 400, 331, 0.7)
+    assert e.value.field == "events"

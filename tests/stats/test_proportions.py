@@ -212,3 +212,32 @@ def test_bad_level_and_method() -> None:
     with pytest.raises(InputError) as e:
         rate(1, 4, method="wald")
     assert e.value.field == "method"
+
+
+# reference §7 "Percentages printed in the seeds, re-derived": (x, n, seed's printed %)
+SEED_PERCENTAGES = [
+    (3, 28, "11"), (12, 71, "17"),  # seed 000
+    (37, 255, "15"), (17, 255, "7"), (20, 255, "8"), (22, 96, "23"), (9, 96, "9"),  # 002
+    (2, 50, "4"), (27, 66, "41"), (20, 66, "30"), (24, 66, "36"), (31, 66, "47"),
+    (11, 66, "17"),
+    (8, 30, "27"), (14, 57, "25"),  # seed 004
+]
+
+
+@pytest.mark.parametrize(("x", "n", "printed"), SEED_PERCENTAGES)
+def test_seed_percentages(x: int, n: int, printed: str) -> None:
+    assert f"{100 * rate(x, n).estimate:.0f}" == printed
+
+
+def test_shablak_52_percent_is_round_half_even() -> None:
+    # seed 004 prints 21/40 = 52.5 % as "52 %": round-half-even (or truncation), not half-up
+    assert 100 * rate(21, 40).estimate == 52.5
+    assert f"{52.5:.0f}" == "52"
+
+
+@pytest.mark.parametrize(("x", "n", "pct"), [
+    (11, 99, "11.1"), (29, 115, "25.2"), (41, 66, "62.1"), (21, 27, "77.8"), (20, 39, "51.3"),
+    (26, 27, "96.3"), (18, 39, "46.2"), (28, 57, "49.1"),
+])
+def test_reference_rederived_percentages(x: int, n: int, pct: str) -> None:
+    assert f"{100 * rate(x, n).estimate:.1f}" == pct

@@ -370,3 +370,85 @@ def futility_decision(cp: ConditionalPower, threshold: float = 0.1,
         "interim.futility.conditional_power", "lan1988",
         f"conditional power {value:.3f} under the {basis} assumption is at least "
         f"{threshold:g}", inputs, Tag.COMPUTED)])
+
+
+# ---- interim statistics from data --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InterimStatistic(Result):
+    """An interim z statistic (positive favours group 1) with its information fraction."""
+
+    method: str
+    z: float
+    information: float
+    design_drift: float
+    reasons: tuple[Reason, ...]
+
+
+def interim_binary(x1: int, n1: int, x2: int, n2: int, *, planned_n1: int, planned_n2: int,
+                   p1: float, p2: float) -> InterimStatistic:
+    """z for responders x1/n1 (new) vs x2/n2 (control) at an interim, and the design drift.
+
+    z is the pooled two-proportion statistic (p̂₁ − p̂₂)/√(p̄q̄(1/n₁ + 1/n₂)), positive when
+    group 1 does better; the information fraction is (n₁ + n₂)/(planned n₁ + planned n₂); the
+    design drift is the expected final z under the design rates p1, p2 with the planned sizes,
+    (p1 − p2)/√(p̄q̄(1/N₁ + 1/N₂)) with p̄ the allocation-weighted mean rate (``lan1988``).
+    """
+    from hdil2.stats._result import check_int
+
+    n1 = check_int("n1", n1, 1)
+    n2 = check_int("n2", n2, 1)
+    x1 = check_int("x1", x1, 0)
+    x2 = check_int("x2", x2, 0)
+    if x1 > n1:
+        raise InputError("x1", f"must be at most n1 ({n1})", x1)
+    if x2 > n2:
+        raise InputError("x2", f"must be at most n2 ({n2})", x2)
+    big1 = check_int("planned_n1", planned_n1, n1)
+    big2 = check_int("planned_n2", planned_n2, n2)
+    p1 = check_prob("p1", p1)
+    p2 = check_prob("p2", p2)
+    pbar = (x1 + x2) / (n1 + n2)
+    if pbar in (0.0, 1.0):
+        raise InputError("x1", "z is undefined when every or no patient responded")
+    z = (x1 / n1 - x2 / n2) / math.sqrt(pbar * (1 - pbar) * (1 / n1 + 1 / n2))
+    pd = (big1 * p1 + big2 * p2) / (big1 + big2)
+    drift = (p1 - p2) / math.sqrt(pd * (1 - pd) * (1 / big1 + 1 / big2))
+    t = (n1 + n2) / (big1 + big2)
+    return InterimStatistic(
+        "two_proportions_pooled_z", z, t, drift,
+        (why("stats.interim.binary", "lan1988",
+             f"{x1}/{n1} vs {x2}/{n2}: z = {z:.3f} at information {t:.3f}; design drift "
+             f"{drift:.3f} ({p1:g} vs {p2:g} with {big1} + {big2})", x1=x1, n1=n1, x2=x2,
+             n2=n2),))
+
+
+def interim_survival(z: float, events: int, planned_events: int, hazard_ratio: float,
+                     ratio: float = 1.0) -> InterimStatistic:
+    """Information fraction and design drift for a log-rank interim analysis.
+
+    ``z`` is the signed log-rank statistic, positive when group 1 does better (e.g. −√χ² when
+    group 1 has more events than expected); information = events / planned events; the design
+    drift is −log(HR)·√(D·r)/(1 + r) with D the planned events and r = n₁/n₂
+    (``schoenfeld1981``), positive for HR < 1.
+    """
+    from hdil2.stats._result import check_int, check_positive
+
+    try:
+        zz = float(z)
+    except (TypeError, ValueError):
+        raise InputError("z", "must be a number", z) from None
+    planned = check_int("planned_events", planned_events, 1)
+    d = check_int("events", events, 1)
+    if d >= planned:
+        raise InputError("events", f"an interim needs fewer than the planned {planned}", d)
+    hr = check_positive("hazard_ratio", hazard_ratio)
+    r = check_positive("ratio", ratio)
+    drift = -math.log(hr) * math.sqrt(planned * r) / (1 + r)
+    t = d / planned
+    return InterimStatistic(
+        "log_rank_z", zz, t, drift,
+        (why("stats.interim.survival", "schoenfeld1981",
+             f"{d} of {planned} planned events (information {t:.3f}); design drift "
+             f"{drift:.3f} for HR {hr:g}", events=d, planned_events=planned),))
