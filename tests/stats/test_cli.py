@@ -173,3 +173,26 @@ def test_schemas_are_valid_json_schema(name: str) -> None:
 
     schema = json_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_conditional_power_from_binary_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    # seed 001 stand-in: DFS 5/21 (IL-2) vs 8/23 (observation), 34/arm planned, 70 % vs 40 %
+    d = run_json(capsys, "design", "conditional-power", "--binary", "5/21,8/23", "--planned",
+                 "34,34", "--design-rates", "0.7,0.4", "--alpha", "0.05")
+    assert d["interim"]["information"] == pytest.approx(44 / 68)
+    assert d["conditional_power"]["under_design"] < 0.01
+    assert d["advice"]["value"] == "consider stopping for futility"
+
+
+def test_conditional_power_from_events(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "design", "conditional-power", "--z", "1.0", "--events", "100",
+                 "--planned-events", "331", "--hazard-ratio", "0.7", "--alpha", "0.025")
+    assert d["interim"]["method"] == "log_rank_z"
+    assert d["advice"]["value"] == "continue"
+
+
+def test_conditional_power_bad_binary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "design", "conditional-power", "--binary", "5-21", "--alpha",
+                       "0.05")
+    assert code == 2
+    assert "--binary" in err

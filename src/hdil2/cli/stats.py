@@ -671,11 +671,58 @@ def _register_design(app: typer.Typer) -> None:
             help="θ under the design alternative (fixed design: z_α + z_β)")] = None,
         futility_threshold: Annotated[float | None, typer.Option(
             help="advise stopping when CP under the design is below this (0.1)")] = None,
+        alpha: Annotated[float | None, typer.Option(
+            help="fixed design: one-sided α of the final test (sets --critical, --rates 1)")]
+        = None,
+        binary: Annotated[str | None, typer.Option(
+            help="binary endpoint: responders/patients so far, new then control, e.g. 5/21,8/23"
+            " (sets --z, --information, --design-drift; needs --planned and --design-rates)")]
+        = None,
+        planned: Annotated[str | None, typer.Option(help="planned patients per group, 34,34")]
+        = None,
+        design_rates: Annotated[str | None, typer.Option(
+            help="design response rates, new then control, e.g. 0.7,0.4")] = None,
+        events: Annotated[int | None, typer.Option(
+            help="time-to-event: events so far (with --planned-events, --hazard-ratio, --z)")]
+        = None,
+        planned_events: Annotated[int | None, typer.Option(help="planned events")] = None,
+        hazard_ratio: Annotated[float | None, typer.Option(help="design HR new vs control")]
+        = None,
         json_out: JsonOpt = False,
     ) -> None:
         """Conditional power under the design, the trend and H0, with futility advice."""
-        from hdil2.stats.interim import futility_decision
+        from hdil2.core.errors import InputError
+        from hdil2.stats.interim import futility_decision, interim_binary, interim_survival
 
+        interim = None
+        if binary is not None:
+            try:
+                (a, b), (c, d) = (tuple(int(v) for v in part.split("/"))
+                                  for part in binary.split(","))
+            except ValueError:
+                raise InputError("--binary", "expected x1/n1,x2/n2", binary) from None
+            plan = _floats(planned, "planned")
+            rates_ = _floats(design_rates, "design_rates")
+            if plan is None or len(plan) != 2 or rates_ is None or len(rates_) != 2:
+                raise InputError("--planned", "--binary needs --planned N1,N2 and "
+                                 "--design-rates P1,P2")
+            interim = interim_binary(a, b, c, d, planned_n1=int(plan[0]),
+                                     planned_n2=int(plan[1]), p1=rates_[0], p2=rates_[1])
+        elif events is not None:
+            if z is None or planned_events is None or hazard_ratio is None:
+                raise InputError("--events", "needs --z, --planned-events and --hazard-ratio")
+            interim = interim_survival(z, events, planned_events, hazard_ratio)
+        if interim is not None:
+            z, information = interim.z, interim.information
+            design_drift = interim.design_drift if design_drift is None else design_drift
+        if alpha is not None:
+            from statistics import NormalDist
+
+            if critical is not None or rates is not None:
+                raise InputError("--alpha", "give --alpha or --critical/--rates, not both")
+            if not 0 < alpha < 0.5:
+                raise InputError("--alpha", "must be between 0 and 0.5 (one-sided)", alpha)
+            critical, rates = f"{NormalDist().inv_cdf(1 - alpha)!r}", "1"
         req = _request(SCHEMAS["design-conditional-power"], input, {
             "z": z, "information": information, "critical_values": _floats(critical,
                                                                            "critical"),
@@ -685,7 +732,8 @@ def _register_design(app: typer.Typer) -> None:
         advice = (futility_decision(res, req.futility_threshold, "design")
                   if res.under_design is not None
                   else futility_decision(res, req.futility_threshold, "trend"))
-        doc = {"conditional_power": res.to_dict(), "advice": advice.to_dict()}
+        doc = {"conditional_power": res.to_dict(), "advice": advice.to_dict(),
+               "interim": None if interim is None else interim.to_dict()}
 
         def render(con: Console) -> None:
             _table(con, f"Conditional power at information {res.information:g} (z = "
@@ -694,6 +742,7 @@ def _register_design(app: typer.Typer) -> None:
                        ("under the current trend", res.under_trend),
                        ("under H0", res.under_null)])
             con.print(f"[bold]{advice.value}[/]")
-            _reasons(con, tuple(res.reasons) + tuple(advice.reasons))
+            extra = () if interim is None else tuple(interim.reasons)
+            _reasons(con, extra + tuple(res.reasons) + tuple(advice.reasons))
 
         common.emit(doc, json_out, render)
