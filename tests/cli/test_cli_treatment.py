@@ -1,28 +1,15 @@
 """The treatment commands end to end: JSON documents, schemas, errors naming fields."""
 
-import io
 import json
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import jsonschema
 import pytest
 
-from hdil2.cli.app import main
+from hdil2.cli.invoke import invoke
 from hdil2.cli.schema import json_schema, registry
 
-
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(args)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
+run = invoke
 
 
 def test_dose_json() -> None:

@@ -5,16 +5,13 @@ unexpected exception escaped a rule - a bug.  The generator mixes arbitrary JSON
 shaped like each command's schema (its own property names, plausible and absurd values).
 """
 
-import io
 import json
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hdil2.cli.app import main
+from hdil2.cli.invoke import invoke
 from hdil2.cli.schema import json_schema, registry
 
 # command argv (reading stdin) for each schema name that is a command input
@@ -77,15 +74,8 @@ def _shaped(name: str) -> st.SearchStrategy[Any]:
 
 
 def run(args: list[str], stdin: str) -> tuple[int, str]:
-    err = io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with redirect_stdout(io.StringIO()), redirect_stderr(err):
-            code = main(args)
-    finally:
-        sys.stdin = old
-    return code, err.getvalue()
+    code, _, err = invoke(args, stdin)
+    return code, err
 
 
 def test_every_command_schema_is_fuzzed() -> None:

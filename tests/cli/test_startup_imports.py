@@ -2,8 +2,12 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+RESPONSE_DATA = Path(__file__).resolve().parents[1] / "clinical" / "response" / "data"
+DEMO_PATIENT = Path(__file__).resolve().parents[2] / "src/hdil2/clinical/data/demo_patient.json"
 
 HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "django", "statsmodels", "lifelines")
 
@@ -26,6 +30,9 @@ print(code, ','.join(heavy))
          "--json"],
         ["schema", "next-dose"],
         ["schema", "assess"],
+        ["screen", str(DEMO_PATIENT), "--json"],
+        ["assess", str(RESPONSE_DATA / "example_visits.json"), "--json"],
+        ["next-course", str(RESPONSE_DATA / "example_history.json"), "--json"],
         ["grade", "--term", "fever", "--value", "38.5 C", "--json"],
     ],
 )

@@ -129,7 +129,11 @@ def dimension(unit: str) -> str:
     return _UNITS[canonical_unit(unit)][0]
 
 
-def _decimal(raw: Any, field: str) -> Decimal:
+def exact_decimal(raw: Any, field: str) -> Decimal:
+    """Parse a JSON number or numeric string exactly (floats via their shortest repr).
+
+    Booleans, non-numbers, NaN and infinities are an :class:`InputError` naming ``field``.
+    """
     if isinstance(raw, bool):
         raise InputError(field, "expected a number", raw)
     if isinstance(raw, Decimal):
@@ -171,7 +175,7 @@ class Quantity(BaseModel):
                 )
             number, spaced, glued = m.groups()
             unit = spaced if spaced is not None else glued
-            return {"value": _decimal(number, "value"), "unit": _unit(unit)}
+            return {"value": exact_decimal(number, "value"), "unit": _unit(unit)}
         if isinstance(data, bool | int | float | Decimal):
             raise ValueError(
                 f"a unit is required: write e.g. '{data} kg' or {{'value': {data}, 'unit': 'kg'}}"
@@ -187,7 +191,7 @@ class Quantity(BaseModel):
             unit = data["unit"]
             if not isinstance(unit, str):
                 raise ValueError("'unit' must be a string")
-            return {"value": _decimal(data["value"], "value"), "unit": _unit(unit)}
+            return {"value": exact_decimal(data["value"], "value"), "unit": _unit(unit)}
         raise ValueError("expected '70 kg' or {'value': 70, 'unit': 'kg'}")
 
     @classmethod
@@ -208,7 +212,7 @@ class Quantity(BaseModel):
     @classmethod
     def of(cls, value: Decimal | int | str, unit: str) -> Quantity:
         """Construct from Python values (raises :class:`InputError` on a bad unit)."""
-        return cls(value=_decimal(value, "value"), unit=canonical_unit(unit))
+        return cls(value=exact_decimal(value, "value"), unit=canonical_unit(unit))
 
     @classmethod
     def parse(cls, raw: Any, field: str) -> Quantity:

@@ -3,11 +3,7 @@ that name the field (exit 2), no traceback on random input (never exit 70), a li
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hdil2.cli.app import main
+from hdil2.cli.invoke import invoke
 from hdil2.cli.schema import json_schema
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,16 +20,7 @@ VISITS = DATA / "example_visits.json"
 HISTORY = DATA / "example_history.json"
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(args)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
+run = invoke
 
 
 def test_examples_validate_against_their_schemas() -> None:
@@ -172,23 +159,3 @@ def test_fuzz_assess_never_crashes(doc: Any, criteria: str) -> None:
 def test_fuzz_next_course_never_crashes(doc: Any) -> None:
     code, _, err = run(["next-course", "-", "--json"], json.dumps(doc))
     assert code in (0, 2), err
-
-
-HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "django", "statsmodels", "lifelines")
-PROBE = """
-import sys, io, contextlib
-from hdil2.cli.app import main
-with contextlib.redirect_stdout(io.StringIO()):
-    code = main({args!r})
-heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})
-print(code, ','.join(heavy))
-"""
-
-
-@pytest.mark.parametrize("args", [["assess", str(VISITS), "--json"],
-                                  ["next-course", str(HISTORY), "--json"]])
-def test_commands_stay_light(args: list[str]) -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
-                         capture_output=True, text=True, check=True).stdout.split()
-    assert out[0] == "0"
-    assert out[1:] == [], f"heavy modules imported: {out[1:]}"

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hdil2.cli.app import main
+from hdil2.cli.invoke import invoke
 
 from .conftest import demo_dict, patched
 
 DEMO = Path(__file__).resolve().parents[3] / "src/hdil2/clinical/data/demo_patient.json"
 
 
-def run(args: list[str], stdin: str = "") -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdin
-    sys.stdin = io.StringIO(stdin)
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(args)
-    finally:
-        sys.stdin = old
-    return code, out.getvalue(), err.getvalue()
+run = invoke
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -113,18 +100,6 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
     code, _, err = run(["screen", str(tmp_path / "none.json")])
     assert code == 2
     assert "file not found" in err
-
-
-def test_screen_stays_light() -> None:
-    probe = ("import sys, io, contextlib\nfrom hdil2.cli.app import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()):\n"
-             f"    code = main(['screen', {str(DEMO)!r}, '--json'])\n"
-             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-             "{'numpy', 'pandas', 'scipy', 'matplotlib', 'django', 'statsmodels', 'lifelines'})\n"
-             "print(code, ','.join(heavy))\n")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out == ["0"], out
 
 
 # --- fuzz: random or perturbed patient documents answer 0 or 2, never 70 ----------------------

@@ -27,33 +27,23 @@ Measurement status (RECIST 1.1 §4.3 measurement rules [M], ``recist1.1``):
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from hdil2.core.errors import InputError
+from hdil2.core.quantity import exact_decimal
 
 MAX_MM = Decimal(1000)
 
 
 def _mm(raw: Any) -> Decimal:
     """Parse a diameter in mm exactly; refuse negatives, non-numbers and > 1000 mm."""
-    if isinstance(raw, bool):
-        raise ValueError("expected a number of millimetres")
-    if isinstance(raw, Decimal):
-        value = raw
-    elif isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        try:
-            value = Decimal(raw.strip())
-        except InvalidOperation:
-            raise ValueError(f"not a number: {raw!r}") from None
-    else:
-        raise ValueError("expected a number of millimetres")
-    if not value.is_finite():
-        raise ValueError("must be a finite number of millimetres")
+    try:
+        value = exact_decimal(raw, "mm")
+    except InputError as e:
+        raise ValueError(f"{e.message} (millimetres)") from None
     if value < 0:
         raise ValueError("a diameter cannot be negative")
     if value > MAX_MM:
