@@ -60,16 +60,12 @@ def _request(model_path: str, path: str | None, options: dict[str, Any]) -> Any:
     model = getattr(importlib.import_module(module), attr)
     given = {k: v for k, v in options.items() if v is not None}
     if path is not None:
-        extra = [k for k in given if k not in _DEFAULTED]
-        if extra:
-            raise InputError("input", f"give either a JSON request or options, not both "
-                             f"(got --{extra[0].replace('_', '-')})")
+        if given:
+            first = next(iter(given))
+            raise InputError("input", "give either a JSON request or options, not both "
+                             f"(got --{first.replace('_', '-')})")
         return common.load_model(model, path)
-    return common.parse_model(model, {k: v for k, v in given.items() if k not in _DEFAULTED
-                                      or v is not None})
-
-
-_DEFAULTED: set[str] = set()  # option names that are never "given" (none at present)
+    return common.parse_model(model, given)
 
 
 def _floats(text: str | None, field: str) -> list[float] | None:
