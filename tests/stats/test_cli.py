@@ -196,3 +196,22 @@ def test_conditional_power_bad_binary(capsys: pytest.CaptureFixture[str]) -> Non
                        "0.05")
     assert code == 2
     assert "--binary" in err
+
+
+@pytest.mark.parametrize("args", [["schema", "design-simon"], ["schema", "stats-survival"],
+                                  ["stats", "--help"], ["design", "--help"]])
+def test_stats_cli_starts_light(args: list[str]) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, io, contextlib\n"
+        "from hdil2.cli.app import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        "heavy = {'numpy', 'pandas', 'scipy', 'statsmodels', 'lifelines', 'matplotlib'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
