@@ -477,6 +477,15 @@ class Patient(_Record):
                                  f"date {born}")
         return v
 
+    @field_validator("prior_systemic_lines")
+    @classmethod
+    def _lines(cls, v: int | None, info: ValidationInfo) -> int | None:
+        """Prior IL-2 is a prior systemic line: "0 lines" with prior IL-2 is a contradiction."""
+        if v == 0 and (info.data.get("prior_il2") or info.data.get("prior_il2_courses")):
+            raise ValueError("0 prior systemic lines contradicts prior IL-2 (prior IL-2 is a "
+                             "systemic line)")
+        return v
+
     @field_validator("last_other_therapy_end_date")
     @classmethod
     def _other_therapy(cls, v: dt.date | None, info: ValidationInfo) -> dt.date | None:

@@ -60,7 +60,7 @@ CASES: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     ("E4", {"brain_imaging.treated_cns_metastases": True}, "met", ()),
     # E5 no prior IL-2
     ("E5", {}, "met", ()),
-    ("E5", {"prior_il2": True}, "not_met", ()),
+    ("E5", {"prior_il2": True, "prior_systemic_lines": 1}, "not_met", ()),
     ("E5", {"prior_il2": DELETE, "prior_il2_courses": DELETE}, "unknown", ("prior_il2",)),
     # E6 washout ≥ 30 days to planned day 1 (D13)
     ("E6", {"last_other_therapy_end_date": "2024-05-04"}, "met", ()),  # 30 days
@@ -100,10 +100,11 @@ CASES: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
      ("comorbidities.il2_hypersensitivity",)),
     # E12 retreatment contraindications of a prior course (§1.11)
     ("E12", {}, "met", ()),
-    ("E12", {"prior_il2": True, "prior_il2_courses": [{"events": []}]}, "met", ()),
-    ("E12", {"prior_il2": True, "prior_il2_courses": [
+    ("E12", {"prior_il2": True, "prior_systemic_lines": 1,
+             "prior_il2_courses": [{"events": []}]}, "met", ()),
+    ("E12", {"prior_il2": True, "prior_systemic_lines": 1, "prior_il2_courses": [
         {"start_date": "2020-01-06", "events": ["intubation_over_72h"]}]}, "not_met", ()),
-    ("E12", {"prior_il2": True, "prior_il2_courses": DELETE}, "unknown",
+    ("E12", {"prior_il2": True, "prior_systemic_lines": 1, "prior_il2_courses": DELETE}, "unknown",
      ("prior_il2_courses",)),
     ("E12", {"prior_il2": DELETE, "prior_il2_courses": DELETE}, "unknown", ("prior_il2",)),
     # E13 bacterial infection
@@ -151,7 +152,7 @@ CASES: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     # A4 no prior systemic therapy
     ("A4", {}, "met", ()),
     ("A4", {"prior_systemic_lines": 2}, "not_met", ()),
-    ("A4", {"prior_il2": True}, "not_met", ()),
+    ("A4", {"prior_il2": True, "prior_systemic_lines": 1}, "not_met", ()),
     ("A4", {"prior_systemic_lines": DELETE}, "unknown", ("prior_systemic_lines",)),
     # A5 excellent organ function (same rule as E3)
     ("A5", {}, "met", ()),
@@ -307,7 +308,7 @@ def test_unknown_profile_and_policy_refused(make: Make) -> None:
 FAILURES = [
     {"ecog": 2, "karnofsky": 60}, {"labs.creatinine.value": "2 mg/dL"},
     {"brain_imaging.active_cns_metastases": True},
-    {"prior_il2": True}, {"last_other_therapy_end_date": "2024-05-20"},
+    {"prior_il2": True, "prior_systemic_lines": 1}, {"last_other_therapy_end_date": "2024-05-20"},
     {"comorbidities.organ_allograft": True}, {"cardiac_stress_test.result": "abnormal"},
     {"progressive_at_entry": False}, {"prior_systemic_lines": 1},
     {"pathology.papillary_present": True}, {"comorbidities.bacterial_infection": "untreated"},

@@ -89,6 +89,7 @@ def test_id_must_be_a_pseudonymous_code(pid: str) -> None:
         ({"prior_nephrectomy": False}, "nephrectomy_date"),  # a date says otherwise
         ({"prior_il2": False, "prior_il2_courses": [{"events": []}]}, "prior_il2_courses"),
         ({"prior_other_therapy": False}, "last_other_therapy_end_date"),
+        ({"prior_il2": True, "prior_systemic_lines": 0}, "prior_systemic_lines"),
         ({"surname": "Smith"}, "surname"),  # extra fields are refused
         ({"brain_imaging.date": "1900-01-01"}, "brain_imaging"),
         ({"prior_il2": True, "prior_il2_courses": [{"start_date": "1950-01-01", "events": []}]},
