@@ -104,3 +104,19 @@ def test_usage_errors_exit_2_without_traceback(args: list[str]) -> None:
     assert code == 2
     assert "Traceback" not in err
     assert "internal error" not in err
+
+
+def test_area_command_table_matches_registrations() -> None:
+    """app.AREA_COMMANDS (used to build only the invoked area) lists what each area registers."""
+    import importlib
+
+    import typer
+
+    from hdil2.cli.app import AREA_COMMANDS
+
+    for module, names in AREA_COMMANDS.items():
+        app = typer.Typer()
+        importlib.import_module(module).register(app)
+        got = [c.name for c in app.registered_commands] + [
+            g.typer_instance.info.name for g in app.registered_groups]
+        assert sorted(got) == sorted(names), module

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from types import ModuleType
 
 # pydantic scans installed entry points for plugins at first use (~12 ms); the CLI uses none
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from hdil2.cli import (
-    common,
-    demo,
-    response,
-    schema,
-    selection,
-    stats,
-    treatment,
-)
+from hdil2.cli import common
 
-AREAS = (treatment, selection, response, stats, schema, demo)
+# each area module and the top-level commands it registers (checked by the tests); a command
+# line naming one of them loads and builds only that area, so a clinical command does not pay
+# for the statistics commands' definitions
+AREA_COMMANDS: dict[str, tuple[str, ...]] = {
+    "hdil2.cli.treatment": ("regimens", "dose", "calendar", "next-dose", "grade"),
+    "hdil2.cli.selection": ("screen",),
+    "hdil2.cli.response": ("assess", "next-course"),
+    "hdil2.cli.stats": ("stats", "design"),
+    "hdil2.cli.schema": ("schema",),
+    "hdil2.cli.demo": ("demo",),
+}
 
 
-def build_app() -> typer.Typer:
-    """The typer application with every area's commands registered."""
+def _areas(args: list[str] | None) -> list[ModuleType]:
+    """The area modules to register: the one owning the command in ``args``, else all."""
+    first = next((a for a in args or [] if not a.startswith("-")), None)
+    names = [m for m, cmds in AREA_COMMANDS.items() if first in cmds] or list(AREA_COMMANDS)
+    return [importlib.import_module(m) for m in names]
+
+
+def build_app(args: list[str] | None = None) -> typer.Typer:
+    """The typer application; with ``args``, only the area of the command they name."""
     app = typer.Typer(
         name="hdil2",
         help="Clinical decision support and outcomes analysis for high-dose interleukin-2.",
@@ -33,7 +44,12 @@ def build_app() -> typer.Typer:
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
-    for area in AREAS:
+
+    @app.callback()
+    def _root() -> None:
+        """Clinical decision support and outcomes analysis for high-dose interleukin-2."""
+
+    for area in _areas(args):
         area.register(app)
     return app
 
@@ -42,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a script, exits with) the exit status."""
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
-    app = build_app()
+    app = build_app(args)
     # typer vendors click; find its exception base class without importing click twice
     click_error: type[Exception] = next(
         c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
