@@ -107,6 +107,16 @@ def _g(*texts: str | None, g5: bool = False) -> tuple[tuple[int, str], ...]:
 
 _LAB = ("value", "uln", "baseline")
 
+# AST and ALT share their grade texts (baseline-normal and baseline-abnormal branches)
+_AMINOTRANSFERASE_GRADES = _g(
+    "> ULN - 3.0 × ULN if baseline was normal; 1.5 - 3.0 × baseline if baseline was abnormal",
+    "> 3.0 - 5.0 × ULN if baseline was normal; > 3.0 - 5.0 × baseline if baseline was abnormal",
+    "> 5.0 - 20.0 × ULN if baseline was normal; > 5.0 - 20.0 × baseline if baseline was "
+    "abnormal",
+    "> 20.0 × ULN if baseline was normal; > 20.0 × baseline if baseline was abnormal")
+_AMINOTRANSFERASE_NOTE = ("baseline abnormal means baseline > ULN; the bare '1.5 - 3.0 × "
+                          "baseline' is inclusive at 1.5 (reference D5)")
+
 _TERMS: tuple[Term, ...] = (
     # ---- computed from numbers ------------------------------------------------------------
     Term(
@@ -135,30 +145,14 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "ast_increased", "Aspartate aminotransferase increased", "computed",
-        _g("> ULN - 3.0 × ULN if baseline was normal; 1.5 - 3.0 × baseline if baseline was "
-           "abnormal",
-           "> 3.0 - 5.0 × ULN if baseline was normal; > 3.0 - 5.0 × baseline if baseline was "
-           "abnormal",
-           "> 5.0 - 20.0 × ULN if baseline was normal; > 5.0 - 20.0 × baseline if baseline was "
-           "abnormal",
-           "> 20.0 × ULN if baseline was normal; > 20.0 × baseline if baseline was abnormal"),
-        Tag.VERIFIED, "increased", _LAB,
-        note="baseline abnormal means baseline > ULN; the bare '1.5 - 3.0 × baseline' is "
-        "inclusive at 1.5 (reference D5)",
+        _AMINOTRANSFERASE_GRADES, Tag.VERIFIED, "increased", _LAB,
+        note=_AMINOTRANSFERASE_NOTE,
         aliases=("ast", "aspartate_aminotransferase_increased"),
     ),
     Term(
         "alt_increased", "Alanine aminotransferase increased", "computed",
-        _g("> ULN - 3.0 × ULN if baseline was normal; 1.5 - 3.0 × baseline if baseline was "
-           "abnormal",
-           "> 3.0 - 5.0 × ULN if baseline was normal; > 3.0 - 5.0 × baseline if baseline was "
-           "abnormal",
-           "> 5.0 - 20.0 × ULN if baseline was normal; > 5.0 - 20.0 × baseline if baseline was "
-           "abnormal",
-           "> 20.0 × ULN if baseline was normal; > 20.0 × baseline if baseline was abnormal"),
-        Tag.VERIFIED, "increased", _LAB,
-        note="baseline abnormal means baseline > ULN; the bare '1.5 - 3.0 × baseline' is "
-        "inclusive at 1.5 (reference D5)",
+        _AMINOTRANSFERASE_GRADES, Tag.VERIFIED, "increased", _LAB,
+        note=_AMINOTRANSFERASE_NOTE,
         aliases=("alt", "alanine_aminotransferase_increased"),
     ),
     Term(
