@@ -391,22 +391,14 @@ class Patient(_Record):
 
     # -- validation --------------------------------------------------------------------------
 
-    @field_validator("weight")
+    @field_validator("weight", "height")
     @classmethod
-    def _weight(cls, v: Quantity | None) -> Quantity | None:
+    def _body_size(cls, v: Quantity | None, info: ValidationInfo) -> Quantity | None:
+        """Weight 25-300 kg and height 100-250 cm, by the dosing module's own checks."""
         if v is not None:
+            check = weight_kg if info.field_name == "weight" else height_cm
             try:
-                weight_kg(v)
-            except InputError as e:
-                raise _quantity_error(e) from None
-        return v
-
-    @field_validator("height")
-    @classmethod
-    def _height(cls, v: Quantity | None) -> Quantity | None:
-        if v is not None:
-            try:
-                height_cm(v)
+                check(v)
             except InputError as e:
                 raise _quantity_error(e) from None
         return v
