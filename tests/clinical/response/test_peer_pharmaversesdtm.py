@@ -1,6 +1,7 @@
 """Agreement with a peer implementation: pharmaversesdtm's RECIST example data (Apache-2.0).
 
-``tests/data/pharmaversesdtm/cases.json`` holds 24 evaluator histories (8 subjects × 3 readers)
+pharmaversesdtm's ``cases.json`` (peer data beside the project, found by
+``tests/peer_data.py``) holds 24 evaluator histories (8 subjects × 3 readers)
 with the expected overall response at 63 visits (RS computed from TR by the package's script)
 and, for the investigator reads, the best overall response with and without confirmation and
 the progression date derived by admiralonco (pharmaverseadam ``adrs_onco``).  See the README
@@ -12,14 +13,14 @@ from __future__ import annotations
 import csv
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hdil2.clinical.response import AssessmentRequest, assess
+from peer_data import peer_path
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "pharmaversesdtm"
+DATA = peer_path("pharmaversesdtm")
 CASES: list[dict[str, Any]] = json.loads((DATA / "cases.json").read_text(encoding="utf-8"),
                                          parse_float=Decimal)
 
