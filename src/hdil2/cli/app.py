@@ -18,7 +18,9 @@ from hdil2.cli import common
 # line naming one of them loads and builds only that area, so a clinical command does not pay
 # for the statistics commands' definitions
 AREA_COMMANDS: dict[str, tuple[str, ...]] = {
-    "hdil2.cli.treatment": ("regimens", "dose", "calendar", "next-dose", "grade"),
+    "hdil2.cli.treatment": ("regimens", "dose", "calendar"),
+    "hdil2.cli.holds": ("next-dose",),
+    "hdil2.cli.toxicity": ("grade",),
     "hdil2.cli.selection": ("screen",),
     "hdil2.cli.response": ("assess", "next-course"),
     "hdil2.cli.stats": ("stats", "design"),

@@ -15,10 +15,10 @@ SCHEMAS: dict[str, str] = {}
 
 def registry() -> dict[str, str]:
     """Every schema name of every area, mapped to ``"module:Model"``."""
-    from hdil2.cli import response, selection, stats, treatment
+    from hdil2.cli import holds, response, selection, stats, toxicity, treatment
 
     out: dict[str, str] = {}
-    for area in (treatment, selection, response, stats):
+    for area in (treatment, holds, toxicity, selection, response, stats):
         out.update(area.SCHEMAS)
     return dict(sorted(out.items()))
 

@@ -1,4 +1,4 @@
-"""CLI commands of treatment planning: regimens, dose, calendar, grade, next-dose."""
+"""CLI commands of treatment planning: regimens, dose, calendar."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ if TYPE_CHECKING:
 
     from hdil2.clinical.calendar import CourseCalendar
     from hdil2.clinical.dosing import DosePlan
-    from hdil2.core.decision import Decision
 
 SCHEMAS: dict[str, str] = {
     "dose": "hdil2.clinical.dosing:DoseRequest",
     "calendar": "hdil2.clinical.calendar:CalendarRequest",
-    "next-dose": "hdil2.clinical.holds.advice:NextDoseRequest",
-    "dose-observations": "hdil2.clinical.holds.observations:DoseObservations",
-    "grade": "hdil2.clinical.ctcae:GradeRequest",
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
@@ -116,7 +112,6 @@ def register(app: typer.Typer) -> None:
         common.emit(plan, json_out, lambda con: _render_dose(con, plan))
 
     _register_calendar(app)
-    _register_grade(app)
 
 
 def _register_calendar(app: typer.Typer) -> None:
@@ -152,91 +147,6 @@ def _register_calendar(app: typer.Typer) -> None:
         cal = req.plan()
         common.emit(cal, json_out, lambda con: _render_calendar(con, cal))
 
-    @app.command("next-dose")
-    def next_dose_cmd(
-        input: Annotated[str, typer.Argument(
-            help="JSON request (schema: `hdil2 schema next-dose`), or - for stdin")],
-        json_out: JsonOpt = False,
-    ) -> None:
-        """Give, hold or stop at the next scheduled dose, with reasons and what must recover."""
-        from hdil2.clinical.holds.advice import NextDoseRequest
-
-        req = common.load_model(NextDoseRequest, input)
-        decision = req.advise()
-        common.emit(decision, json_out, lambda con: _render_next_dose(con, decision))
-
-
-def _register_grade(app: typer.Typer) -> None:
-    @app.command("grade")
-    def grade_cmd(
-        input: Annotated[str | None, typer.Argument(
-            help="JSON request (schema: `hdil2 schema grade`), or - for stdin")] = None,
-        term: Annotated[str | None, typer.Option(help="CTCAE term, e.g. creatinine_increased")
-                        ] = None,
-        value: Annotated[str | None, typer.Option(help="measured value, e.g. '1.5 mg/dL'")
-                         ] = None,
-        uln: Annotated[str | None, typer.Option(help="upper limit of normal")] = None,
-        lln: Annotated[str | None, typer.Option(help="lower limit of normal")] = None,
-        baseline: Annotated[str | None, typer.Option(help="the patient's baseline value")
-                            ] = None,
-        grade: Annotated[int | None, typer.Option(help="clinician-chosen grade")] = None,
-        list_terms: Annotated[bool, typer.Option("--list", help="list the graded terms")
-                              ] = False,
-        json_out: JsonOpt = False,
-    ) -> None:
-        """CTCAE v5.0 grade of one toxicity, with the clause that fired."""
-        from hdil2.clinical import ctcae
-        from hdil2.core.errors import InputError
-
-        if list_terms:
-            doc = {"version": ctcae.CTCAE_VERSION, "terms": ctcae.catalogue(),
-                   "not_terms": dict(ctcae.NOT_TERMS)}
-            common.emit(doc, json_out, lambda con: _render_terms(con, doc))
-            return
-        if input is not None:
-            if term is not None:
-                raise InputError("input", "give either a JSON request or options, not both")
-            req = common.load_model(ctcae.GradeRequest, input)
-        else:
-            if term is None:
-                raise InputError("--term", "required (see `hdil2 grade --list`)")
-            raw: dict[str, Any] = {"term": term}
-            for key, val in (("value", value), ("uln", uln), ("lln", lln),
-                             ("baseline", baseline), ("grade", grade)):
-                if val is not None:
-                    raw[key] = val
-            req = common.parse_model(ctcae.GradeRequest, raw)
-        decision = ctcae.grade(req)
-        common.emit(decision, json_out, lambda con: _render_grade(con, decision))
-
-
-def _render_terms(con: Console, doc: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    t = Table(title=f"CTCAE {doc['version']} terms", title_justify="left")
-    for col in ("term", "graded", "inputs", "allowed grades", "tag"):
-        t.add_column(col, overflow="fold")
-    for item in doc["terms"]:
-        t.add_row(str(item["key"]), str(item["method"]), ", ".join(item.get("inputs", ())),
-                  ", ".join(str(g) for g in item.get("allowed_grades", ())),
-                  str(item.get("tag", "")))
-    con.print(t)
-    for name, why in doc["not_terms"].items():
-        con.print(f"[dim]{name}: {why}[/]")
-
-
-def _render_grade(con: Console, d: Decision[Any]) -> None:
-    from hdil2.cli.render import reasons_table
-
-    text = d.details.get("grade_text")
-    con.print(f"{d.details.get('term', '')}: [bold]grade {d.value}[/]"
-              + (f" — {text}" if text else ""))
-    if d.details.get("missing"):
-        con.print(f"[magenta]missing:[/] {', '.join(d.details['missing'])}")
-    if d.details.get("possible_grades"):
-        con.print(f"possible grades: {d.details['possible_grades']}")
-    reasons_table(con, d.reasons)
-
 
 def _render_calendar(con: Console, cal: CourseCalendar) -> None:
     from rich.table import Table
@@ -253,27 +163,6 @@ def _render_calendar(con: Console, cal: CourseCalendar) -> None:
                   f"{s.local:%a %d %b %H:%M %Z}", ", ".join(s.flags))
     con.print(t)
     reasons_table(con, cal.reasons)
-
-
-_VALUE_STYLE = {"give": "bold green", "hold": "bold yellow", "not_evaluable": "bold magenta",
-                "course_complete": "bold cyan"}
-
-
-def _render_next_dose(con: Console, d: Decision[str]) -> None:
-    from hdil2.cli.render import reasons_table
-
-    style = _VALUE_STYLE.get(d.value, "bold red")
-    con.print(f"Advice: [{style}]{d.value.upper().replace('_', ' ')}[/]")
-    slot = d.details.get("next_slot")
-    if slot is not None:
-        con.print(f"Next slot {slot.index}: dose {slot.dose_in_cycle} of cycle {slot.cycle}, "
-                  f"day {slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}")
-    for item in d.details.get("resume_when", ()):
-        con.print(f"Resume when: {item}")
-    missing = d.details.get("missing", ())
-    if missing:
-        con.print(f"[magenta]Unknown observations:[/] {', '.join(missing)}")
-    reasons_table(con, d.reasons)
 
 
 def _regimen_doc(r: Any) -> dict[str, Any]:
