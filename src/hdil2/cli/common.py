@@ -8,6 +8,7 @@ unexpected exception is reported as an internal error with status 70, never as a
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,36 +26,154 @@ EXIT_INTERNAL = 70
 M = TypeVar("M", bound="BaseModel")
 
 
-def read_json(path: str, field: str = "input") -> Any:
-    """Read a JSON document from ``path`` (``-`` = stdin); numbers with a fraction are Decimals."""
+# deepest nesting of arrays and objects read from a JSON input; hdil2's own documents nest
+# fewer than ten levels, and Python's parser would fail at about a thousand with an internal error
+MAX_JSON_DEPTH = 100
+
+# a JSON string (skipped: brackets inside it are text) or one bracket
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
+
+_CSV_READERS = "hdil2 stats km, hdil2 stats logrank and hdil2 stats cox (DATA.csv)"
+
+
+def _display(path: str) -> str:
+    return "standard input (-)" if path == "-" else path
+
+
+def read_text(path: str, field: str = "input", what: str = "JSON") -> str:
+    """The text of an input file (``-`` = stdin), refused with a message naming the file.
+
+    A missing file, a directory, an unreadable file, an empty (or blank) one and a file that is
+    not UTF-8 (a UTF-16 file, a UTF-8 byte-order mark, a stray Latin-1 byte) each have their own
+    message.  ``what`` ("JSON", "CSV") is the kind of document the command expects.  Every
+    command that reads a file goes through here, CSV readers included.
+    """
     from hdil2.core.errors import InputError
 
+    name = _display(path)
+    data: bytes | str
     if path == "-":
-        text = sys.stdin.read()
+        buffer = getattr(sys.stdin, "buffer", None)
+        data = buffer.read() if buffer is not None else sys.stdin.read()
     else:
         p = Path(path)
-        if not p.is_file():
-            raise InputError(field, f"file not found: {path}", path)
+        if p.is_dir():
+            raise InputError(field, f"{path} is a directory, not a {what} file")
+        if not p.exists():
+            raise InputError(field, f"file not found: {path}")
         try:
-            text = p.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise InputError(field, f"cannot read {path}: {e}", path) from None
+            data = p.read_bytes()
+        except OSError as e:
+            raise InputError(field, f"cannot read {path}: {e.strerror or e}") from None
+    text = _decode(data, name, field) if isinstance(data, bytes) else data
+    if text.startswith("\ufeff"):
+        raise InputError(field, f"{name} starts with a UTF-8 byte-order mark; save it as "
+                         "UTF-8 without BOM")
+    if not text.strip():
+        raise InputError(field, f"{name} is empty; expected a {what} document")
+    return text
+
+
+def _decode(data: bytes, name: str, field: str) -> str:
+    """``data`` as UTF-8 text, or an :class:`InputError` saying which encoding it seems to be."""
+    from hdil2.core.errors import InputError
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InputError(field, f"{name} starts with a UTF-8 byte-order mark; save it as "
+                         "UTF-8 without BOM")
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(data) >= 2 and (data[0] == 0) != (data[1] == 0))
+    if utf16:
+        raise InputError(field, f"{name} is UTF-16 text; save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(field, f"{name} is not UTF-8 text: byte 0x{data[e.start]:02x} at "
+                         f"offset {e.start} (counted from 0) is not valid UTF-8; save the "
+                         "file as UTF-8") from None
+
+
+def json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
+    """Deepest nesting of arrays/objects in JSON ``text`` (stops counting past ``limit``)."""
+    depth = deepest = 0
+    for token in _JSON_TOKENS.findall(text):
+        if token in ("[", "{"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+        elif token in ("]", "}"):
+            depth -= 1
+    return deepest
+
+
+def _nested_error(name: str, field: str = "input") -> Exception:
+    from hdil2.core.errors import InputError
+
+    return InputError(field, f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels "
+                      "(arrays and objects inside each other); no hdil2 input nests that deep")
+
+
+def _looks_like_csv(path: str, text: str) -> bool:
+    if path.lower().endswith((".csv", ".tsv")):
+        return True
+    first = next((line for line in text.splitlines() if line.strip()), "").strip()
+    return ("," in first or "\t" in first) and first[:1] not in ("[", "{", '"')
+
+
+def read_json(path: str, field: str = "input", model: type[Any] | None = None) -> Any:
+    """Read a JSON document from ``path`` (``-`` = stdin); numbers with a fraction are Decimals.
+
+    Refused with an :class:`InputError` naming the file: everything :func:`read_text` refuses,
+    nesting deeper than :data:`MAX_JSON_DEPTH`, invalid JSON (with line and column), a CSV file
+    (saying which commands read CSV) and integers too long for Python.  ``model`` is the
+    pydantic model the document should become; its ``hdil2 schema`` name is quoted in messages.
+    """
+    from hdil2.core.errors import InputError
+
+    text = read_text(path, field)
+    name = _display(path)
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise _nested_error(name, field)
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:
+        if _looks_like_csv(path, text):
+            schema = _schema_name(model) if model is not None else None
+            expected = f"hdil2 schema {schema}" if schema else "hdil2 schema"
+            raise InputError(field, f"{name} looks like CSV, but this command reads one JSON "
+                             f"document (its schema: {expected}); CSV is read by "
+                             f"{_CSV_READERS}") from None
         raise InputError(
-            field, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+            field, f"{name}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
         ) from None
+    except RecursionError:
+        raise _nested_error(name, field) from None
+    except ValueError as e:  # an integer longer than Python converts (sys.int_info)
+        raise InputError(field, f"{name}: a number has too many digits "
+                         f"(more than {sys.get_int_max_str_digits()}): {e}") from None
 
 
 def parse_model(model: type[M], data: Any) -> M:
     """Validate ``data`` against a pydantic model (errors are reported field by field)."""
-    return model.model_validate(data)
+    try:
+        return model.model_validate(data)
+    except RecursionError:
+        raise _nested_error("input") from None
+
+
+def _schema_name(model: type[Any]) -> str | None:
+    """The ``hdil2 schema`` name of ``model``, if it is a CLI input."""
+    from hdil2.cli.schema import registry
+
+    target = f"{model.__module__}:{model.__name__}"
+    return next((k for k, v in registry().items() if v == target), None)
 
 
 def load_model(model: type[M], path: str) -> M:
     """Read ``path`` and validate it as ``model``."""
-    return parse_model(model, read_json(path))
+    return parse_model(model, read_json(path, model=model))
 
 
 def dumps(doc: Any) -> str:
