@@ -219,3 +219,115 @@ def test_irecist_early_symptom_scan_with_new_lesion_confirms() -> None:
     routine = early.model_copy(update={"visits": (*early.visits[:3], early.visits[3].model_copy(
         update={"for_new_symptoms": False}))})
     assert cats(routine, "irecist") == ["iSD", "iUPD", "iUPD"]
+
+
+# --- issue 8 item 12: the nadir includes the sums measured at iUPD visits ----------------------
+# RECIST 1.1 section 4.3.1: the nadir is the smallest target sum on study.  iRECIST (Seymour et
+# al. 2017, `irecist`): iUPD is confirmed (iCPD) by a further increase in the category behind the
+# iUPD, or when RECIST 1.1 progression appears in a category that did not meet it at iUPD.
+
+NT = [{"id": "T1", "organ": "liver", "kind": "target"},
+      {"id": "N1", "organ": "bone", "kind": "non-target"}]
+
+
+def _nt_iupd(t4: str) -> AssessmentRequest:
+    """iUPD by non-target progression on day 126 while the target shrinks to a new nadir (30)."""
+    return request(NT, [
+        (0, {"T1": {"ld_mm": 50}, "N1": {"status": "present"}}),
+        (63, {"T1": {"ld_mm": 40}, "N1": {"status": "present"}}),  # −20 %: iSD, nadir 40
+        (126, {"T1": {"ld_mm": 30},  # −40 % vs baseline, new nadir 30
+               "N1": {"status": "unequivocal_progression"}}),  # non-target PD → iUPD
+        (161, {"T1": {"ld_mm": t4},  # 35 days after the iUPD
+               "N1": {"status": "unequivocal_progression", "increased_since_last": False}}),
+    ])
+
+
+@pytest.mark.parametrize(("t4", "expected"), [
+    ("36", "iCPD"),  # 5 × 36 = 180 = 6 × 30 (+20 % exactly) and +6 mm from the nadir 30: target PD
+    ("35.9", "iUPD"),  # 5 × 35.9 = 179.5 < 180: +19.7 %, not target PD; non-target unchanged
+    ("35", "iUPD"),  # +5 mm but +16.7 %: not target PD
+])
+def test_item12_target_sum_at_an_iupd_visit_is_the_nadir(t4: str, expected: str) -> None:
+    a = assess(_nt_iupd(t4), "irecist")
+    assert [tp.overall for tp in a.timepoints] == ["iSD", "iUPD", expected]
+    last = a.timepoints[-1]
+    assert last.nadir_mm == 30  # the sum measured at the iUPD visit, not the earlier 40
+    if expected == "iCPD":
+        assert last.change_from_nadir_pct == 20  # (36 − 30) / 30
+        icpd = next(r for r in last.reasons if r.rule == "irecist.icpd")
+        assert "target sum 36 mm is ≥ 20 % and ≥ 5 mm above the nadir 30 mm" in icpd.text
+        assert a.dates_unconfirmed.progression_date == D0 + dt.timedelta(days=126)
+
+
+def test_item12_reported_nadir_follows_the_smallest_sum_on_study() -> None:
+    # iUPD by a new lesion on day 126 (target 30, a new nadir); day 161 target 32: stays iUPD
+    # (the new lesion persists); the nadir reported at day 161 and day 196 is 30
+    lesions = [{"id": "T1", "organ": "liver", "kind": "target"}]
+    req = request(lesions, [(0, {"T1": {"ld_mm": 50}}), (63, {"T1": {"ld_mm": 40}}),
+                            (126, {"T1": {"ld_mm": 30}}), (161, {"T1": {"ld_mm": 32}}),
+                            (196, {"T1": {"ld_mm": 37}})],
+                  new={2: [{"id": "X1", "organ": "lung", "ld_mm": 8}],
+                       3: [{"id": "X1", "organ": "lung", "ld_mm": 8}],
+                       4: [{"id": "X1", "organ": "lung", "ld_mm": 8}]})
+    a = assess(req, "irecist")
+    # day 196: 37 vs nadir 30 = +23.3 % and +7 mm: target PD, not the basis of the iUPD → iCPD
+    assert [tp.overall for tp in a.timepoints] == ["iSD", "iUPD", "iUPD", "iCPD"]
+    assert [tp.nadir_mm for tp in a.timepoints] == [50, 40, 30, 30]
+
+
+def _nlt(x4: str) -> AssessmentRequest:
+    lesions = [{"id": "T1", "organ": "liver", "kind": "target"}]
+    return request(lesions, [(0, {"T1": {"ld_mm": 50}}), (63, {"T1": {"ld_mm": 40}}),
+                             (126, {"T1": {"ld_mm": 40}}), (161, {"T1": {"ld_mm": 40}}),
+                             (196, {"T1": {"ld_mm": 40}})],
+                   new={2: [{"id": "X1", "organ": "lung", "ld_mm": 12}],
+                        3: [{"id": "X1", "organ": "lung", "ld_mm": 16}],
+                        4: [{"id": "X1", "organ": "lung", "ld_mm": x4}]},
+                   policies={"irecist_new_lesion_reset": "target_response"})
+
+
+@pytest.mark.parametrize(("x4", "expected"), [
+    ("17", "iUPD"),  # NLT 12 at the iUPD visit is its nadir: 17 = +41.7 % and +5 mm → new iUPD
+    ("16.9", "iSD"),  # +4.9 mm from 12: not RECIST 1.1 progression of the new-lesion targets
+])
+def test_item12_new_lesion_target_sum_at_the_iupd_visit_is_its_nadir(x4: str, expected: str
+                                                                        ) -> None:
+    # day 126: new lesion X1 12 mm (a new-lesion target) → iUPD; day 161: 16 mm (+4 mm, not
+    # confirmed) and the target response decides (policy target_response) → iSD, the bar resets
+    assert cats(_nlt(x4), "irecist") == ["iSD", "iUPD", "iSD", expected]
+
+
+# --- issue 8 item 13: WHO / NCI measure a node like any lesion (longest × perpendicular) ------
+
+NODE_AND_LIVER = [{"id": "N", "organ": "axilla", "kind": "target", "is_lymph_node": True},
+                  {"id": "A", "organ": "liver", "kind": "target"}]
+
+
+@pytest.mark.parametrize(("criteria", "expected"), [("who", "PR"), ("nci", "PR")])
+def test_item13_bidimensional_node_needs_no_short_axis(criteria: str, expected: str) -> None:
+    # N 40 × 25 = 1000 mm², A 30 × 20 = 600 mm²: SPD 1600; then N 25 × 20 = 500, A 20 × 15 = 300:
+    # SPD 800 = 50 % of 1600 exactly (2 × 800 ≤ 1600): PR under WHO and under Lee et al. 2000
+    req = request(NODE_AND_LIVER, [(0, {"N": bi(40, 25), "A": bi(30, 20)}),
+                                   (60, {"N": bi(25, 20), "A": bi(20, 15)})])
+    tp = assess(req, criteria).timepoints[0]  # type: ignore[arg-type]
+    assert (tp.baseline_mm, tp.burden_mm, tp.overall) == (1600, 800, expected)
+    assert "who.node_short_axis" not in [r.rule for r in tp.reasons]
+
+
+@pytest.mark.parametrize(("n_after", "expected"), [((50, 25), "PD"), ((49.9, 25), "NC")])
+def test_item13_bidimensional_node_growth_by_product(n_after: tuple[Any, Any], expected: str
+                                                     ) -> None:
+    # N 40 × 25 = 1000 mm² → 50 × 25 = 1250 mm²: +25 % exactly (4 × 1250 = 5 × 1000): WHO PD;
+    # 49.9 × 25 = 1247.5 mm²: +24.75 %, no change
+    req = request(NODE_AND_LIVER[:1], [(0, {"N": bi(40, 25)}), (60, {"N": bi(*n_after)})])
+    assert cats(req, "who") == [expected]
+
+
+def test_item13_recist_still_needs_the_nodal_short_axis() -> None:
+    req = request(NODE_AND_LIVER, [(0, {"N": bi(40, 25), "A": {"ld_mm": 30}}),
+                                   (60, {"N": bi(25, 20), "A": {"ld_mm": 20}})])
+    for criteria in ("recist1.1", "irecist"):
+        with pytest.raises(InputErrors) as e:
+            assess(req, criteria)  # type: ignore[arg-type]
+        assert [x.field for x in e.value.errors] == ["visits[0].lesions.N.sa_mm",
+                                                     "visits[1].lesions.N.sa_mm"]

@@ -1,8 +1,11 @@
-"""iRECIST time-point response (``irecist``, reference §4.4; RECIST FAQ for iRECIST).
+"""iRECIST time-point response (Seymour et al. 2017, ``irecist``; the iRECIST FAQ, ``recist-faq``).
 
 Built on the RECIST 1.1 components of :mod:`~hdil2.clinical.response.recist11`:
 
 * RECIST 1.1 PD in any category (target, non-target, new lesions) is **iUPD**, unconfirmed.
+* The nadir is the smallest target sum on study (RECIST 1.1 section 4.3.1), baseline included
+  and sums measured at iUPD and iCPD visits included; so is the new-lesion target sum's nadir
+  (from the visit its lesions appeared; it starts afresh when another new-lesion target joins).
 * The next assessment confirms it as **iCPD** when, compared with the iUPD assessment: the target
   sum grew by ≥ 5 mm further (when targets were the basis; increases add up, so the reference is
   the iUPD assessment itself); any further growth of non-target disease (when it was the basis;
@@ -135,9 +138,11 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
         present_new = {n.id: n for n in visit.new_lesions
                        if n.status == "present" and not n.equivocal}
         newly = sorted(lid for lid in present_new if lid not in book.seen)
+        nlt_count = len(book.nlt)
         for n in visit.new_lesions:
             if n.status == "present" and not n.equivocal:
                 book.admit(n)
+        nlt_grew = len(book.nlt) > nlt_count
         nlt_now = _nlt_sum(book, present_new)
         nt_grew = [les.id for les in non_targets
                    if (m := visit.lesions.get(les.id)) is not None and m.increased_since_last]
@@ -146,7 +151,8 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
         inputs: dict[str, Any] = {"target": t_cat, "non_target": n_cat, "target_sum_mm": total,
                                   "nadir_mm": nadir if targets else None,
                                   "new_lesions_now": sorted(present_new),
-                                  "additional_new_lesions": newly, "nlt_sum_mm": nlt_now}
+                                  "additional_new_lesions": newly, "nlt_sum_mm": nlt_now,
+                                  "nlt_nadir_mm": nlt_nadir}
         if n_reason is not None:
             reasons.append(n_reason)
         cat: str
@@ -184,9 +190,11 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
                                       "for confirmation; status stays iUPD"))
                 out.append(_tp(v, visit, day, t_cat, n_cat, bool(present_new), cat, total,
                                baseline, nadir, targets, reasons))
+                # still a measurement on study: it counts for the nadirs
+                nadir, nlt_nadir = _next_nadirs(nadir, total, nlt_nadir, nlt_now, nlt_grew)
                 continue
-            why = _confirmation(pending, t_cat, n_cat, total, partial, newly, nlt_now, nt_grew,
-                                nlnt_grew)
+            why = _confirmation(pending, t_cat, n_cat, total, partial, nadir, newly, nlt_now,
+                                nt_grew, nlnt_grew)
             if why:
                 cat = ICPD
                 confirmed_on = visit.date
@@ -222,16 +230,28 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
                                           f"{pending.date}: the bar resets; a later iUPD is "
                                           "judged afresh against the nadir"))
                     pending = None
-                    nlt_nadir = nlt_now
-        if cat not in (IUPD, ICPD) and pending is None and book.nlt:
-            nlt_nadir = nlt_now if nlt_nadir is None else min(nlt_nadir, nlt_now)
         out.append(_tp(v, visit, day, t_cat, n_cat, bool(present_new), cat, total, baseline,
                        nadir, targets, reasons))
-        if total is not None and total < nadir and cat not in (IUPD, ICPD):
-            nadir = total
+        nadir, nlt_nadir = _next_nadirs(nadir, total, nlt_nadir, nlt_now, nlt_grew)
         if cat != NE:
             after_cr = cat == ICR
     return tuple(out)
+
+
+def _next_nadirs(nadir: Decimal, total: Decimal | None, nlt_nadir: Decimal | None,
+                 nlt_now: Decimal, nlt_grew: bool) -> tuple[Decimal, Decimal | None]:
+    """The nadirs after a visit: the smallest sums on study, whatever the visit's category.
+
+    RECIST 1.1 section 4.3.1 takes the smallest target sum on study as the reference for
+    progression; iRECIST keeps that rule, so sums measured at iUPD (and iCPD) visits count too.
+    The new-lesion target (NLT) sum starts afresh whenever a new NLT joins the set (the sum then
+    covers other lesions); until then its nadir is its smallest value since it appeared.
+    """
+    if total is not None and total < nadir:
+        nadir = total
+    if nlt_grew or nlt_nadir is None:
+        return nadir, nlt_now if nlt_grew else None
+    return nadir, min(nlt_nadir, nlt_now)
 
 
 def _tp(v: int, visit: Any, day: int, t_cat: str, n_cat: str, new: bool, cat: str,
@@ -256,7 +276,7 @@ def _non_pd(t_cat: str, n_cat: str, new_present: bool, reasons: list[Reason],
 
 
 def _confirmation(
-    p: _Pending, t_cat: str, n_cat: str, total: Decimal | None, partial: Decimal,
+    p: _Pending, t_cat: str, n_cat: str, total: Decimal | None, partial: Decimal, nadir: Decimal,
     newly: list[str], nlt_now: Decimal, nt_grew: list[str], nlnt_grew: list[str],
 ) -> list[str]:
     why: list[str] = []
@@ -265,7 +285,9 @@ def _confirmation(
         if p.target_sum is not None and now - p.target_sum >= PD_ABSOLUTE_MM:
             why.append(f"target sum {now} mm is ≥ 5 mm above {p.target_sum} mm at iUPD")
     elif t_cat == PD:
-        why.append("target PD newly met (not a basis of the iUPD)")
+        now = total if total is not None else partial
+        why.append(f"target sum {now} mm is ≥ 20 % and ≥ 5 mm above the nadir {nadir} mm: "
+                   "target progression newly met (not a basis of the iUPD)")
     if "non_target" in p.basis:
         if nt_grew:
             why.append(f"non-target {', '.join(nt_grew)} grew further")
