@@ -71,7 +71,9 @@ class Lesion(BaseModel):
     id: str = Field(min_length=1, description="lesion id, unique in the assessment")
     organ: str = Field(min_length=1, description="organ or site (for the ≤ 2 per organ rule)")
     kind: LesionKind = Field(description="target (measured) or non-target (followed by status)")
-    is_lymph_node: bool = Field(default=False, description="nodes are measured in short axis")
+    is_lymph_node: bool = Field(
+        default=False, description="RECIST 1.1 and iRECIST measure a node by its short axis; "
+        "WHO and NCI by longest diameter × perpendicular, like any lesion")
     method: Method | None = Field(
         default=None, description="imaging method at baseline (RECIST measurability); "
         "unset = the CT/MRI rule (≥ 10 mm) is applied and said so")

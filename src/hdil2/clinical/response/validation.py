@@ -120,7 +120,9 @@ def _check_measurement(
     for k, part in enumerate(parts):
         ppath = f"{path}.fragments[{k}]" if m.fragments is not None else path
         need = _diameter_field(les)
-        if getattr(part, need) is None:
+        # the nodal short axis is a RECIST 1.1 rule; WHO and NCI measure every lesion, nodes
+        # included, as longest diameter × longest perpendicular (checked below)
+        if not bidimensional and getattr(part, need) is None:
             which = "nodal" if les.is_lymph_node else "non-nodal"
             errors.append(InputError(f"{ppath}.{need}", f"required for a {which} target lesion"))
         if bidimensional and part.ld_mm is None:
