@@ -4,13 +4,17 @@
     python3 tasks.py demo    # the main job: a walk-through on a demo patient
     python3 tasks.py test    # the whole test suite: ruff, mypy, import contracts, pytest
 
-The first run creates ``.venv`` beside this file and installs hdil2 with its extras from the
-package registry; later runs reuse it (and reinstall when ``pyproject.toml`` changes).
+The first run creates ``.venv`` beside this file and installs hdil2 from the package registry:
+the demo needs only hdil2's own dependencies, the tests add the ``dev`` extra (pytest, ruff,
+mypy ...).  Later runs reuse ``.venv`` and reinstall when ``pyproject.toml`` changes or a job
+needs an extra that is not installed yet.  The ``bench`` extra (the peer libraries bench/ times
+hdil2 against) is never installed here: ``.venv/bin/pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -21,27 +25,43 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
-EXTRAS = "dev"
+MARKER = VENV / ".hdil2-installed"
+
+# the extras each job needs on top of hdil2's own dependencies
+EXTRAS: dict[str, tuple[str, ...]] = {"demo": (), "test": ("dev",)}
 
 
-def _stamp() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + EXTRAS.encode()).hexdigest()
+def _digest() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
-def ensure_env() -> None:
-    """Create the virtual environment and install hdil2 into it when needed."""
-    marker = VENV / ".hdil2-installed"
-    if marker.exists() and marker.read_text() == _stamp():
+def _installed() -> set[str] | None:
+    """The extras installed for the current pyproject.toml, or None if hdil2 needs installing."""
+    try:
+        state = json.loads(MARKER.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("pyproject") != _digest():
+        return None
+    return set(state.get("extras", []))
+
+
+def ensure_env(extras: tuple[str, ...]) -> None:
+    """Create the virtual environment and install hdil2 (with ``extras``) when needed."""
+    have = _installed()
+    if have is not None and set(extras) <= have:
         return
     if not PY.exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("installing hdil2 and its dependencies into .venv ...", flush=True)
+    # keep what an earlier job installed for the same pyproject.toml
+    wanted = sorted(set(extras) | (have or set()))
+    target = f"{ROOT}[{','.join(wanted)}]" if wanted else str(ROOT)
+    print(f"installing hdil2{' with ' + ', '.join(wanted) if wanted else ''} into .venv ...",
+          flush=True)
     subprocess.run([str(PY), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
-    subprocess.run(
-        [str(PY), "-m", "pip", "install", "-q", "-e", f"{ROOT}[{EXTRAS}]"], check=True
-    )
-    marker.write_text(_stamp())
+    subprocess.run([str(PY), "-m", "pip", "install", "-q", "-e", target], check=True)
+    MARKER.write_text(json.dumps({"pyproject": _digest(), "extras": wanted}))
 
 
 def run(*cmd: str) -> None:
@@ -67,7 +87,7 @@ def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in JOBS:
         print(__doc__)
         return 2
-    ensure_env()
+    ensure_env(EXTRAS[sys.argv[1]])
     try:
         JOBS[sys.argv[1]](sys.argv[2:])
     except subprocess.CalledProcessError as e:
