@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         input: Annotated[str, typer.Argument(
             help="visits JSON (schema: `hdil2 schema assess`), or - for stdin")],
         criteria: Annotated[str, typer.Option(
-            help="recist1.1, irecist, who, or nci (seed 003 bidimensional)")] = "recist1.1",
+            help="recist1.1, irecist, who, or nci (bidimensional, lee2000)")] = "recist1.1",
         policy: PolicyOpt = None,
         json_out: JsonOpt = False,
     ) -> None:

@@ -1,9 +1,10 @@
-"""Tumour response: RECIST 1.1, iRECIST, WHO and the NCI bidimensional criteria (reference §4).
+"""Tumour response: RECIST 1.1, iRECIST, WHO and the NCI bidimensional criteria.
 
 One module per concept: :mod:`.models` (lesions, visits, measurements), :mod:`.validation`
 (structure and RECIST 1.1 baseline rules), :mod:`.recist11`, :mod:`.irecist`,
-:mod:`.bidimensional` (WHO, NCI/seed 003), :mod:`.bor` (best overall response with and without
-confirmation), :mod:`.durations` and :mod:`.assess` (the one entry point).
+:mod:`.bidimensional` (WHO, and the NCI Surgery Branch criteria of Lee et al. 2000,
+``lee2000``), :mod:`.bor` (best overall response with and without confirmation),
+:mod:`.durations` and :mod:`.assess` (the one entry point).
 """
 
 from hdil2.clinical.response.assess import Assessment, assess

@@ -1,7 +1,7 @@
 """One entry point for every criterion: validate, classify each visit, best response, dates.
 
 ``assess(request, criteria)`` is the code path the CLI, the registry, the importer and the
-simulator share (DESIGN.md "one code path per concept").
+simulator share (one code path per concept, see docs/architecture.md).
 """
 
 from __future__ import annotations

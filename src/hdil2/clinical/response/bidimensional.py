@@ -1,4 +1,4 @@
-"""WHO (``who1981``) and NCI Surgery Branch (``lee2000``, seed 003) bidimensional criteria.
+"""WHO (``who1981``) and NCI Surgery Branch (Lee et al. 2000, ``lee2000``) bidimensional criteria.
 
 Tumour burden is the **sum of products** (SPD) of the longest diameter and the longest
 perpendicular diameter of every measured lesion (mm²).  For a lymph node the short axis is by
@@ -7,7 +7,7 @@ definition the longest perpendicular diameter in the axial plane, so ``sa_mm`` s
 fragments' products; a vanished or merged-away lesion 0.  "Too small to measure" has no
 bidimensional convention: that lesion is not evaluated.
 
-WHO (reference §4.2, [V]):
+WHO (``who1981``; tag verified):
 
 * PD: any new lesion, unequivocal progression of non-measurable disease, or a ≥ 25 % increase of
   one or more measurable lesions (reference size: policy ``who_pd_reference``, default each
@@ -15,13 +15,13 @@ WHO (reference §4.2, [V]):
 * CR: all disease gone; PR: ``2 × SPD ≤ SPD at baseline`` (≥ 50 % decrease); NC otherwise.
   CR and PR must be seen twice ≥ 4 weeks apart (best response, ``confirm_min_days``).
 
-NCI, seed 003 (reference §4.1, [S]); ``r = (SPD₀ − SPD) / SPD₀``:
+NCI, Lee et al. 2000 (``lee2000``; tag seed: what the paper states); ``r = (SPD₀ − SPD) / SPD₀``:
 
 * CR: all disease gone, no new disease; PR: r ≥ 0.50 (``2 × SPD ≤ SPD₀``) with no new and no
   growing lesion (policy ``nci_growing_reference``); MR: 0.25 ≤ r < 0.50
   (``4 × (SPD₀ − SPD) ≥ SPD₀``) and no new lesion; NR otherwise;
 * PD: not defined by the paper; the WHO rule by default (policy ``nci_pd_rule``);
-* CR and PR must last ≥ 1 month (= ``confirm_min_days``, 28 by default [U]).
+* CR and PR must last ≥ 1 month (= ``confirm_min_days``, 28 by default; unverified).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Best overall response, with and without confirmation, for every criterion.
 
-Rules (reference §4.3 "Best overall response"; ``recist1.1`` Table 3; derivation order as in
+Rules (``recist1.1`` Table 3; derivation order as in
 ``admiralonco``):
 
 * Only assessments up to and including the first progression count (``PD``; ``iCPD`` for

@@ -1,9 +1,10 @@
 """Dates and durations derived from the assessments: progression, time to and duration of response.
 
-Rules (reference §4.3 "Durations", ``recist1.1``; seed 003 counts from the first IL-2 dose):
+Rules (``recist1.1``; Lee et al. 2000, ``lee2000``, count from the first IL-2 dose):
 
 * progression date = date of the first progression assessment (PD; for iRECIST the iUPD that
-  iCPD later confirmed [M]); an equivocal new lesion confirmed later dates PD to its first scan;
+  iCPD later confirmed; tag memory); an equivocal new lesion confirmed later dates PD to its
+  first scan;
 * time to response = start → first date CR/PR criteria were met (of the confirmed response
   when confirmation is required);
 * duration of response = first response date → progression (event), or → last assessment

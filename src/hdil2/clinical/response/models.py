@@ -1,6 +1,6 @@
 """Lesions, visits and measurements: the input of every response criterion.
 
-One shape serves RECIST 1.1, iRECIST, WHO and the NCI bidimensional criteria (reference §4):
+One shape serves RECIST 1.1, iRECIST, WHO and the NCI bidimensional criteria:
 
 * a :class:`Lesion` is identified at baseline: id, organ, ``target`` or ``non-target``, lymph-node
   flag, and how it was imaged (for RECIST measurability);
@@ -12,7 +12,7 @@ Measurements are in millimetres and the unit is in the field name (``ld_mm`` lon
 a JSON ``12.3`` is read as ``Decimal("12.3")``, a binary float through its shortest repr.  A
 negative or implausible (> 1000 mm) diameter is refused, naming the field.
 
-Measurement status (RECIST 1.1 §4.3 measurement rules [M], ``recist1.1``):
+Measurement status (RECIST 1.1 measurement rules, ``recist1.1``; tag memory):
 
 * ``measured`` (implied when a diameter is given); ``too_small`` = present but too small to
   measure, recorded as 5 mm; ``absent`` = believed gone, recorded as 0 mm; ``not_evaluated``;
@@ -169,7 +169,7 @@ class Visit(BaseModel):
 
 
 class Params(BaseModel):
-    """Protocol parameters of best overall response (RECIST 1.1 §4.4)."""
+    """Protocol parameters of best overall response (RECIST 1.1 section 4.4)."""
 
     model_config = _FROZEN
 

@@ -1,7 +1,8 @@
 """Named policies of the response criteria: the choices the sources leave open.
 
-Each is a :class:`~hdil2.clinical.policy.Policy` (reference §0: [U] facts are policies, never
-literals).  Every assessment states the value in force in its reasons.
+Each is a :class:`~hdil2.clinical.policy.Policy` (what a source leaves open or unverified
+becomes a policy, never a literal).  Every assessment states the value in force in its
+reasons.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ WHO_PD_REFERENCE = Policy(
     source="who1981",
     tag=Tag.UNVERIFIED,
     text="WHO PD is a ≥ 25 % increase in one or more measurable lesions; the reference size is "
-    "not fixed by WHO (reference §4.2): default each lesion's smallest recorded product",
+    "not fixed by WHO: default each lesion's smallest recorded product",
 )
 
 NCI_PD_RULE = Policy(
@@ -61,8 +62,8 @@ NCI_PD_RULE = Policy(
     choices=("who", "none"),
     source="lee2000",
     tag=Tag.UNVERIFIED,
-    text="seed 003 defines no PD; default applies the WHO PD rule (any new lesion, non-target "
-    "unequivocal progression, or a lesion ≥ 25 % above its reference) (reference §4.1 a)",
+    text="Lee et al. 2000 (lee2000) defines no PD; default applies the WHO PD rule (any new "
+    "lesion, non-target unequivocal progression, or a lesion ≥ 25 % above its reference)",
 )
 
 NCI_GROWING_REFERENCE = Policy(
@@ -71,8 +72,9 @@ NCI_GROWING_REFERENCE = Policy(
     choices=("lesion_nadir", "lesion_baseline"),
     source="lee2000",
     tag=Tag.UNVERIFIED,
-    text="seed 003's PR needs 'no new or growing lesions' without defining growth; default: a "
-    "lesion whose product exceeds its smallest recorded product is growing",
+    text="the PR of Lee et al. 2000 (lee2000) needs 'no new or growing lesions' without "
+    "defining growth; default: a lesion whose product exceeds its smallest recorded product "
+    "is growing",
 )
 
 IRECIST_NEW_LESION_RESET = Policy(

@@ -1,10 +1,11 @@
 """RECIST 1.1 time-point response: target, non-target, new lesions and the overall table.
 
-Rules (reference §4.3; ``recist1.1`` [V] for the thresholds, [M] where marked):
+Rules (``recist1.1``; thresholds verified against the guideline, the rest from memory where
+marked "memory"):
 
 * Target sum = Σ longest diameters of non-nodal targets + Σ short axes of nodal targets.  A
-  lesion too small to measure counts 5 mm, a vanished one 0 mm [M]; a split lesion counts the
-  sum of its fragments, merged lesions count on the merged mass (the absorbed ones 0 mm) [M].
+  lesion too small to measure counts 5 mm, a vanished one 0 mm (memory); a split lesion counts the
+  sum of its fragments, merged lesions count on the merged mass (the absorbed ones 0 mm) (memory).
 * Target PD: ``5 × sum ≥ 6 × nadir`` **and** ``sum − nadir ≥ 5 mm`` (nadir = smallest sum on
   study, baseline included); tested first.  CR: every non-nodal target gone and every nodal
   target < 10 mm short axis.  PR: ``10 × sum ≤ 7 × baseline``.  Otherwise SD.  A target not
@@ -13,7 +14,7 @@ Rules (reference §4.3; ``recist1.1`` [V] for the thresholds, [M] where marked):
 * Non-target: unequivocal progression → PD; any not evaluated → NE; all gone (nodes < 10 mm)
   and markers normal where used → CR; otherwise NON-CR/NON-PD.
 * New lesion (unequivocal) → PD.  An equivocal new lesion is not PD; if a later visit shows it
-  unequivocally, PD is dated to the scan where it first appeared [M].
+  unequivocally, PD is dated to the scan where it first appeared (memory).
 * After an overall CR, the reappearance of any lesion is PD (policy ``reappearance_after_cr``;
   RECIST 1.1 Table 3 footnote and the RECIST FAQ); a node has reappeared only at ≥ 10 mm short
   axis (target) or with unequivocal progression (non-target), as the FAQ specifies.
@@ -87,7 +88,7 @@ def _s(*xs: str) -> frozenset[str]:
 
 _NON_PD = _s(CR, NON_CR_NON_PD, NE, NA)
 
-# RECIST 1.1 §4.3.4, Table 1 (target disease) and Table 2 (non-target disease only); the PD
+# RECIST 1.1 section 4.3.4, Table 1 (target disease) and Table 2 (non-target disease only); the PD
 # rows come first because any of them decides.  NA = no lesion of that kind at baseline.
 OVERALL_TABLE: tuple[OverallRow, ...] = (
     OverallRow("recist1.1.overall.new_lesion", None, None, True, PD,

@@ -3,10 +3,10 @@
 All problems are collected and raised together as :class:`~hdil2.core.errors.InputErrors`,
 each naming its field as a dotted path (``visits[2].lesions.T01.sa_mm``).
 
-RECIST 1.1 baseline rules (reference §4.3, ``recist1.1``; [V] for the thresholds):
+RECIST 1.1 baseline rules (``recist1.1``; the thresholds verified):
 
 * non-nodal target: longest diameter ≥ 10 mm on CT/MRI (≥ 2 × slice thickness when the slice is
-  thicker than 5 mm [M]), ≥ 10 mm by caliper, ≥ 20 mm on chest X-ray;
+  thicker than 5 mm; memory), ≥ 10 mm by caliper, ≥ 20 mm on chest X-ray;
 * nodal target: short axis ≥ 15 mm; nodal non-target: 10 to < 15 mm is pathological, < 10 mm is
   normal and not a lesion;
 * at most 5 targets in total and at most 2 per organ (all nodes one organ: policy
