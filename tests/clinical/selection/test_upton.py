@@ -62,7 +62,7 @@ def test_edge_cases_flagged_unverified(make: Make, alv: int, gran: int, flag: st
     assert r.group == "intermediate"
     caveat = next(c for c in r.caveats if c.rule == flag)
     assert caveat.tag.value == "unverified"
-    assert "D3" in caveat.text
+    assert "docs/decisions.md#upton-classifier" in caveat.text
 
 
 def test_clear_cases_carry_no_edge_flag(make: Make) -> None:

@@ -1,4 +1,4 @@
-"""Prognostic and predictive models of patient selection (clinical reference §5).
+"""Prognostic and predictive models of patient selection.
 
 One module per model, each a pure function ``model(patient, policies=None) -> ModelResult``:
 
@@ -6,16 +6,20 @@ One module per model, each a pure function ``model(patient, policies=None) -> Mo
 function                   model                                      source key
 =========================  =========================================  ==================
 ``mskcc1999``              MSKCC 1999 (Motzer)                        ``motzer1999``
-``mskcc2002``              MSKCC 2002 (Motzer; described by seed 002)  ``motzer2002``
+``mskcc2002``              MSKCC 2002 (Motzer; cited by atkins2004)    ``motzer2002``
 ``imdc``                   IMDC (Heng)                                ``heng2009``
-``corrected_calcium``      albumin-corrected calcium (D1, D2)         ``payne1973``
+``corrected_calcium``      albumin-corrected calcium (mg/dL)          ``payne1973``
 ``ucla_sani``              UCLA SANI — factor capture only            ``leibovich2003``
-``upton``                  Upton pathology model (D3)                 ``upton2005``
+``upton``                  Upton pathology model                      ``upton2005``
 ``caix``                   CA-IX > 85 %                               ``atkins2005``
 ``two_compartment``        pathology + CA-IX                          ``atkins2005``
 ``favourable_histology``   Shablak/Chow (Upton-based proxy)           ``shablak2011``
 ``negrier_rapid_progression``  Negrier 2005 (default) / 2002          ``negrier2005``
 =========================  =========================================  ==================
+
+Policy decisions behind them: docs/decisions.md#calcium-unit,
+docs/decisions.md#corrected-calcium-formula, docs/decisions.md#upton-classifier and
+docs/decisions.md#one-year-arithmetic.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
-"""Shared shapes of the prognostic and predictive models (clinical reference §5).
+"""Shared shapes of the prognostic and predictive models.
 
 Every model is a pure function of a :class:`~hdil2.clinical.patient.Patient` returning a
 :class:`ModelResult`: the group, every :class:`Factor` with the value used and whether it
 counted, what the source reported for that group (:class:`Outcome`), the source key, the
 caveats and the reasons.
 
-Missing data (reference §5, general rule): a factor whose inputs are missing is
+Missing data (the general rule): a factor whose inputs are missing is
 ``indeterminate`` and names the missing fields.  A count-based model then reports the range of
 possible scores and the groups they fall in; the group is ``"indeterminate"`` unless every
 possible score falls in the same group.

@@ -1,14 +1,14 @@
-"""Carbonic anhydrase IX (CA-IX) expression (clinical reference §5.6; `bui2003`, `atkins2005`).
+"""Carbonic anhydrase IX (CA-IX) expression (`bui2003`, `atkins2005`).
 
 High expression = **more than 85 %** of tumour cells CA-IX positive by IHC; 85.0 % exactly is
-low (`bui2003` [V]).  The cut-off came from a survival-tree / bootstrap analysis of the UCLA
-data, and seed 002's discussion warns it may not be the best boundary for treatment
-selection [S].
+low (`bui2003`, verified).  The cut-off came from a survival-tree / bootstrap analysis of the
+UCLA data, and the discussion of Atkins et al. 2004 (`atkins2004`) warns it may not be the best
+boundary for treatment selection.
 
-Numbers the model carries (`atkins2005` [V], seed 002 [S]): 66 patients, 27 responders; high
-CA-IX in 21 of 27 responders vs 20 of 39 non-responders (OR 3.3, Fisher P = 0.04); median
-survival 3 years (high) vs 1 year (low) [S].  Response rates by group are derived from those
-counts: high 21/41, low 6/25 [computed].
+Numbers the model carries (`atkins2005`, verified; `atkins2004`): 66 patients, 27 responders;
+high CA-IX in 21 of 27 responders vs 20 of 39 non-responders (OR 3.3, Fisher P = 0.04); median
+survival 3 years (high) vs 1 year (low) (as `atkins2004` states).  Response rates by group are
+computed from those counts: high 21/41, low 6/25.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
 MODEL, SOURCE, TITLE = "caix", "atkins2005", "Carbonic anhydrase IX expression (> 85 %)"
-CAIX_HIGH_ABOVE_PCT = Decimal(85)  # high = > 85 % (bui2003 [V]); 85 % exactly is low
+CAIX_HIGH_ABOVE_PCT = Decimal(85)  # high = > 85 % (bui2003, verified); 85 % exactly is low
 
 
 @dataclass(frozen=True, slots=True)
 class CaixCounts:
-    """The nested case-control counts of `atkins2005` (seed 002) [V]."""
+    """The nested case-control counts of `atkins2005` (also in `atkins2004`; verified)."""
 
     responders: int = 27
     responders_high: int = 21
@@ -65,7 +65,7 @@ OUTCOMES: dict[str, Outcome] = {
         f"{COUNTS.non_responders_high} of {COUNTS.non_responders} non-responders (OR 3.3, "
         f"P = 0.04); response among high expressors {COUNTS.responders_high}/{COUNTS.high_n} "
         f"({_pct(COUNTS.responders_high, COUNTS.high_n)} %, derived); median survival "
-        f"{COUNTS.median_survival_years_high} years (seed 002)",
+        f"{COUNTS.median_survival_years_high} years (atkins2004)",
         SOURCE, Tag.VERIFIED,
         {"responders": COUNTS.responders_high, "n": COUNTS.high_n,
          "response_pct": _pct(COUNTS.responders_high, COUNTS.high_n),
@@ -73,7 +73,7 @@ OUTCOMES: dict[str, Outcome] = {
     "low": Outcome(
         "low", f"response among low expressors {COUNTS.low_responders}/{COUNTS.low_n} "
         f"({_pct(COUNTS.low_responders, COUNTS.low_n)} %, derived from the case-control "
-        f"counts); median survival {COUNTS.median_survival_years_low} year (seed 002); survival "
+        f"counts); median survival {COUNTS.median_survival_years_low} year (atkins2004); survival "
         "beyond 5 years only in the high group",
         SOURCE, Tag.VERIFIED,
         {"responders": COUNTS.low_responders, "n": COUNTS.low_n,
@@ -84,7 +84,7 @@ OUTCOMES: dict[str, Outcome] = {
 CAVEAT = Reason(
     f"{MODEL}.cutoff", "atkins2004", tag=Tag.SEED,
     text="the 85 % cut-off came from a survival-tree/bootstrap analysis of UCLA data and may "
-    "not be the best boundary for selecting treatment (seed 002 discussion); staining was "
+    "not be the best boundary for selecting treatment (discussion of atkins2004); staining was "
     "mostly on primaries while metastases were treated")
 
 

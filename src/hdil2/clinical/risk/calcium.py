@@ -1,9 +1,9 @@
-"""Albumin-corrected serum calcium and the two calcium factors (reference §5.1-§5.3, D1, D2).
+"""Albumin-corrected serum calcium and the two calcium factors (MSKCC, IMDC).
 
-* Canonical unit mg/dL (D1): a calcium in mmol/L is converted with × 4.008 before any
-  comparison; its ULN is converted with the same factor, so "above ULN" is the same comparison
-  as in the laboratory's own unit.
-* Formula (D2, policy ``calcium_correction``, [U]):
+* Canonical unit mg/dL (docs/decisions.md#calcium-unit): a calcium in mmol/L is converted
+  with × 4.008 before any comparison; its ULN is converted with the same factor, so "above ULN"
+  is the same comparison as in the laboratory's own unit.
+* Formula (policy ``calcium_correction``, unverified; docs/decisions.md#corrected-calcium-formula):
 
   - ``payne`` (default): Ca + 0.8 × (4.0 − albumin g/dL).  The 0.8 coefficient is the common
     clinical form; Payne 1973's abstract gives Ca − albumin + 4.0 (`payne1973`).
@@ -11,8 +11,8 @@
 
   The formula MSKCC and IMDC used could not be verified; every output names the formula.
 * Missing albumin leaves the corrected calcium, and both factors, indeterminate: total
-  calcium is never used silently in its place (§5.3).
-* MSKCC factor: corrected Ca > 10.0 mg/dL (D1: 2.50 mmol/L = 10.02 mg/dL counts).
+  calcium is never used silently in its place.
+* MSKCC factor: corrected Ca > 10.0 mg/dL (so 2.50 mmol/L = 10.02 mg/dL counts).
   IMDC factor: corrected Ca > the laboratory's ULN.
 """
 
@@ -31,8 +31,8 @@ from hdil2.core.jsonable import jsonable
 from hdil2.core.quantity import Quantity
 from hdil2.core.sources import Tag
 
-CA_MMOL_L_TO_MG_DL = Fraction("4.008")  # D1
-MSKCC_CALCIUM_MG_DL = Fraction(10)  # corrected Ca > 10.0 mg/dL (reference §5.1 [V], D1)
+CA_MMOL_L_TO_MG_DL = Fraction("4.008")  # see docs/decisions.md#calcium-unit
+MSKCC_CALCIUM_MG_DL = Fraction(10)  # corrected Ca > 10.0 mg/dL (motzer2002; verified)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ FORMULAS: dict[str, Formula] = {
 
 
 def to_mg_dl(q: Quantity) -> Fraction:
-    """A calcium quantity in mg/dL (mmol/L × 4.008, D1)."""
+    """A calcium quantity in mg/dL (mmol/L × 4.008)."""
     if q.dimension == "mmol/L":
         return q.exact("mmol/L") * CA_MMOL_L_TO_MG_DL
     return q.exact("mg/dL")
@@ -106,7 +106,8 @@ def corrected_calcium(
         reasons.append(Reason(
             "calcium.unit", "motzer2002", tag=Tag.COMPUTED,
             inputs={"calcium": str(ca.value)},
-            text=f"calcium {ca.value} × 4.008 = {num(ca_mg, '0.001')} mg/dL (decision D1)"))
+            text=f"calcium {ca.value} × 4.008 = {num(ca_mg, '0.001')} mg/dL "
+            "(docs/decisions.md#calcium-unit)"))
     alb_g_dl = alb.value.exact("g/dL")
     value = ca_mg + f.coefficient * (f.reference_g_dl - alb_g_dl)
     reasons.append(Reason(

@@ -3,9 +3,9 @@
 All comparisons are exact (:class:`~fractions.Fraction` via :meth:`Quantity.exact`), so
 "LDH > 1.5 × ULN" at exactly 1.5 × ULN is absent, never a float artefact.
 
-"< 1 year" between two dates uses calendar arithmetic (reference D14): the factor is present
-when ``end < start + 1 year`` with ``dateutil.relativedelta`` (29 February + 1 year = 28
-February); exactly one year is absent.
+"< 1 year" between two dates uses calendar arithmetic (docs/decisions.md#one-year-arithmetic):
+the factor is present when ``end < start + 1 year`` with ``dateutil.relativedelta`` (29
+February + 1 year = 28 February); exactly one year is absent.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from hdil2.clinical.risk.policies import PS_CONVERSION
 from hdil2.core.decision import Reason
 from hdil2.core.sources import Tag
 
-KPS_CUTOFF = 80  # KPS < 80 % (motzer1999, motzer2002, heng2009; reference §5.1-5.2 [V])
+KPS_CUTOFF = 80  # KPS < 80 % (motzer1999, motzer2002, heng2009; verified)
 
-# ECOG grade -> (lowest, highest) Karnofsky it corresponds to (reference §5.1 [U])
+# ECOG grade -> (lowest, highest) Karnofsky it corresponds to (unverified; a policy)
 ECOG_TO_KPS: dict[int, tuple[int, int]] = {0: (90, 100), 1: (70, 80), 2: (0, 60), 3: (0, 60),
                                            4: (0, 60)}
 
@@ -37,13 +37,13 @@ LAB_LABELS: dict[str, str] = {
 
 
 def one_year_after(start: dt.date) -> dt.date:
-    """``start`` + 1 calendar year; 29 February maps to 28 February (reference D14)."""
+    """``start`` + 1 calendar year; 29 February maps to 28 February."""
     result: dt.date = start + relativedelta(years=1)
     return result
 
 
 def less_than_one_year(start: dt.date, end: dt.date) -> bool:
-    """True when ``end`` falls before ``start`` + 1 year; exactly one year is False (D14)."""
+    """True when ``end`` falls before ``start`` + 1 year; exactly one year is False."""
     return end < one_year_after(start)
 
 
@@ -150,7 +150,7 @@ def interval_factor(
     source: str,
     tag: Tag,
 ) -> Factor:
-    """``end − start < 1 year`` by calendar arithmetic (D14); missing dates → indeterminate."""
+    """``end − start < 1 year`` by calendar arithmetic; missing dates → indeterminate."""
     start: dt.date | None = getattr(patient, start_field)
     end: dt.date | None = getattr(patient, end_field)
     rule = f"{model}.{key}"

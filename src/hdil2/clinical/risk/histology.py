@@ -1,10 +1,10 @@
-"""Favourable histology for HD IL-2 selection (Shablak 2011, Chow 2016; reference §5.9).
+"""Favourable histology for HD IL-2 selection (Shablak 2011, Chow 2016).
 
-Seed 004 (`shablak2011`) selected patients by histological "risk groups" whose criteria the
-abstract does not give; the same centre (`chow2016` [V]) describes them as growth pattern
-(alveolar or solid vs papillary and/or sarcomatoid) and cytoplasm (clear vs granular), with
-exact thresholds unverified [U].  hdil2 therefore implements an **Upton-based proxy**
-(reference §5.9 default): Upton good or intermediate = favourable; poor or non-clear =
+Shablak et al. 2011 (`shablak2011`) selected patients by histological "risk groups" whose
+criteria the abstract does not give; the same centre (`chow2016`, verified) describes them as
+growth pattern (alveolar or solid vs papillary and/or sarcomatoid) and cytoplasm (clear vs
+granular), with exact thresholds unverified.  hdil2 therefore implements an **Upton-based
+proxy** (the default): Upton good or intermediate = favourable; poor or non-clear =
 unfavourable.  Policy ``favourable_histology_variant``:
 
 * ``upton_proxy`` (default) — the proxy above;
@@ -12,10 +12,11 @@ unfavourable.  Policy ``favourable_histology_variant``:
   Chow's growth-pattern wording.
 
 What the sources report: Shablak prospective favourable cohort 21/40 (52 %); all favourable
-28/57 (49 %), complete response 14/57 (25 %) [S]; unselected 2003-2006 cohort 8/30 (27 %) [S];
-Chow: 51/106 (48.1 %), complete response 23/106 (21.6 %) [V].  For unfavourable histology no
-rate is stated; if all 40 prospective patients were favourable the retrospective cohort had 13
-unfavourable patients with 1 responder — derived, not stated (reference §7).
+28/57 (49 %), complete response 14/57 (25 %); unselected 2003-2006 cohort 8/30 (27 %) (as
+stated in the abstract); Chow: 51/106 (48.1 %), complete response 23/106 (21.6 %) (verified).
+For unfavourable histology no rate is stated; if all 40 prospective patients were favourable
+the retrospective cohort had 13 unfavourable patients with 1 responder — computed, not
+stated.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ OUTCOMES: dict[str, Outcome] = {
          "prospective_responders": 21, "prospective_n": 40,
          "chow2016_responders": 51, "chow2016_n": 106}),
     "unfavourable": Outcome(
-        "unfavourable", "no rate stated; derived from seed 004 if all 40 prospective patients "
+        "unfavourable", "no rate stated; derived from shablak2011 if all 40 prospective patients "
         "were favourable: 1/13 responded among retrospective unfavourable patients (not "
         "stated by the paper); unselected patients 8/30 (27 %)", SOURCE, Tag.COMPUTED,
         {"responders": 1, "n": 13, "unselected_responders": 8, "unselected_n": 30}),

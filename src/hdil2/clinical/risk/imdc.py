@@ -1,16 +1,17 @@
-"""IMDC (Heng) prognostic model (clinical reference §5.2, `heng2009`).
+"""IMDC (Heng) prognostic model (`heng2009`).
 
-Six factors [V]: Karnofsky < 80 %; time from diagnosis to treatment < 1 year; haemoglobin
+Six factors (verified): Karnofsky < 80 %; time from diagnosis to treatment < 1 year; haemoglobin
 < LLN; corrected calcium > ULN; neutrophils > ULN; platelets > ULN.  Groups: 0 favourable,
-1-2 intermediate, 3-6 poor [V].
+1-2 intermediate, 3-6 poor (verified).
 
 Outcomes (645 patients on VEGF-targeted therapy): favourable median OS not reached, 2-year OS
-75 % [V]; intermediate median 27 months, 2-year 53 % [M]; poor median 8.8 months, 2-year 7 %
-[M].  The model was **not derived in IL-2-treated patients**; every output says so.
+75 % (verified); intermediate median 27 months, 2-year 53 %; poor median 8.8 months, 2-year
+7 % (these two from memory, not re-checked).  The model was **not derived in IL-2-treated
+patients**; every output says so.
 
 Comparisons are exact and exclusive ("> ULN": a value equal to the ULN is absent); the
-corrected calcium follows :mod:`hdil2.clinical.risk.calcium` (D1, D2); "< 1 year" is calendar
-arithmetic from ``diagnosis_date`` to ``planned_day1`` (D14).
+corrected calcium follows :mod:`hdil2.clinical.risk.calcium`; "< 1 year" is calendar
+arithmetic from ``diagnosis_date`` to ``planned_day1`` (docs/decisions.md#one-year-arithmetic).
 """
 
 from __future__ import annotations

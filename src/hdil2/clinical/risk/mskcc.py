@@ -1,6 +1,6 @@
-"""MSKCC (Motzer) prognostic models, 1999 and 2002 (clinical reference §5.1).
+"""MSKCC (Motzer) prognostic models, 1999 and 2002.
 
-Both count five factors and group 0 favourable / 1-2 intermediate / ≥ 3 poor [V]:
+Both count five factors and group 0 favourable / 1-2 intermediate / ≥ 3 poor (verified):
 
 =====================================  =========================  ===========================
 factor                                 MSKCC 1999 (`motzer1999`)  MSKCC 2002 (`motzer2002`)
@@ -9,16 +9,20 @@ Karnofsky performance status < 80 %    yes                        yes
 LDH > 1.5 × ULN                        yes                        yes
 haemoglobin < LLN                      yes                        yes
 corrected calcium > 10.0 mg/dL         yes                        yes
-fifth factor                           no prior nephrectomy [M]   diagnosis → therapy < 1 y
+fifth factor                           no prior nephrectomy (*)   diagnosis → therapy < 1 y
 =====================================  =========================  ===========================
 
-Outcomes: 2002 median overall survival 30 / 14 / 5 months (463 IFN-α-treated patients) [V];
-1999 20 / 10 / 4 months (670 patients) [M, provisional].  Seed 002 describes the **2002**
-model and prints 453 patients; the paper says 463 (seed typo, reference §5.1).
+(*) from memory, not re-checked: provisional.
+
+Outcomes: 2002 median overall survival 30 / 14 / 5 months (463 IFN-α-treated patients;
+verified); 1999 20 / 10 / 4 months (670 patients; from memory, provisional).  Atkins et al.
+2004 (`atkins2004`) describe the **2002** model and print 453 patients; the paper says 463 (a
+typo in the review).
 
 "Start of therapy" is the planned first HD IL-2 dose (``planned_day1``); "< 1 year" is
-calendar arithmetic, exactly one year = absent (D14).  Karnofsky may be read from ECOG only
-under the ``performance_status_conversion`` policy (ECOG 1 stays indeterminate).
+calendar arithmetic, exactly one year = absent (docs/decisions.md#one-year-arithmetic).
+Karnofsky may be read from ECOG only under the ``performance_status_conversion`` policy (ECOG 1
+stays indeterminate).
 """
 
 from __future__ import annotations
@@ -92,7 +96,7 @@ def _no_nephrectomy(patient: Patient) -> Factor:
 
 
 def mskcc2002(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
-    """MSKCC 2002 (Motzer 2002): the model seed 002 describes; medians 30/14/5 months."""
+    """MSKCC 2002 (Motzer 2002): the model atkins2004 describes; medians 30/14/5 months."""
     validate_policies(policies)
     model, source = "mskcc2002", "motzer2002"
     na = rcc_only(patient.disease, model, "MSKCC 2002 (Motzer) prognostic model", source)
@@ -109,12 +113,12 @@ def mskcc2002(patient: Patient, policies: Mapping[str, Any] | None = None) -> Mo
         band_tag=Tag.VERIFIED, extra_reasons=_policy_reasons(policies),
         caveats=[Reason("mskcc2002.cohort", source, tag=Tag.VERIFIED,
                         text="derived in 463 patients given first-line interferon-α, not "
-                        "HD IL-2; seed 002 prints 453 (typo)")],
+                        "HD IL-2; atkins2004 prints 453 (typo)")],
     )
 
 
 def mskcc1999(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:
-    """MSKCC 1999 (Motzer 1999): fifth factor no prior nephrectomy [M]; medians 20/10/4 [M]."""
+    """MSKCC 1999 (Motzer 1999): fifth factor no prior nephrectomy, medians 20/10/4 (memory)."""
     validate_policies(policies)
     model, source = "mskcc1999", "motzer1999"
     na = rcc_only(patient.disease, model, "MSKCC 1999 (Motzer) prognostic model", source)
@@ -128,7 +132,7 @@ def mskcc1999(patient: Patient, policies: Mapping[str, Any] | None = None) -> Mo
         band_tag=Tag.VERIFIED, extra_reasons=_policy_reasons(policies),
         caveats=[Reason("mskcc1999.provisional", source, tag=Tag.MEMORY,
                         text="the fifth factor (no prior nephrectomy) and the medians 20/10/4 "
-                        "months are from memory, not re-checked (reference §5.1 [M]); "
+                        "months are from memory, not re-checked; "
                         "descriptions that give this model 'time from diagnosis < 1 year' mix "
                         "it with the 2002 model")],
     )

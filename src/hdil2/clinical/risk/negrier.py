@@ -1,19 +1,21 @@
-"""Rapid progression on cytokines (Negrier, French Immunotherapy Group; reference §5.7).
+"""Rapid progression on cytokines (Negrier, French Immunotherapy Group).
 
 Rapid progression = progression within 10 weeks of starting therapy.  Two factor lists exist
-and differ [U]; policy ``negrier_variant`` chooses:
+and differ (unverified which is right); policy ``negrier_variant`` chooses:
 
-* ``negrier2005`` (default, [V]): hepatic metastases; interval from the renal tumour to
+* ``negrier2005`` (default, verified): hepatic metastases; interval from the renal tumour to
   metastases < 1 year; > 1 metastatic site; elevated neutrophils (> ULN).  **≥ 3 factors →
   > 80 % probability of rapid progression** (group ``high_risk``; 0-2 ``not_high_risk``).
-* ``negrier2002`` as seed 002 summarises it [S]: liver metastases, > 1 metastatic site and
-  disease-free interval < 1 year **together** gave a lower response rate and a median survival
-  of about 6 months even on IL-2 + IFN-α (group ``high_risk`` when all three are present).
-  Seed 002 also names mediastinal nodes (with liver metastases) and the type of
+* ``negrier2002`` as Atkins et al. 2004 (`atkins2004`) summarise it: liver metastases, > 1
+  metastatic site and disease-free interval < 1 year **together** gave a lower response rate
+  and a median survival of about 6 months even on IL-2 + IFN-α (group ``high_risk`` when all
+  three are present).
+  That review also names mediastinal nodes (with liver metastases) and the type of
   immunotherapy as predictors; they are reported, not scored.
 
 Interval: from ``diagnosis_date`` (default) or ``nephrectomy_date`` (policy
-``negrier_dfi_start``) to ``metastasis_date``; "< 1 year" by calendar arithmetic (D14).
+``negrier_dfi_start``) to ``metastasis_date``; "< 1 year" by calendar arithmetic
+(docs/decisions.md#one-year-arithmetic).
 Metastatic sites are counted as organs (both node entries are one organ).
 """
 
@@ -46,7 +48,7 @@ OUTCOMES_2005: dict[str, Outcome] = {
 OUTCOMES_2002: dict[str, Outcome] = {
     "high_risk": Outcome(
         "high_risk", "liver metastases + > 1 site + disease-free interval < 1 year: lower "
-        "response rate and median survival about 6 months, even on IL-2 + IFN-α (seed 002's "
+        "response rate and median survival about 6 months, even on IL-2 + IFN-α (atkins2004's "
         "account of Negrier 2002)", "negrier2002", Tag.SEED, {"median_survival_months": 6}),
     "not_high_risk": Outcome(
         "not_high_risk", "not all three of liver metastases, > 1 site and disease-free "
@@ -87,7 +89,7 @@ def negrier_rapid_progression(
     source = variant
     tag = Tag.VERIFIED if variant == "negrier2005" else Tag.SEED
     title = ("Rapid progression on cytokines (Negrier 2005)" if variant == "negrier2005" else
-             "Rapid progression on cytokines (Negrier 2002, as summarised in seed 002)")
+             "Rapid progression on cytokines (Negrier 2002, as summarised in atkins2004)")
     na = rcc_only(patient.disease, MODEL, title, source)
     if na is not None:
         return na
@@ -114,7 +116,7 @@ def negrier_rapid_progression(
         caveats.append(Reason(
             f"{MODEL}.not_scored", "negrier2002", tag=Tag.SEED,
             inputs={"mediastinal_nodes": med},
-            text="seed 002 also names mediastinal nodes (with liver metastases) and the type "
+            text="atkins2004 also names mediastinal nodes (with liver metastases) and the type "
             "of immunotherapy as predictors; reported, not scored (mediastinal nodes: "
             f"{'not recorded' if med is None else ('yes' if med else 'no')})"))
     caveats.append(Reason(

@@ -1,4 +1,4 @@
-"""Named policies of the risk models: the [U] choices a site may change (reference §0, §5).
+"""Named policies of the risk models: the unverified choices a site may change.
 
 Each decision that used a policy carries its reason (``policy.<name>``), so the output always
 says which formula, variant or conversion was in force.
@@ -16,7 +16,8 @@ CALCIUM_CORRECTION = Policy(
     default="payne",
     choices=("payne", "mskcc_0707"),
     source="payne1973",
-    text="albumin-corrected calcium formula (reference §5.3 [U], decision D2). 'payne': "
+    text="albumin-corrected calcium formula (unverified; docs/decisions.md"
+    "#corrected-calcium-formula). 'payne': "
     "Ca + 0.8 × (4.0 − albumin g/dL) (the common clinical form; Payne 1973's abstract gives "
     "Ca − albumin + 4.0); 'mskcc_0707': Ca − 0.707 × (albumin − 3.4), reported for MSKCC work, "
     "unverified. The formula MSKCC and IMDC used could not be verified",
@@ -28,7 +29,7 @@ PS_CONVERSION = Policy(
     choices=("reference_table", "none"),
     source="motzer2002",
     text="reading Karnofsky from ECOG (or ECOG from Karnofsky) when only one is recorded "
-    "(reference §5.1 [U]): 'reference_table' uses ECOG 0 ↔ KPS 90-100, ECOG 1 ↔ KPS 70-80 "
+    "(unverified): 'reference_table' uses ECOG 0 ↔ KPS 90-100, ECOG 1 ↔ KPS 70-80 "
     "(so KPS < 80 stays indeterminate), ECOG 2-4 ↔ KPS ≤ 60; 'none' never converts",
 )
 
@@ -37,10 +38,10 @@ NEGRIER_VARIANT = Policy(
     default="negrier2005",
     choices=("negrier2005", "negrier2002"),
     source="negrier2005",
-    text="rapid-progression factors (reference §5.7 [U]): 'negrier2005' (verified: hepatic "
-    "metastases, interval < 1 year, > 1 site, elevated neutrophils; ≥ 3 → > 80 % probability) "
-    "or 'negrier2002' as seed 002 summarises it (liver metastases + > 1 site + disease-free "
-    "interval < 1 year)",
+    text="rapid-progression factors (the two papers differ; unverified): 'negrier2005' "
+    "(verified: hepatic metastases, interval < 1 year, > 1 site, elevated neutrophils; ≥ 3 → "
+    "> 80 % probability) or 'negrier2002' as Atkins et al. 2004 (atkins2004) summarise it "
+    "(liver metastases + > 1 site + disease-free interval < 1 year)",
 )
 
 NEGRIER_DFI_START = Policy(
@@ -48,9 +49,9 @@ NEGRIER_DFI_START = Policy(
     default="diagnosis",
     choices=("diagnosis", "nephrectomy"),
     source="negrier2005",
-    text="start of the disease-free interval for the Negrier factor (reference §5.7 [U]: "
-    "'date of nephrectomy/initial diagnosis'): 'diagnosis' (interval from the renal tumour, "
-    "as negrier2005 words it) or 'nephrectomy'",
+    text="start of the disease-free interval for the Negrier factor (unverified: the "
+    "summary says 'date of nephrectomy/initial diagnosis'): 'diagnosis' (interval from the "
+    "renal tumour, as negrier2005 words it) or 'nephrectomy'",
 )
 
 FAVOURABLE_HISTOLOGY_VARIANT = Policy(
@@ -58,7 +59,7 @@ FAVOURABLE_HISTOLOGY_VARIANT = Policy(
     default="upton_proxy",
     choices=("upton_proxy", "upton_proxy_sarcomatoid"),
     source="chow2016",
-    text="the Christie histology criteria are unverified (reference §5.9 [U]): 'upton_proxy' "
+    text="the Christie histology criteria are unverified: 'upton_proxy' "
     "= Upton good or intermediate; 'upton_proxy_sarcomatoid' also calls sarcomatoid features "
     "unfavourable (Chow 2016 growth-pattern wording)",
 )
@@ -68,8 +69,9 @@ ORGAN_FUNCTION_RANGE = Policy(
     default="within_range",
     choices=("within_range", "dysfunction_side"),
     source="atkins1993",
-    text="'normal organ function' has no numeric limits in the seeds (reference §2.1 E3 [U]): "
-    "'within_range' checks LLN ≤ x ≤ ULN for every lab (D13, literal); 'dysfunction_side' "
+    text="'normal organ function' has no numeric limits in the trial reports (atkins1993, "
+    "lee2000; unverified): 'within_range' checks LLN ≤ x ≤ ULN for every lab (read literally, "
+    "docs/decisions.md#eligibility-ranges-and-windows); 'dysfunction_side' "
     "checks only the side that signals dysfunction (creatinine, bilirubin, AST, ALT ≤ ULN; "
     "platelets, neutrophils, haemoglobin ≥ LLN)",
 )

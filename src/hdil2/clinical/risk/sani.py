@@ -1,14 +1,15 @@
-"""UCLA SANI score (Leibovich 2003): **factor capture only** (clinical reference §5.4).
+"""UCLA SANI score (Leibovich 2003, `leibovich2003`): **factor capture only**.
 
-Verified [V]: 173 patients given nephrectomy and IL-2-based immunotherapy (1989-2000); the
+Verified: 173 patients given nephrectomy and IL-2-based immunotherapy (1989-2000); the
 independent factors were lymph-node status, constitutional symptoms, location of metastases,
 sarcomatoid histology and TSH level, combined into a low / intermediate / high risk score.
-Seed 002 describes the same analysis (node involvement, constitutional symptoms, sarcomatoid
-histology, metastases outside bone-only / lung-only or at multiple sites, TSH around 2 mIU/L
-with the comparison sign lost) and a predicted 1-year survival from 1 % to 92 % [S].
+Atkins et al. 2004 (`atkins2004`) describe the same analysis (node involvement, constitutional
+symptoms, sarcomatoid histology, metastases outside bone-only / lung-only or at multiple sites,
+TSH around 2 mIU/L with the comparison sign unreadable in the text available to us) and a
+predicted 1-year survival from 1 % to 92 %.
 
-**The point values, the TSH cut-off and its direction, and the group cut-offs are unverified
-[U].  hdil2 does not compute the score**: it records each factor (present / absent /
+**The point values, the TSH cut-off and its direction, and the group cut-offs are
+unverified.  hdil2 does not compute the score**: it records each factor (present / absent /
 indeterminate, with the value) and says in every output that the points are unverified.  The
 TSH factor is always ``indeterminate`` (value shown, cut-off unknown).  The group is
 ``not_scored``.
@@ -88,9 +89,10 @@ def _tsh(patient: Patient) -> Factor:
                       Reason(rule, SOURCE, "TSH not recorded", {"tsh": None}, Tag.UNVERIFIED),
                       ("labs.tsh",))
     return Factor(key, label, "indeterminate", str(lab.value),
-                  Reason(rule, SOURCE, f"TSH {lab.value} captured; seed 002 places the cut-off "
-                         "around 2 mIU/L but its direction was lost and the paper's cut-off is "
-                         "unverified: not classified", {"tsh": str(lab.value)}, Tag.UNVERIFIED))
+                  Reason(rule, SOURCE, f"TSH {lab.value} captured; atkins2004 places the cut-off "
+                         "around 2 mIU/L but its direction is unreadable and the paper's "
+                         "cut-off is unverified: not classified", {"tsh": str(lab.value)},
+                         Tag.UNVERIFIED))
 
 
 def ucla_sani(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelResult:

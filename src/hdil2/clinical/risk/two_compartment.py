@@ -1,17 +1,18 @@
-"""Two-compartment (integrated selection) model: pathology + CA-IX (reference §5.6).
+"""Two-compartment (integrated selection) model: pathology + CA-IX (`atkins2005`).
 
 Favourable = Upton **good** (any CA-IX) **or** Upton **intermediate with high CA-IX**
 (> 85 %); unfavourable = Upton poor, non-clear cell, or intermediate with low CA-IX
-(`atkins2005` [V]).  Missing CA-IX matters only for an intermediate pathology group.
+(`atkins2005`, verified).  Missing CA-IX matters only for an intermediate pathology group.
 
 Numbers the model carries: the favourable compartment held 26 of 27 responders vs 18 of 39
-non-responders (OR ≈ 30, P < 0.01) [V].  Seed 002 prints "odds ratio 3 0, P = 0.01": text
-extraction lost the digit separator and the "<" sign (seed error, reference §5.6 and §7 row 7).
-Response by compartment is derived from those counts: favourable 26/44, unfavourable 1/22.
+non-responders (OR ≈ 30, P < 0.01; verified).  The text of Atkins et al. 2004 (`atkins2004`)
+available to us reads "odds ratio 3 0, P = 0.01": text extraction lost the digit separator and
+the "<" sign; the counts give OR ≈ 30 and Fisher P ≈ 1e-5.  Response by compartment is computed
+from those counts: favourable 26/44, unfavourable 1/22.
 
 Not prospectively validated in these sources; the prospective SELECT trial (`mcdermott2015`)
 found no difference in response by this integrated selection model ("good-risk" 23 % vs
-"poor-risk" 30 %, P = 0.39) [V].  Present it as hypothesis-generating.
+"poor-risk" 30 %, P = 0.39; verified).  Present it as hypothesis-generating.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ TITLE = "Two-compartment model (Upton pathology + CA-IX)"
 
 @dataclass(frozen=True, slots=True)
 class CompartmentCounts:
-    """Responders and non-responders in the favourable compartment (`atkins2005` [V])."""
+    """Responders and non-responders in the favourable compartment (`atkins2005`, verified)."""
 
     responders: int = 27
     responders_favourable: int = 26
@@ -75,7 +76,7 @@ OUTCOMES: dict[str, Outcome] = {
         f"vs {COUNTS.non_responders_favourable} of {COUNTS.non_responders} non-responders "
         f"(OR ≈ 30, P < 0.01); response {COUNTS.responders_favourable}/{COUNTS.favourable_n} "
         f"({_pct(COUNTS.responders_favourable, COUNTS.favourable_n)} %, derived); survival "
-        "better (P = 0.01, seed 002)", SOURCE, Tag.VERIFIED,
+        "better (P = 0.01, atkins2004)", SOURCE, Tag.VERIFIED,
         {"responders": COUNTS.responders_favourable, "n": COUNTS.favourable_n,
          "response_pct": _pct(COUNTS.responders_favourable, COUNTS.favourable_n)}),
     "unfavourable": Outcome(
@@ -93,8 +94,9 @@ CAVEATS = (
            "differ by this integrated selection model (good-risk 23 % vs poor-risk 30 %, "
            "P = 0.39)"),
     Reason(f"{MODEL}.seed_print", "atkins2004", tag=Tag.SEED,
-           text="seed 002 prints 'odds ratio 3 0, P = 0.01'; the counts give OR ≈ 30 and "
-           "Fisher P ≈ 1e-5, i.e. P < 0.01 (text-extraction error in the seed)"),
+           text="the text of atkins2004 available to us reads 'odds ratio 3 0, P = 0.01'; "
+           "the counts give OR ≈ 30 and Fisher P ≈ 1e-5, i.e. P < 0.01 (a text-extraction "
+           "error)"),
 )
 
 

@@ -1,6 +1,6 @@
-"""Pathology model of response to IL-2 (Upton 2005; clinical reference §5.5, decision D3).
+"""Pathology model of response to IL-2 (Upton 2005, `upton2005`).
 
-Classifier, applied in order (inputs: histology, alveolar %, granular %, papillary) [V]:
+Classifier, applied in order (inputs: histology, alveolar %, granular %, papillary; verified):
 
 1. not clear cell → ``non_clear`` (treated as unfavourable)
 2. papillary features present → ``poor``
@@ -9,19 +9,20 @@ Classifier, applied in order (inputs: histology, alveolar %, granular %, papilla
 5. alveolar > 50 % and granular = 0 % → ``good``
 6. otherwise → ``intermediate``
 
-D3: the classifier is authoritative and the paper's table wording ("alveolar and granular each
-< 50 %") is a summary, so alveolar 70 % + granular 10 % is **intermediate**.  Exactly 50 %
-alveolar or granular falls to rule 6 (intermediate) and is flagged [U] in the caveats.
+The classifier is authoritative and the paper's table wording ("alveolar and granular each
+< 50 %") is a summary, so alveolar 70 % + granular 10 % is **intermediate**
+(docs/decisions.md#upton-classifier).  Exactly 50 % alveolar or granular falls to rule 6
+(intermediate) and is flagged unverified in the caveats.
 
 Missing inputs make a rule indeterminate; the possible groups are those reachable by some
 value of the missing inputs (a patient with papillary features is ``poor`` whatever the
 percentages).
 
-Outcomes (`upton2005`, primaries; response to IL-2 and median overall survival) [V]: good
+Outcomes (`upton2005`, primaries; response to IL-2 and median overall survival; verified): good
 14/36 (39 %), 2.87 y; intermediate 15/77 (19 %), 1.36 y; poor 1/33 (3 %), 0.87 y; non-clear
-1/17 (6 %).  Metastasis validation set: 5/20, 2/22, 0/16, non-clear 0/10.  Seed 002
-summarises good + intermediate as 29/115 (25 %); the paper's counts give 29/113 (seed
-discrepancy, reference §5.5).
+1/17 (6 %).  Metastasis validation set: 5/20, 2/22, 0/16, non-clear 0/10.  Atkins et al.
+2004 (`atkins2004`) summarise good + intermediate as 29/115 (25 %); the paper's counts give
+29/113.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ FIFTY = Decimal(50)
 
 @dataclass(frozen=True, slots=True)
 class UptonCounts:
-    """Responders / patients of one group, as published (`upton2005` [V])."""
+    """Responders / patients of one group, as published (`upton2005`, verified)."""
 
     group: str
     responders: int
@@ -179,14 +180,14 @@ def _edge_caveats(patient: Patient, group: str) -> list[Reason]:
             f"{MODEL}.fifty_percent", SOURCE, tag=Tag.UNVERIFIED,
             inputs={"alveolar_pct": alv, "granular_pct": gran},
             text="exactly 50 % alveolar or granular: the paper's wording does not settle this "
-            "edge; classified intermediate by rule 6 (decision D3)"))
+            "edge; classified intermediate by rule 6 (docs/decisions.md#upton-classifier)"))
     if alv is not None and gran is not None and alv > FIFTY and 0 < gran <= FIFTY:
         out.append(Reason(
             f"{MODEL}.alveolar_with_some_granular", SOURCE, tag=Tag.UNVERIFIED,
             inputs={"alveolar_pct": alv, "granular_pct": gran},
             text=f"alveolar {num(alv)} % with granular {num(gran)} %: not 'good' (granular "
             "present) and outside the table's 'each < 50 %' wording; the classifier is "
-            "authoritative → intermediate (decision D3)"))
+            "authoritative → intermediate (docs/decisions.md#upton-classifier)"))
     return out
 
 
