@@ -1,4 +1,8 @@
-"""The dose calendar: 28 doses on days 1-5 and 15-19, caps, wall-clock times, DST (D7, D8)."""
+"""The dose calendar: 28 doses on days 1-5 and 15-19, caps, wall-clock times, DST.
+
+docs/decisions.md#calendar-cycle and #calendar-wall-clock; the label (`proleukin-label`) for
+the 14-dose cycles on days 1-5 and 15-19.
+"""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -119,8 +123,9 @@ def test_sc_weekly_template() -> None:
         course_calendar("sc-il2-ifn", dt.datetime(2026, 4, 6, 8, 0), "Europe/London", cycles=7)
 
 
-zones = st.sampled_from(["America/New_York", "Europe/London", "Australia/Sydney", "UTC",
-                         "Asia/Kolkata", "America/Santiago"])
+zones = st.sampled_from(["America/New_York", "Europe/London", "Australia/Sydney",
+                         "Atlantic/Reykjavik", "Asia/Kolkata", "America/Santiago",
+                         "Australia/Lord_Howe"])
 
 
 @given(st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 12, 31)),
@@ -142,3 +147,27 @@ def test_invariants_for_any_start(start: dt.datetime, tz: str) -> None:
         days=14) or any("nonexistent" in f for f in cal.cycle(2)[0].flags)
     utc = [s.local.astimezone(dt.UTC) for s in cal.slots]
     assert utc == sorted(utc)
+
+
+@given(st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 12, 31)),
+       zones, st.sampled_from([0, 1]))
+def test_item1_an_aware_first_dose_is_that_instant(start: dt.datetime, tz: str, fold: int) -> None:
+    """Any first dose given with a UTC offset the zone uses there: dose 1 is exactly that
+    instant, and every later dose of cycle 1 is a whole number of q8h steps of wall-clock time
+    after it (a slot moved out of a daylight-saving gap is flagged)."""
+    wall = start.replace(second=0, microsecond=0)
+    aware = wall.replace(tzinfo=ZoneInfo(tz), fold=fold)
+    offset = aware.utcoffset()
+    assert offset is not None
+    given = wall.replace(tzinfo=dt.timezone(offset))
+    if aware.astimezone(dt.UTC).astimezone(ZoneInfo(tz)).replace(tzinfo=None) != wall:
+        with pytest.raises(InputError) as ei:  # wall-clock time in a gap: no offset fits
+            course_calendar("hd-il2-600k", given, tz)
+        assert ei.value.field == "first_dose"
+        return
+    cal = course_calendar("hd-il2-600k", given, tz)
+    assert cal.slots[0].local.astimezone(dt.UTC) == given.astimezone(dt.UTC)
+    assert cal.first_dose.astimezone(dt.UTC) == given.astimezone(dt.UTC)
+    for k, s in enumerate(cal.cycle(1)):
+        if not any(f.startswith("nonexistent") for f in s.flags):
+            assert s.local.replace(tzinfo=None) == wall + k * dt.timedelta(hours=8)
