@@ -1,15 +1,15 @@
-"""Eligibility checklists for HD IL-2 (clinical reference §2, §1.11; decisions D13, D14).
+"""Eligibility checklists for HD IL-2 (the trials' criteria and the Proleukin label).
 
 Each criterion of a profile evaluates to ``met``, ``not_met`` or ``unknown``.  Missing data
-makes a criterion ``unknown`` and names the missing fields; it never makes it ``met``
-(§2.2).  The verdict of a profile is
+makes a criterion ``unknown`` and names the missing fields; it never makes it ``met``.
+The verdict of a profile is
 
 * ``eligible`` — every criterion met;
 * ``ineligible`` — at least one criterion not met (all failures are listed, and the missing
   fields too, so the record can be completed);
 * ``incomplete`` — nothing failed, but some criteria are unknown (all missing fields listed).
 
-Profiles (reference §2.2 ``eligibility_profile``).  Every profile for metastatic disease
+Profiles (``eligibility_profile``).  Every profile for metastatic disease
 includes the label's safety criteria ``label_minimum`` (E4, E7, E9-E14) because the label
 applies to every use of the drug; the trial profiles add their own criteria.
 
@@ -20,25 +20,27 @@ profile              criteria
 ``atkins1993``       E1 (RCC) E2 (ECOG ≤ 1) E3 (normal organ function) + label safety
 ``cwg_phase3``       E1 (RCC) E2 (ECOG ≤ 1; trial stratified PS 0 vs 1) + label safety
 ``lee2000_nci``      E1 (RCC or melanoma) E5 E6 E8 E15 + label safety (no ECOG limit: the NCI
-                     series treated 17 patients with ECOG 2-3, reference §6.3 item 7)
+                     series treated 17 patients with ECOG 2-3, lee2000)
 ``clark2003_adjuvant`` A1 A2 (with A3) A4 A5 + E7 E9 E10 E11 E13 E14
 ``shablak2011``      E1 (RCC) E16 (first line, favourable histology) + label safety (optional
-                     profile, reference §2.1 E16)
+                     profile)
 ==================== =======================================================================
 
-Rules that settle the reference's open points:
+Rules that settle what the sources leave open
+(docs/decisions.md#eligibility-ranges-and-windows):
 
-* D13: "within normal range" is inclusive, LLN ≤ x ≤ ULN.  Which limits E3 checks is the
+* "within normal range" is inclusive, LLN ≤ x ≤ ULN.  Which limits E3 checks is the
   policy ``organ_function_range``: ``within_range`` (default, the literal reading: both limits
   of every lab) or ``dysfunction_side`` (creatinine, bilirubin, AST, ALT ≤ ULN; platelets,
   neutrophils, haemoglobin ≥ LLN).
-* D13: the ≥ 30-day washout counts calendar days from the end of the last other therapy to the
-  planned first dose (30 days passes); seed 003 counted to protocol entry, and the reason shows
-  the dates so a reader can check either.
-* D13: stress-test and PFT validity windows are site settings with no default
+* the ≥ 30-day washout counts calendar days from the end of the last other therapy to the
+  planned first dose (30 days passes); Lee et al. 2000 (`lee2000`) counted to protocol entry,
+  and the reason shows the dates so a reader can check either.
+* stress-test and PFT validity windows are site settings with no default
   (:class:`EligibilitySettings`).  Unset, the criterion reports the test date and leaves
   validity to the clinician; set, an older test makes the criterion ``unknown`` (stale).
-* TNM categories are compared as recorded in their edition and never mapped (§2.1 A2 [U]).
+* TNM categories are compared as recorded in their edition and never mapped (criterion A2;
+  which edition a trial used is unverified).
 """
 
 from __future__ import annotations
@@ -64,8 +66,8 @@ from hdil2.core.sources import Tag
 Status = Literal["met", "not_met", "unknown"]
 Verdict = Literal["eligible", "ineligible", "incomplete"]
 
-ECOG_MAX = 1  # ECOG 0-1 (atkins1993 [S]; CWG phase III stratified PS 0 vs 1 [S])
-WASHOUT_DAYS = 30  # ≥ 30 days without other therapy (lee2000 [S]; D13: to planned day 1)
+ECOG_MAX = 1  # ECOG 0-1 (atkins1993; the CWG phase III in atkins2004 stratified PS 0 vs 1)
+WASHOUT_DAYS = 30  # ≥ 30 days without other therapy (lee2000), counted to planned day 1
 
 # lab -> the limit that signals dysfunction ("uln": too high is abnormal; "lln": too low)
 ORGAN_FUNCTION_LABS: dict[str, Literal["uln", "lln"]] = {
@@ -73,13 +75,13 @@ ORGAN_FUNCTION_LABS: dict[str, Literal["uln", "lln"]] = {
     "platelets": "lln", "neutrophils": "lln", "hemoglobin": "lln",
 }
 
-ADJUVANT_T = ("T3b", "T3c", "T4")  # clark2003 [S]; compared as recorded, never mapped
+ADJUVANT_T = ("T3b", "T3c", "T4")  # clark2003; compared as recorded, never mapped
 ADJUVANT_N = ("N1", "N2", "N3")
 
 
 @dataclass(frozen=True, slots=True)
 class EligibilitySettings:
-    """Site settings without defaults (D13): validity windows of pre-treatment tests, in days.
+    """Site settings without defaults: validity windows of pre-treatment tests, in days.
 
     ``None`` = not set: the criterion reports the test date and leaves validity to the
     clinician.  A test dated more than the window before planned day 1 is stale.
@@ -124,7 +126,7 @@ Evaluator = Callable[[Patient, Context], tuple[Status, list[Reason], list[str]]]
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """A checklist item: id and title as in reference §2.1, its source and its evaluator."""
+    """A checklist item: id and title, its source and its evaluator."""
 
     id: str
     title: str
@@ -258,7 +260,8 @@ def _test_validity(cid: str, source: str, tag: Tag, test_date: dt.date | None,
         when = f"dated {test_date}" if test_date else "date not recorded"
         return None, _r(cid, source, f"test {when}; validity window not set by the site "
                         f"(settings.{setting}): the clinician judges whether it is recent "
-                        "enough (decision D13)", Tag.UNVERIFIED, date=test_date), []
+                        "enough (docs/decisions.md#eligibility-ranges-and-windows)",
+                        Tag.UNVERIFIED, date=test_date), []
     missing = [p for p, v in ((f"{path}.date", test_date), ("planned_day1", day1)) if v is None]
     if test_date is None or day1 is None:
         return "unknown", _r(cid, source, f"validity window {window} days set, but "
@@ -393,7 +396,8 @@ def _e6(p: Patient, ctx: Context) -> Out:
     earliest = last + dt.timedelta(days=WASHOUT_DAYS)
     text = (f"last other therapy ended {last}; planned day 1 {day1} is {days} days later "
             f"({'≥' if ok else '<'} {WASHOUT_DAYS}); earliest allowed day 1 {earliest}. Counted "
-            "to the planned first dose (D13); seed 003 counted to protocol entry")
+            "to the planned first dose (docs/decisions.md#eligibility-ranges-and-windows); "
+            "lee2000 counted to protocol entry")
     return ("met" if ok else "not_met"), [_r("E6", "lee2000", text, Tag.SEED, days=days,
                                              last_other_therapy_end_date=last,
                                              planned_day1=day1)], []
@@ -662,13 +666,13 @@ PROFILES: dict[str, Profile] = {p.key: p for p in (
     Profile("lee2000_nci", "NCI Surgery Branch series (metastatic RCC or melanoma)", "lee2000",
             ("E1", "E4", "E5", "E6", "E7", "E8", "E9", "E15", "E10", "E11", "E12", "E13",
              "E14"), ("rcc", "melanoma"),
-            "no ECOG limit: the series treated 17 patients with ECOG 2-3 (reference §6.3)"),
+            "no ECOG limit: the series treated 17 patients with ECOG 2-3 (lee2000)"),
     Profile("clark2003_adjuvant", "Clark 2003 adjuvant HD IL-2 after resection (RCC)",
             "clark2003", ("A1", "A2", "A4", "A5", "E7", "E9", "E10", "E11", "E13", "E14"),
             ("rcc",), "resected locally advanced or metastatic RCC; label safety criteria"),
     Profile("shablak2011", "Shablak 2011 histology-selected first line (metastatic RCC)",
             "shablak2011", ("E1", "E16", *LABEL_SAFETY), ("rcc",),
-            "optional profile (reference §2.1 E16): first line and favourable histology"),
+            "optional profile: first line and favourable histology"),
 )}
 
 
@@ -708,7 +712,7 @@ def eligibility(
     policies: Mapping[str, Any] | None = None,
     settings: EligibilitySettings | None = None,
 ) -> EligibilityResult:
-    """Evaluate every criterion of ``profile_key`` and give the verdict (reference §2.2)."""
+    """Evaluate every criterion of ``profile_key`` and give the verdict."""
     prof = profile(profile_key)
     check_policies(policies)
     results = tuple(evaluate_criterion(c, patient, diseases=prof.diseases, policies=policies,

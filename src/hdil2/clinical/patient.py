@@ -1,10 +1,10 @@
 """The patient record that screening, eligibility and the risk models read.
 
-One immutable pydantic model, :class:`Patient`, holds what the selection rules of the clinical
-reference need (§1.11 retreatment contraindications, §2 eligibility, §5 prognostic and predictive
-models).  The lead's ``hdil2 demo`` and the future registry use the same model.
+One immutable pydantic model, :class:`Patient`, holds what the selection rules need
+(retreatment contraindications, eligibility, prognostic and predictive models).  ``hdil2 demo``
+and the future registry use the same model.
 
-Rules of the record (DESIGN.md, reference §0):
+Rules of the record (see docs/architecture.md):
 
 * **Missing means unknown.**  Every field except the pseudonymous ``id`` is optional and defaults
   to ``None`` = not recorded.  No rule reads a missing field as normal, absent or zero: a
@@ -19,7 +19,7 @@ Rules of the record (DESIGN.md, reference §0):
   in another unit family than the value, LLN above ULN, a percentage outside 0-100, records that
   contradict each other (a nephrectomy date with ``prior_nephrectomy: false``).
 * **Staging stores its TNM edition** (``staging.tnm_edition``) and is never mapped across
-  editions: T3b and N3 mean different things in the 1987 and the 2017 editions (reference §2.1).
+  editions: T3b and N3 mean different things in the 1987 and the 2017 editions.
 * **Identity is pseudonymous only**: ``id`` is a study or registry code (letters, digits,
   ``.``, ``_``, ``-``; at most 64 characters).  No name, address or record number belongs here.
 
@@ -89,7 +89,7 @@ RetreatmentEvent = Literal[
     "gi_bleeding_requiring_surgery",
 ]
 """Events of an earlier IL-2 course that contraindicate retreatment (older Proleukin label,
-reference §1.11 [V])."""
+``proleukin-label``; verified)."""
 
 RETREATMENT_EVENT_TEXT: dict[str, str] = {
     "sustained_ventricular_tachycardia": "sustained ventricular tachycardia (≥ 5 beats)",
@@ -236,7 +236,7 @@ def _dimension_units(dim: str) -> str:
 
 
 class Pathology(_Record):
-    """Histological features of the specimen read for the Upton model (reference §5.5)."""
+    """Histological features of the specimen read for the Upton model (``upton2005``)."""
 
     specimen: Literal["primary", "metastasis"] | None = Field(
         default=None, description="which tumour the features were read on")
@@ -251,7 +251,7 @@ class Pathology(_Record):
 
 
 class BrainImaging(_Record):
-    """The pre-treatment brain scan (reference §2.1 E4)."""
+    """The pre-treatment brain scan (criterion E4)."""
 
     date: dt.date | None = Field(default=None, description="scan date")
     modality: Literal["ct", "mri"] | None = Field(default=None, description="ct or mri")
@@ -262,25 +262,25 @@ class BrainImaging(_Record):
 
 
 class StressTest(_Record):
-    """Cardiac stress test and the clinician's interpretation (reference §2.1 E7)."""
+    """Cardiac stress test and the clinician's interpretation (criterion E7)."""
 
     type: Literal["stress_ecg", "stress_radionuclide_ef", "thallium"] = Field(
         description="stress ECG, stress radionuclide ejection fraction or thallium scan")
     result: Literal["normal", "abnormal"] = Field(
-        description="clinician's interpretation (numeric pass limits are not verified, §1.11)")
+        description="clinician's interpretation (numeric pass limits are unverified)")
     date: dt.date | None = Field(default=None, description="test date")
 
 
 class PulmonaryFunctionTest(_Record):
-    """Pulmonary function tests and the clinician's interpretation (reference §2.1 E10)."""
+    """Pulmonary function tests and the clinician's interpretation (criterion E10)."""
 
     result: Literal["normal", "abnormal"] = Field(
-        description="clinician's interpretation (numeric pass limits are not verified, §1.11)")
+        description="clinician's interpretation (numeric pass limits are unverified)")
     date: dt.date | None = Field(default=None, description="test date")
 
 
 class Comorbidities(_Record):
-    """Conditions that exclude HD IL-2 (reference §2.1 E8, E9, E11, E13)."""
+    """Conditions that exclude HD IL-2 (criteria E8, E9, E11, E13)."""
 
     ischemic_heart_disease: bool | None = None
     significant_arrhythmia: bool | None = None
@@ -296,7 +296,7 @@ class Comorbidities(_Record):
 
 
 class Pregnancy(_Record):
-    """Pregnancy status (current label: verify before treatment; reference §2.1 E14)."""
+    """Pregnancy status (current label: verify before treatment; criterion E14)."""
 
     reproductive_potential: bool = Field(description="person of reproductive potential?")
     test_result: Literal["negative", "positive"] | None = Field(
@@ -305,7 +305,7 @@ class Pregnancy(_Record):
 
 
 class PriorIl2Course(_Record):
-    """An earlier IL-2 course and the severe events it caused (reference §1.11)."""
+    """An earlier IL-2 course and the severe events it caused (older Proleukin label)."""
 
     start_date: dt.date | None = Field(default=None, description="first dose of the course")
     end_date: dt.date | None = Field(default=None, description="last dose of the course")
@@ -321,7 +321,7 @@ class PriorIl2Course(_Record):
 
 
 class Resection(_Record):
-    """Surgery before adjuvant therapy (reference §2.1 A1, A3)."""
+    """Surgery before adjuvant therapy (criteria A1, A3)."""
 
     status: Literal["R0", "R1", "R2"] | None = Field(
         default=None, description="resection margin status")

@@ -1,8 +1,8 @@
 """Screening summary: eligibility and every selection model in one call (issue 3, item 3).
 
 :func:`screen` takes a :class:`~hdil2.clinical.patient.Patient` and returns a
-:class:`Screening`: the eligibility verdict of one profile (reference §2), the albumin-corrected
-calcium (§5.3), and every model of :data:`hdil2.clinical.risk.MODELS` side by side (§5).  A
+:class:`Screening`: the eligibility verdict of one profile, the albumin-corrected calcium,
+and every model of :data:`hdil2.clinical.risk.MODELS` side by side.  A
 model whose inputs are all present is ``complete``; one with missing inputs is ``incomplete``
 and names them (its group may still be determined, or be a range); an RCC model is
 ``not_applicable`` to melanoma.  The ``summary`` lists which models are complete and, for the
@@ -94,7 +94,8 @@ def screen(
     """Screen ``patient``: eligibility under ``profile`` plus every selection model.
 
     ``policies`` overrides named policies (``calcium_correction``, ``negrier_variant`` ...;
-    see :data:`ALL_POLICIES`); ``settings`` are the site's test-validity windows (D13).
+    see :data:`ALL_POLICIES`); ``settings`` are the site's test-validity windows
+    (docs/decisions.md#eligibility-ranges-and-windows).
     """
     check_policies(policies)
     elig = eligibility(patient, profile, policies, settings)
@@ -126,7 +127,7 @@ class ReasonDoc(_Doc):
 
 
 class CriterionDoc(_Doc):
-    id: str = Field(description="criterion id of reference §2.1 (E1-E16, A1-A5)")
+    id: str = Field(description="criterion id (E1-E16, A1-A5; see docs/selection.md)")
     title: str
     status: Literal["met", "not_met", "unknown"]
     missing: list[str] = Field(description="missing fields (dotted paths)")
