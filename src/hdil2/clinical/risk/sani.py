@@ -33,8 +33,8 @@ SINGLE_SITE_ALLOWED = ("bone", "lung")
 UNVERIFIED = Reason(
     f"{MODEL}.points_unverified", SOURCE, tag=Tag.UNVERIFIED,
     text="UCLA SANI point values, TSH cut-off/direction and risk-group cut-offs are "
-    "unverified: hdil2 captures the factors and does not compute the score or a group (seed "
-    "002: predicted 1-year survival ranged from 1 % to 92 %)")
+    "unverified: hdil2 captures the factors and does not compute the score or a group "
+    "(atkins2004: predicted 1-year survival ranged from 1 % to 92 %)")
 
 
 def _nodes(patient: Patient) -> Factor:
