@@ -25,6 +25,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.response": ("assess", "next-course"),
     "hdil2.cli.stats": ("stats", "design"),
     "hdil2.cli.schema": ("schema",),
+    "hdil2.cli.sources": ("sources",),
     "hdil2.cli.demo": ("demo",),
 }
 
