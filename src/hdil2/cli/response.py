@@ -99,24 +99,54 @@ def _fmt(x: Any) -> str:
     return "-" if x is None else str(x)
 
 
-def _render_assessment(con: Console, a: Assessment) -> None:
+def _pct(x: Any) -> str:
+    return "-" if x is None else f"{x:+}\N{NO-BREAK SPACE}%"
+
+
+def visits_table(a: Assessment) -> Any:
+    """The per-visit table of an assessment, compact enough for 80 columns.
+
+    Dates and numbers never wrap (``no_wrap``); only the category columns may fold, and only
+    when the terminal is narrower than the widest possible row.
+    """
+    from rich import box
     from rich.table import Table
 
+    bidim = a.criteria in ("who", "nci")
+    burden = "SPD mm²" if bidim else "sum mm"
+    targets = any(tp.baseline_mm is not None for tp in a.timepoints)
+    what = "sum of products" if bidim else "sum of diameters"
+    t = Table(title=f"Response by {a.criteria}" + (f" (target burden: {what})" if targets
+                                                    else " (no target lesions)"),
+              title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0))
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("date", no_wrap=True)
+    t.add_column("day", justify="right", no_wrap=True)
+    t.add_column("target", overflow="fold")
+    t.add_column("non-target", overflow="fold")
+    t.add_column("new", no_wrap=True)
+    t.add_column("overall", overflow="fold")
+    if targets:  # no target lesions: no burden to show
+        t.add_column(burden, justify="right", no_wrap=True)
+        t.add_column("vs base", justify="right", no_wrap=True)
+        t.add_column("vs nadir", justify="right", no_wrap=True)
+    for tp in a.timepoints:
+        row = [str(tp.index), str(tp.date), str(tp.day), tp.target, tp.non_target,
+               "yes" if tp.new_lesions else "no",
+               tp.overall + (" *" if tp.after_progression else "")]
+        if targets:
+            row += [_fmt(tp.burden_mm), _pct(tp.change_from_baseline_pct),
+                    _pct(tp.change_from_nadir_pct)]
+        t.add_row(*row)
+    return t
+
+
+def _render_assessment(con: Console, a: Assessment) -> None:
     from hdil2.cli.render import reasons_table
 
-    unit = "mm²" if a.criteria in ("who", "nci") else "mm"
-    t = Table(title=f"Response by {a.criteria}", title_justify="left")
-    for col in ("visit", "date", "day", "target", "non-target", "new", "overall",
-                f"burden ({unit})", "vs baseline", "vs nadir"):
-        t.add_column(col)
-    for tp in a.timepoints:
-        pb, pn = tp.change_from_baseline_pct, tp.change_from_nadir_pct
-        t.add_row(str(tp.index), str(tp.date), str(tp.day), tp.target, tp.non_target,
-                  "yes" if tp.new_lesions else "no",
-                  tp.overall + (" (after PD)" if tp.after_progression else ""),
-                  _fmt(tp.burden_mm), "-" if pb is None else f"{pb:+} %",
-                  "-" if pn is None else f"{pn:+} %")
-    con.print(t)
+    con.print(visits_table(a))
+    if any(tp.after_progression for tp in a.timepoints):
+        con.print("* after progression: not counted for best response")
     for b, d in ((a.bor_unconfirmed, a.dates_unconfirmed), (a.bor_confirmed, a.dates_confirmed)):
         kind = "confirmed" if b.confirmed else "unconfirmed"
         line = f"[bold]Best overall response ({kind}): {b.value}[/]"

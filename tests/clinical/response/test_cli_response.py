@@ -4,6 +4,8 @@ that name the field (exit 2), no traceback on random input (never exit 70), a li
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -44,19 +46,47 @@ def test_assess_json() -> None:
         assert all({"rule", "source", "tag", "text", "inputs"} <= set(r) for r in v["reasons"])
 
 
+def _bidimensional(doc: dict[str, Any]) -> dict[str, Any]:
+    """The example with a perpendicular diameter: half the longest for L1, L2; node N1 gets a
+    longest diameter of short axis + 5 mm, its short axis standing in as perpendicular."""
+    for v in doc["visits"]:
+        for m in v["lesions"].values():
+            if "ld_mm" in m:
+                m["perp_mm"] = m["ld_mm"] / 2
+            if "sa_mm" in m:
+                m["ld_mm"] = m["sa_mm"] + 5
+    return doc
+
+
+# Hand-computed from the example (baseline L1 40, L2 25, node N1 18 mm; B1 non-target present):
+# RECIST 1.1 sums 83 → 60 (−27.7 %: SD), 49 (≤ 58.1: PR), 48 (PR), 63 (+31 % and +15 mm vs
+#   the nadir 48: PD); iRECIST the same with the i prefix, the PD an unconfirmed iUPD.
+# WHO / NCI products: baseline 40×20 + 25×12.5 + 23×18 = 1526.5 mm²; 30×15 + 18×9 + 17×12 = 816
+#   (46.5 % less: WHO NC, NCI MR); 25×12.5 + 15×7.5 + 14×9 = 551 (2 × 551 ≤ 1526.5: PR, no lesion
+#   grew); 24×12 + 15×7.5 + 14×9 = 526.5 (PR); 32×16 + 20×10 + 16×11 = 888 with L1 512 ≥ 1.25 ×
+#   its smallest 288: PD.  PR on 2024-04-01 confirmed on 2024-05-13 (42 days ≥ 28).
+EXPECTED = {
+    "recist1.1": (["SD", "PR", "PR", "PD"], [60, 49, 48, 63], "PR", "PR"),
+    "irecist": (["iSD", "iPR", "iPR", "iUPD"], [60, 49, 48, 63], "iPR", "iPR"),
+    "who": (["NC", "PR", "PR", "PD"], [816, 551, 526.5, 888], "PR", "PR"),
+    "nci": (["MR", "PR", "PR", "PD"], [816, 551, 526.5, 888], "PR", "PR"),
+}
+
+
 @pytest.mark.parametrize("criteria", ["recist1.1", "irecist", "who", "nci"])
-def test_assess_every_criteria_from_stdin(criteria: str) -> None:
+def test_item21_assess_every_criteria_from_stdin(criteria: str) -> None:
     doc = json.loads(VISITS.read_text())
     if criteria in ("who", "nci"):
-        for v in doc["visits"]:
-            for m in v["lesions"].values():
-                if "ld_mm" in m:
-                    m["perp_mm"] = m["ld_mm"] / 2
-                if "sa_mm" in m:  # a node: its short axis is the perpendicular diameter
-                    m["ld_mm"] = m["sa_mm"] + 5
+        doc = _bidimensional(doc)
     code, out, err = run(["assess", "-", "--criteria", criteria, "--json"], json.dumps(doc))
     assert code == 0, err
-    assert json.loads(out)["criteria"] == criteria
+    res = json.loads(out)
+    overall, burden, unconf, conf = EXPECTED[criteria]
+    assert res["criteria"] == criteria
+    assert [v["overall"] for v in res["visits"]] == overall
+    assert [v["burden"] for v in res["visits"]] == burden
+    assert (res["bor_unconfirmed"]["value"], res["bor_confirmed"]["value"]) == (unconf, conf)
+    assert res["bor_confirmed"]["confirmation_date"] == "2024-05-13"
 
 
 def test_assess_policy_option() -> None:
@@ -70,11 +100,37 @@ def test_assess_policy_option() -> None:
     assert "policy.nope" in err
 
 
-def test_assess_human_output_shows_reasons() -> None:
+def test_item21_assess_human_output_shows_the_hand_computed_row() -> None:
     code, out, _ = run(["assess", str(VISITS)])
     assert code == 0
     assert "Best overall response (confirmed): PR" in out
     assert "recist1.1.target.pd" in out
+    # visit 4, day 168 after 2024-01-08: 63 mm, (63 − 83) / 83 = −24.1 %, (63 − 48) / 48 =
+    # +31.3 % (31.25 rounded half up)
+    assert re.search(r"4 +2024-06-24 +168 +PD +NON-CR/NON-PD +no +PD +63 +-24\.1.% +\+31\.3.%",
+                     out), out
+
+
+def _tokens(text: str) -> Counter[str]:
+    """Every number and date in ``text`` (a number cut by a line break becomes two tokens)."""
+    return Counter(t.rstrip(".,:/-") for t in re.findall(r"[+-]?\d[\d.,:^/-]*", text))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("criteria", ["recist1.1", "irecist", "who", "nci"])
+def test_item19_assess_fits_the_terminal_and_never_cuts_a_number(
+        criteria: str, width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = json.dumps(_bidimensional(json.loads(VISITS.read_text())))
+    monkeypatch.setenv("COLUMNS", "250")
+    code, wide, err = run(["assess", "-", "--criteria", criteria], doc)
+    assert code == 0, err
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run(["assess", "-", "--criteria", criteria], doc)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert _tokens(out) == _tokens(wide)
+    for date in ("2024-02-19", "2024-04-01", "2024-05-13", "2024-06-24"):
+        assert re.search(rf"^ *\d +{date} +\d+ ", out, re.M), date  # the visits table row
 
 
 def test_assess_errors_name_fields() -> None:
