@@ -1,8 +1,10 @@
 """CLI commands of patient selection: ``hdil2 screen`` (registered by :mod:`hdil2.cli.app`).
 
-``hdil2 screen patient.json [--profile NAME] [--policy NAME=VALUE] [--json]`` prints the
-eligibility checklist of one profile and every prognostic/predictive model side by side, each
-with its factors, its group, what its source reported for that group, and the reasons.
+``hdil2 screen patient.json [--profile NAME] [--policy NAME=VALUE] [--verbose] [--json]``
+prints the eligibility verdict of one profile (with every criterion not met or unknown) and one
+line per prognostic/predictive model (:func:`render_screening_summary`); ``--verbose`` adds the
+full checklist and every model's factors, group, what its source reported for that group, and
+the reasons (:func:`render_screening`).  Both fit 80 columns without cutting a number or a date.
 """
 
 from __future__ import annotations
@@ -65,9 +67,13 @@ def register(app: typer.Typer) -> None:
         pft_valid_days: Annotated[int | None, typer.Option(
             help="site setting: PFTs older than this many days before planned day 1 are "
             "stale (no default)")] = None,
+        verbose: Annotated[bool, typer.Option(
+            "--verbose", "-v", help="the full checklist and every model's factors, "
+            "outcomes and reasons")] = False,
         json_out: JsonOpt = False,
     ) -> None:
-        """Screen a patient: eligibility checklist and every selection model, with reasons."""
+        """Screen a patient: eligibility verdict and every selection model (details with
+        --verbose)."""
         from hdil2.clinical.eligibility import EligibilitySettings
         from hdil2.clinical.patient import Patient
         from hdil2.clinical.screening import screen
@@ -76,28 +82,96 @@ def register(app: typer.Typer) -> None:
         settings = EligibilitySettings(stress_test_valid_days, pft_valid_days)
         result = screen(patient, profile, _policies(policy), settings)
         doc = result.document()
-        common.emit(doc, json_out, lambda con: _render(con, result))
+        common.emit(doc, json_out, lambda con: (render_screening(con, result) if verbose
+                                                else render_screening_summary(con, result)))
 
 
 def _style(status: str) -> str:
+    return _style_text(status, status)
+
+
+def _style_text(status: str, text: str) -> str:
     s = _STATUS_STYLE.get(status)
-    return f"[{s}]{status}[/]" if s else status
+    return f"[{s}]{text}[/]" if s else text
 
 
-def _render(con: Console, result: Screening) -> None:
+def _verdict_line(con: Console, result: Screening) -> None:
+    e = result.eligibility
+    con.print(f"[bold]Patient {result.patient_id}[/]: {_style(e.verdict)} under profile "
+              f"[bold]{e.profile}[/] ({e.title})")
+
+
+def _score(r: ModelResult) -> str:
+    if r.score_min is None:
+        return ""
+    return str(r.score_min) if r.score_min == r.score_max else f"{r.score_min}-{r.score_max}"
+
+
+def render_screening_summary(con: Console, result: Screening) -> None:
+    """The verdict, every criterion not met or unknown (one line each), one line per model.
+
+    Nothing that changes the decision is left out: a failed or unknown criterion and a
+    model's missing inputs are always shown; the reasons and outcomes are in
+    :func:`render_screening` (``hdil2 screen --verbose``).
+    """
+    from rich import box
+    from rich.table import Table
+
+    from hdil2.clinical.risk.base import num
+
+    _verdict_line(con, result)
+    e = result.eligibility
+    for c in e.criteria:
+        if c.status == "met":
+            continue
+        if c.status == "unknown" and c.missing:
+            why = f"missing {', '.join(c.missing)}"
+        else:
+            why = "; ".join(r.text for r in c.reasons)
+        con.print(f"  {c.id} {_style(c.status)}: {why}")
+    t = Table(title="Models", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+    t.add_column("model", no_wrap=True)
+    t.add_column("score", justify="right", no_wrap=True)
+    t.add_column("group (missing inputs)", overflow="fold")
+    for r in result.models:
+        group = _style(r.group)
+        if r.group == "indeterminate":
+            group += f": {' or '.join(r.possible_groups)}"
+        if r.missing:
+            group += f" (missing {', '.join(r.missing)})"
+        t.add_row(r.model, _score(r), group)
+    con.print(t)
+    cc = result.corrected_calcium
+    if cc.value_mg_dl is not None:
+        mg_dl = num(cc.value_mg_dl, "0.01", strip=False)
+        con.print(f"corrected calcium {mg_dl} mg/dL ({cc.formula})")
+    else:
+        con.print(f"corrected calcium not computed (missing {', '.join(cc.missing)})")
+    con.print("[dim]reasons, factors and published outcomes: hdil2 screen --verbose[/]")
+
+
+def render_screening(con: Console, result: Screening) -> None:
+    """Everything: the checklist, every model's factors and outcomes, the policies."""
     from rich.table import Table
 
     from hdil2.cli.render import reasons_table
+    from hdil2.clinical.risk.base import num
 
     e = result.eligibility
-    con.print(f"[bold]Patient {result.patient_id}[/] — eligibility profile "
-              f"[bold]{e.profile}[/] ({e.title}): {_style(e.verdict)}")
+    _verdict_line(con, result)
+    missing_col = any(c.missing for c in e.criteria)
     t = Table(title="Eligibility checklist", title_justify="left", show_lines=True)
-    for col in ("id", "criterion", "status", "why", "missing"):
-        t.add_column(col, overflow="fold")
+    t.add_column("id", no_wrap=True)
+    t.add_column("criterion", overflow="fold")
+    t.add_column("status", no_wrap=True)
+    t.add_column("why", overflow="fold")
+    if missing_col:
+        t.add_column("missing", overflow="fold")
     for c in e.criteria:
-        t.add_row(c.id, c.title, _style(c.status), "\n".join(r.text for r in c.reasons),
-                  "\n".join(c.missing))
+        row = [c.id, c.title, _style(c.status), "\n".join(r.text for r in c.reasons)]
+        if missing_col:
+            row.append("\n".join(c.missing))
+        t.add_row(*row)
     con.print(t)
     if e.missing:
         con.print(f"[yellow]missing for eligibility:[/] {', '.join(e.missing)}")
@@ -108,7 +182,8 @@ def _render(con: Console, result: Screening) -> None:
         _render_model(con, r)
     cc = result.corrected_calcium
     if cc.value_mg_dl is not None:
-        con.print(f"corrected calcium: {float(cc.value_mg_dl):.2f} mg/dL ({cc.formula})")
+        mg_dl = num(cc.value_mg_dl, "0.01", strip=False)
+        con.print(f"corrected calcium: {mg_dl} mg/dL ({cc.formula})")
     else:
         con.print(f"corrected calcium: not computed (missing {', '.join(cc.missing)})")
     summary = result.summary

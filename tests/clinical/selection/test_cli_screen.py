@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -34,30 +36,98 @@ def test_schemas_are_registered() -> None:
     assert {"patient", "screening-result"} <= set(json.loads(out))
 
 
-def test_screen_demo_json_validates_against_published_schema() -> None:
+# The demo patient, computed by hand from its record: corrected calcium (Payne, 0.8 form)
+# 9.4 + 0.8 × (4.0 − 3.9) = 9.48 mg/dL.  MSKCC 2002 (motzer2002): KPS 90, LDH 210 ≤ 1.5 × 250,
+# Hb 14.1 ≥ 13.5, Ca 9.48 ≤ 10.0 absent; diagnosis 2023-09-18 to day 1 2024-06-03 < 1 year
+# present: 1 factor, intermediate, median OS 14 months.  MSKCC 1999: nephrectomy done, 0:
+# favourable.  IMDC (heng2009): < 1 year present; Ca 9.48 ≤ ULN 10.2, ANC 4.1 ≤ 7.5,
+# platelets 310 ≤ 400 absent: 1, intermediate.  Upton (upton2005): clear cell, no papillary,
+# granular 0 %, alveolar 80 %: good.  CA-IX 92 % > 85 %: high.  Two-compartment: Upton good:
+# favourable.  Negrier 2005: interval 0 days < 1 year only (lung only, ANC ≤ ULN): 1,
+# not high risk.
+DEMO_EXPECTED = {
+    "mskcc2002": ("intermediate", 1), "mskcc1999": ("favourable", 0),
+    "imdc": ("intermediate", 1), "ucla_sani": ("not_scored", None),
+    "upton2005": ("good", None), "caix": ("high", None),
+    "two_compartment": ("favourable", None), "favourable_histology": ("favourable", None),
+    "negrier_rapid_progression": ("not_high_risk", 1),
+}
+
+
+def test_item21_screen_demo_json_gives_the_hand_computed_groups() -> None:
     code, out, err = run(["screen", str(DEMO), "--json"])
     assert code == 0, err
     doc = json.loads(out)
     jsonschema.validate(doc, schema("screening-result"))
     assert doc["eligibility"]["verdict"] == "eligible"
     assert doc["patient_id"] == "DEMO-0001"
+    assert {m["model"]: (m["group"], (m["score"] or {}).get("min")) for m in doc["models"]} == (
+        DEMO_EXPECTED)
+    assert doc["corrected_calcium"]["value_mg_dl"] == 9.48
     mskcc = next(m for m in doc["models"] if m["model"] == "mskcc2002")
-    assert mskcc["group"] == "intermediate"
     assert mskcc["outcome"]["figures"]["median_os_months"] == 14
-    assert all({"rule", "source", "tag", "text", "inputs"} <= set(f["reason"])
-               for f in mskcc["factors"])
+    present = [f["key"] for f in mskcc["factors"] if f["status"] == "present"]
+    assert present == ["diagnosis_to_therapy_below_1y"]
+    upton = next(m for m in doc["models"] if m["model"] == "upton2005")
+    assert (upton["outcome"]["figures"]["responders"], upton["outcome"]["figures"]["n"]) == (
+        14, 36)
 
 
 def test_demo_patient_validates_against_patient_schema() -> None:
     jsonschema.validate(json.loads(DEMO.read_text(encoding="utf-8")), schema("patient"))
 
 
-def test_screen_prints_a_readable_table() -> None:
+def test_item21_screen_summary_shows_the_hand_computed_groups() -> None:
     code, out, err = run(["screen", str(DEMO)])
     assert code == 0, err
-    for text in ("Eligibility checklist", "eligible", "MSKCC 2002", "IMDC", "Upton",
-                 "Two-compartment", "points unverified", "Policies in force", "E14"):
+    assert out.startswith("Patient DEMO-0001: eligible under profile label_minimum")
+    for model, (group, score) in DEMO_EXPECTED.items():
+        row = rf"^ *{model} +{'' if score is None else score} *{group} *$"
+        assert re.search(row, out, re.M), model
+    assert "corrected calcium 9.48 mg/dL (payne)" in out
+    assert "Eligibility checklist" not in out  # details only with --verbose
+
+
+def test_screen_summary_lists_every_failed_or_unknown_criterion() -> None:
+    doc = patched({"ecog": 2, "pulmonary_function_test": None})
+    code, out, err = run(["screen", "-", "--profile", "atkins1993"], json.dumps(doc))
+    assert code == 0, err
+    assert "ineligible" in out.splitlines()[0]
+    assert re.search(r"^  E2 not_met: ECOG 2 is > 1$", out, re.M)
+    assert re.search(r"^  E10 unknown: missing pulmonary_function_test$", out, re.M)
+    assert not re.search(r"^  E1 ", out, re.M)  # met criteria are not listed
+
+
+def test_screen_verbose_prints_the_checklist_and_every_model() -> None:
+    code, out, err = run(["screen", str(DEMO), "--verbose"])
+    assert code == 0, err
+    for text in ("Eligibility checklist", "MSKCC 2002", "IMDC", "Upton", "Two-compartment",
+                 "points unverified", "Policies in force", "E14", "MRI of 2024-05-20",
+                 "corrected calcium: 9.48 mg/dL (payne)"):
         assert text in out, text
+
+
+def _tokens(text: str) -> Counter[str]:
+    """Every number and date in ``text`` (a number cut by a line break becomes two tokens)."""
+    return Counter(t.rstrip(".,:/-") for t in re.findall(r"[+-]?\d[\d.,:^/-]*", text))
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("verbose", [False, True])
+@pytest.mark.parametrize("changes", [{}, {"ecog": 2, "labs.ldh": None, "caix_pct": None}])
+def test_item19_screen_fits_the_terminal_and_never_cuts_a_number(
+        width: int, verbose: bool, changes: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["screen", "-", "--profile", "atkins1993"] + (["--verbose"] if verbose else [])
+    doc = json.dumps(patched(changes))
+    monkeypatch.setenv("COLUMNS", "250")
+    code, wide, err = run(args, doc)
+    assert code == 0, err
+    monkeypatch.setenv("COLUMNS", str(width))
+    code, out, err = run(args, doc)
+    assert code == 0, err
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert _tokens(out) == _tokens(wide)
 
 
 def test_stdin_profile_and_policy() -> None:
