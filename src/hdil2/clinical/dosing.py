@@ -1,22 +1,29 @@
 """Dose per administration, vials, volume to draw, and totals per cycle and course.
 
-Rules (clinical reference §1.6-§1.8, decision D9):
+Rules (the Proleukin label, `proleukin-label`; docs/decisions.md#vials-in-iu):
 
 * IU is canonical.  A regimen written per kg is ``amount × dosing weight``; one written in
   mg/m² is ``amount × BSA`` converted to IU with the label's potency relation 18 MIU = 1.1 mg;
   one written in MIU/m² is ``amount × BSA``.  A mg/m² regimen is never re-expressed as IU/kg for
   dosing; the equivalent IU/kg is shown for comparison only.
-* Vials are counted in IU: ``ceil(dose IU / 22 MIU)`` single-dose vials per dose; the volume to
+* The dosing weight is actual weight unless the ``weight_basis`` policy says ideal or adjusted;
+  an ideal or adjusted weight above actual weight is capped at actual weight
+  (docs/decisions.md#dosing-weight-lesser).
+* Vials are counted in IU: ``ceil(dose IU / drawable IU per vial)`` single-dose vials per dose,
+  where the drawable amount is the ``vial_drawable`` policy: by default the label's
+  reconstitution figures, 1.2 mL × 18 MIU/mL = 21.6 MIU (``nominal`` = 22 MIU;
+  docs/decisions.md#vial-drawable-amount).  Every output names the amount used.  The volume to
   draw is ``dose IU / 18 MIU per mL`` after reconstitution with 1.2 mL.
-* Compounding check (a warning, not a stop): final concentration
+* Compounding check for an IV infusion (a warning, not a stop): final concentration
   ``dose mg / (50 mL D5W + drug volume)`` outside 30-70 µg/mL gives variable delivery; a dose of
   at most 1.5 mg needs a smaller diluent volume.  70 kg at 600,000 IU/kg: 2.567 mg in 52.33 mL =
-  49.0 µg/mL.
+  49.0 µg/mL.  A subcutaneous dose is not diluted in D5W, so it gets no such check.
 * Totals are the maxima the schedule allows (doses are held, never reduced).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hdil2.clinical.body import Bsa, BsaFormula, Sex, bsa, dosing_weight
 from hdil2.clinical.policy import check_overrides
-from hdil2.clinical.product import PROLEUKIN, Product
+from hdil2.clinical.product import PROLEUKIN, VIAL_DRAWABLE, Product
 from hdil2.clinical.regimens import Component, Q8hSchedule, Regimen, ScWeeklySchedule, regimen
 from hdil2.clinical.schedule_counts import sc_doses_per_cycle
 from hdil2.core.decision import Reason
@@ -52,14 +59,23 @@ def _num(d: Decimal | Fraction, places: str = "0.001") -> str:
 
 @dataclass(frozen=True, slots=True)
 class Preparation:
-    """How one aldesleukin dose is drawn up and diluted."""
+    """How one aldesleukin dose is drawn up and (for an IV infusion) diluted.
+
+    ``vials`` was counted at ``vial_drawable_iu`` IU per vial (``vial_drawable`` names the policy
+    value: ``reconstituted`` = 1.2 mL × 18 MIU/mL, ``nominal`` = the labelled 22 MIU).  The
+    dilution fields are ``None`` for a subcutaneous dose.
+    """
 
     vials: int
+    vial_drawable: str
+    vial_drawable_iu: Decimal
+    vial_nominal_iu: Decimal
     volume_ml: Decimal
-    diluent_ml: Decimal
-    final_volume_ml: Decimal
-    concentration_ug_per_ml: Decimal
+    diluent_ml: Decimal | None
+    final_volume_ml: Decimal | None
+    concentration_ug_per_ml: Decimal | None
     warnings: tuple[Reason, ...]
+    vial_reason: Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +85,7 @@ class ComponentDose:
     agent: str
     written: str  # the regimen's own expression, e.g. "600,000 IU/kg IV"
     dose_iu: Decimal
-    dose_mg: Decimal | None  # aldesleukin only (display, D9)
+    dose_mg: Decimal | None  # aldesleukin only (display; IU is canonical)
     route: str
     infusion_minutes: int | None
     doses_per_cycle: int
@@ -88,8 +104,11 @@ class DosePlan:
 
     regimen: str
     regimen_name: str
-    weight_kg: Decimal
+    weight_kg: Decimal  # the dosing weight
     weight_basis: str
+    actual_weight_kg: Decimal
+    basis_weight_kg: Decimal  # the basis's weight before the cap at actual weight
+    weight_capped: bool
     bsa_m2: Decimal | None
     bsa_formula: str | None
     components: tuple[ComponentDose, ...]
@@ -105,6 +124,8 @@ class DosePlan:
         out: dict[str, Any] = jsonable({
             "regimen": self.regimen, "regimen_name": self.regimen_name,
             "weight_kg": self.weight_kg, "weight_basis": self.weight_basis,
+            "actual_weight_kg": self.actual_weight_kg, "basis_weight_kg": self.basis_weight_kg,
+            "weight_capped": self.weight_capped,
             "bsa_m2": self.bsa_m2, "bsa_formula": self.bsa_formula,
             "components": [
                 dict(jsonable(c).items()) for c in self.components
@@ -124,11 +145,33 @@ def _counts(r: Regimen, overrides: Mapping[str, Any] | None) -> dict[str, tuple[
     return {"aldesleukin": (il2, il2), "interferon alfa-2b": (ifn, ifn)}
 
 
-def prepare(dose_iu: Fraction, product: Product = PROLEUKIN) -> Preparation:
-    """Vials, volume and final concentration for one dose (label §1.8)."""
-    vials = math.ceil(dose_iu / product.vial_iu)
+def prepare(dose_iu: Fraction, product: Product = PROLEUKIN,
+            drawable: str = VIAL_DRAWABLE.default, route: str = "IV") -> Preparation:
+    """Vials, volume and (IV only) final concentration for one dose (`proleukin-label`).
+
+    ``drawable`` is the ``vial_drawable`` policy value; ``route`` ``"SC"`` skips the D5W
+    dilution and its concentration checks.
+    """
+    per_vial = product.drawable_iu(drawable)
+    vials = math.ceil(dose_iu / per_vial)
     volume = dose_iu / product.concentration_iu_per_ml
     mg = product.mg_of(dose_iu)
+    vial_reason = Reason(
+        rule="label.vial_count", source="proleukin-label", tag=Tag.COMPUTED,
+        text=f"{_num(dose_iu, '1')} IU ÷ {_num(per_vial, '1')} IU per vial "
+        + ("(1.2 mL × 18 MIU/mL after reconstitution, the label's figures)"
+           if drawable == "reconstituted" else "(the labelled 22 MIU content)")
+        + f" = {_num(dose_iu / per_vial, '0.01')} → {vials} single-dose "
+        f"vial{'s' if vials != 1 else ''} (policy vial_drawable = {drawable!r})",
+        inputs={"dose_iu": q(dose_iu, "1"), "vial_drawable_iu": q(per_vial, "1"),
+                "vial_drawable": drawable})
+    prep = Preparation(
+        vials=vials, vial_drawable=drawable, vial_drawable_iu=q(per_vial, "1"),
+        vial_nominal_iu=Decimal(product.vial_iu), volume_ml=q(volume, "0.01"), diluent_ml=None,
+        final_volume_ml=None, concentration_ug_per_ml=None, warnings=(),
+        vial_reason=vial_reason)
+    if route != "IV":  # s.c. injection: no D5W dilution, no concentration window
+        return prep
     diluent = Fraction(product.diluent_ml)
     final = diluent + volume
     conc = mg * 1000 / final
@@ -147,11 +190,9 @@ def prepare(dose_iu: Fraction, product: Product = PROLEUKIN) -> Preparation:
             text=f"{_num(mg)} mg in {_num(final, '0.01')} mL = {_num(conc, '0.1')} µg/mL is "
             f"outside {lo}-{hi} µg/mL, where delivery is variable: adjust the D5W volume "
             "(warning, not a stop)", inputs=inputs))
-    return Preparation(
-        vials=vials, volume_ml=q(volume, "0.01"), diluent_ml=product.diluent_ml,
-        final_volume_ml=q(final, "0.01"), concentration_ug_per_ml=q(conc, "0.1"),
-        warnings=tuple(warnings),
-    )
+    return dataclasses.replace(
+        prep, diluent_ml=product.diluent_ml, final_volume_ml=q(final, "0.01"),
+        concentration_ug_per_ml=q(conc, "0.1"), warnings=tuple(warnings))
 
 
 def plan_dose(
@@ -175,23 +216,33 @@ def plan_dose(
     basis_policy = r.policies["weight_basis"]
     basis = basis_policy.resolve(policies)
     reasons.append(basis_policy.reason(basis))
-    dw = dosing_weight(weight, basis, height, sex)
+    cap_policy = r.policies["weight_basis_cap"]
+    cap = cap_policy.resolve(policies)
+    if basis != "actual":
+        reasons.append(cap_policy.reason(cap))
+    dw = dosing_weight(weight, basis, height, sex, cap)
     reasons.extend(dw.reasons)
+    vial_policy = r.policies["vial_drawable"]
+    drawable = vial_policy.resolve(policies)
+    reasons.append(vial_policy.reason(drawable))
     needs_bsa = any(c.basis == "m²" for c in r.components)
     body: Bsa | None = None
     if height is None and needs_bsa:
         raise InputError("height", f"required: regimen {r.key} is dosed per m² of body surface")
     if height is not None:
-        # BSA from the same weight basis as the per-kg dose (reference §1.7)
+        # BSA from the same weight as the per-kg dose (the dosing weight)
         body = bsa(Quantity.of(q(dw.kg, "0.0001"), "kg"), height, bsa_formula)
         reasons.append(body.reason)
     counts = _counts(r, policies)
     comps: list[ComponentDose] = []
     for c in r.components:
-        comps.append(_dose_component(c, dw.kg, body, counts[c.agent], product, reasons))
+        comps.append(_dose_component(c, dw.kg, body, counts[c.agent], product, drawable,
+                                     reasons))
     reasons.extend(r.reasons())
     return DosePlan(
         regimen=r.key, regimen_name=r.name, weight_kg=q(dw.kg, "0.01"), weight_basis=basis,
+        actual_weight_kg=q(dw.actual_kg, "0.01"), basis_weight_kg=q(dw.basis_kg, "0.01"),
+        weight_capped=dw.capped,
         bsa_m2=None if body is None else body.m2.quantize(Decimal("0.0001")),
         bsa_formula=None if body is None else body.formula,
         components=tuple(comps), reasons=tuple(reasons),
@@ -204,6 +255,7 @@ def _dose_component(
     body: Bsa | None,
     counts: tuple[int, int],
     product: Product,
+    drawable: str,
     reasons: list[Reason],
 ) -> ComponentDose:
     amount = Fraction(c.amount)
@@ -213,7 +265,7 @@ def _dose_component(
     if c.unit == "IU":
         dose_iu = amount * size
         how = f"{c.label} × {_num(size, '0.0001')} {c.basis} = {_num(dose_iu, '1')} IU"
-    else:  # written in mg per m²: convert with the label's potency relation (D9)
+    else:  # written in mg per m²: convert with the label's potency relation (IU canonical)
         if c.agent != "aldesleukin":
             raise InputError("regimen", f"{c.agent} written in mg cannot be converted to IU")
         mg = amount * size
@@ -225,7 +277,7 @@ def _dose_component(
         text=how, inputs={"amount": c.amount, "unit": f"{c.unit}/{c.basis}",
                           "size": q(size, "0.0001")}))
     is_il2 = c.agent == "aldesleukin"
-    prep = prepare(dose_iu, product) if is_il2 else None
+    prep = prepare(dose_iu, product, drawable, c.route) if is_il2 else None
     equivalent: dict[str, Decimal] = {}
     if is_il2:
         mg = product.mg_of(dose_iu)
@@ -236,7 +288,9 @@ def _dose_component(
             equivalent["miu_per_m2"] = q(dose_iu / Fraction(body.m2) / 10**6, "0.01")
             equivalent["kg_per_m2"] = q(kg / Fraction(body.m2), "0.1")
             reasons.append(_equivalence_reason(c, dose_iu, kg, body, product))
-        reasons.extend(prep.warnings if prep else ())
+        if prep is not None:
+            reasons.append(prep.vial_reason)
+            reasons.extend(prep.warnings)
     vials = prep.vials if prep else None
     return ComponentDose(
         agent=c.agent, written=c.label, dose_iu=q(dose_iu, "1"),
@@ -251,14 +305,14 @@ def _dose_component(
     )
 
 
-# seed 000: "1.33 mg/m² (~600,000 IU/kg)": the ratio at which the two are equal
-_SEED000_MG_M2 = Fraction("1.33")
-_SEED000_IU_KG = Fraction(600_000)
+# Atkins 1993 (`atkins1993`): "1.33 mg/m² (~600,000 IU/kg)": the ratio at which the two agree
+_ATKINS1993_MG_M2 = Fraction("1.33")
+_ATKINS1993_IU_KG = Fraction(600_000)
 
 
 def break_even_kg_per_m2(product: Product = PROLEUKIN) -> Fraction:
-    """Weight/BSA at which 1.33 mg/m² equals 600,000 IU/kg (36.3 kg/m², reference §1.6)."""
-    return product.iu_of(_SEED000_MG_M2) / _SEED000_IU_KG
+    """Weight/BSA at which 1.33 mg/m² equals 600,000 IU/kg (36.3 kg/m², with 18 MIU = 1.1 mg)."""
+    return product.iu_of(_ATKINS1993_MG_M2) / _ATKINS1993_IU_KG
 
 
 def _equivalence_reason(
@@ -269,7 +323,8 @@ def _equivalence_reason(
     mg = product.mg_of(dose_iu)
     if c.basis == "kg":
         text = (f"{c.label} = {_num(mg)} mg for this patient = "
-                f"{_num(mg / Fraction(body.m2))} mg/m²; seed 000's '1.33 mg/m² (~600,000 IU/kg)' "
+                f"{_num(mg / Fraction(body.m2))} mg/m²; Atkins 1993's "
+                "'1.33 mg/m² (~600,000 IU/kg)' "
                 f"holds only when weight/BSA = {_num(even, '0.1')} kg/m² (this patient "
                 f"{_num(ratio, '0.1')} kg/m²)")
     else:

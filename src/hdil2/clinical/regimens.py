@@ -4,16 +4,18 @@ A regimen is a list of drug components (amount per kg or per m², route, infusio
 schedule.  Two schedule shapes exist in the sources:
 
 * ``q8h`` — high-dose bolus IL-2: cycles of consecutive 8-hourly slots starting on fixed days of
-  the course (days 1 and 15), capped per cycle and per course (reference §1.2, D7);
+  the course (days 1 and 15), capped per cycle and per course (`proleukin-label`; see
+  docs/decisions.md#calendar-cycle);
 * ``sc_weekly`` — the outpatient subcutaneous IL-2 + interferon regimen: a weekly template
-  repeated in 6-week cycles (reference §1.4; day layout [U], a named policy).
+  repeated in 6-week cycles (`atkins2004`, `mcdermott2005`; the day layout is not stated in the
+  sources, so it is a named policy, tag: unverified).
 
-Words differ between sources (reference §1.1): the label's *cycle* is one 5-day block and its
-*course* two blocks; seed 002 calls the 5-day block a *course*.  The data model stores the
-structure (course → cycles → dose slots) and each regimen records the words its source used.
+Words differ between sources: the label's *cycle* is one 5-day block and its *course* two
+blocks; Atkins et al. 2004 (`atkins2004`) call the 5-day block a *course*.  The data model stores
+the structure (course → cycles → dose slots) and each regimen records the words its source used.
 
-Not provided: the short IL-2 course given after tumour-infiltrating-lymphocyte infusion — the
-clinical reference gives no schedule for it, so hdil2 does not invent one.
+Not provided: the short IL-2 course given after tumour-infiltrating-lymphocyte infusion — none
+of hdil2's sources gives a schedule for it, so hdil2 does not invent one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from decimal import Decimal
 from typing import Literal
 
 from hdil2.clinical.policy import Policy
+from hdil2.clinical.product import VIAL_DRAWABLE
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.sources import Tag
@@ -162,17 +165,34 @@ WEIGHT_BASIS = Policy(
     default="actual",
     choices=("actual", "ideal", "adjusted"),
     source="proleukin-label",
-    text="the label says IU/kg without naming actual, ideal or adjusted body weight "
-    "(reference §1.7); most protocols use actual weight",
+    text="the label says IU/kg without naming actual, ideal or adjusted body weight; most "
+    "protocols use actual weight",
 )
+
+WEIGHT_BASIS_CAP = Policy(
+    name="weight_basis_cap",
+    default="actual",
+    choices=("actual", "none"),
+    source="proleukin-label",
+    text="an ideal or adjusted weight above actual weight is replaced by actual weight (the "
+    "lesser of the two), since dosing above the patient's real weight gives more IU per kg than "
+    "the regimen states; 'none' doses on the basis weight anyway (see "
+    "docs/decisions.md#dosing-weight-lesser)",
+)
+
+
+def _dosing_policies(**extra: Policy) -> dict[str, Policy]:
+    """The policies every regimen's dose has, plus ``extra``."""
+    return {"weight_basis": WEIGHT_BASIS, "weight_basis_cap": WEIGHT_BASIS_CAP,
+            "vial_drawable": VIAL_DRAWABLE, **extra}
 
 NCI_CYCLE2_DAY = Policy(
     name="nci_cycle2_start_day",
     default=15,
     choices=(8, 9, 10, 11, 12, 13, 14, 15),
     source="rosenberg1994",
-    text="the NCI course is two cycles but the seed does not give the day the second starts; "
-    "the label's day 15 is the default",
+    text="the NCI course is two cycles but Lee et al. 2000 (`lee2000`) do not give the day the "
+    "second starts; the label's day 15 is the default",
 )
 
 SC_WEEK1_LAYOUT = Policy(
@@ -180,9 +200,9 @@ SC_WEEK1_LAYOUT = Policy(
     default="day1_three_doses_then_days2to5",
     choices=("day1_three_doses_then_days2to5", "day1_three_doses_plus_five_daily"),
     source="mcdermott2005",
-    text="which days of week 1 carry the once-daily doses is not stated (reference §1.4): "
-    "default day 1 = three q8h doses and days 2-5 one dose each; the alternative gives five "
-    "once-daily doses on days 2-6 after the day-1 triple",
+    text="which days of week 1 carry the once-daily doses is not stated: default day 1 = "
+    "three q8h doses and days 2-5 one dose each; the alternative gives five once-daily doses on "
+    "days 2-6 after the day-1 triple",
 )
 
 SC_IFN_DAYS = Policy(
@@ -225,13 +245,13 @@ _add(Regimen(
            "responders up to three cycles",
            "atkins2004", Tag.SEED),
     ),
-    policies={"weight_basis": WEIGHT_BASIS},
+    policies=_dosing_policies(),
 ))
 
 _add(Regimen(
     key="hd-il2-720k",
     name="High-dose bolus IL-2, 720,000 IU/kg (NCI Surgery Branch)",
-    setting="metastatic melanoma or RCC (NCI series, seed 003)",
+    setting="metastatic melanoma or RCC (NCI series, Lee et al. 2000)",
     components=(
         Component("aldesleukin", Decimal(720_000), "IU", "kg", "IV", 15, _f(
             "lee2000.dose",
@@ -250,13 +270,13 @@ _add(Regimen(
            "lee2000", Tag.SEED),
         _NO_REDUCTION, _BASELINE_WEIGHT, _COURSE_INTERVAL_LABEL,
     ),
-    policies={"weight_basis": WEIGHT_BASIS, "nci_cycle2_start_day": NCI_CYCLE2_DAY},
+    policies=_dosing_policies(nci_cycle2_start_day=NCI_CYCLE2_DAY),
 ))
 
 _add(Regimen(
     key="hd-il2-1.33mgm2",
     name="High-dose IL-2 as written in mg/m² (Atkins 1993 IL-2 alone arm)",
-    setting="metastatic RCC (randomized phase II, seed 000)",
+    setting="metastatic RCC (randomized phase II, Atkins et al. 1993)",
     components=(
         Component("aldesleukin", Decimal("1.33"), "mg", "m²", "IV", None, _f(
             "atkins1993.il2_alone_dose",
@@ -269,20 +289,20 @@ _add(Regimen(
         _f("atkins1993.hd_schedule",
            "every 8 hours, days 1 to 5 and 15 to 19 (maximum 28 doses)",
            "atkins1993", Tag.SEED),
-        _f("reference.mg_m2_not_iu_kg",
-           "1.33 mg/m² = 21.8 MIU/m², which equals 600,000 IU/kg only when weight/BSA = "
-           "36.3 kg/m²; the dose is computed as written (mg/m² → IU), never re-expressed as "
-           "IU/kg (reference §1.6)",
+        _f("atkins1993.mg_m2_not_iu_kg",
+           "1.33 mg/m² = 21.8 MIU/m² (18 MIU = 1.1 mg), which equals 600,000 IU/kg only when "
+           "weight/BSA = 36.3 kg/m²; the dose is computed as written (mg/m² → IU), never "
+           "re-expressed as IU/kg",
            "atkins1993", Tag.COMPUTED),
         _NO_REDUCTION,
     ),
-    policies={"weight_basis": WEIGHT_BASIS},
+    policies=_dosing_policies(),
 ))
 
 _add(Regimen(
     key="il2-ifn-atkins1993",
     name="IL-2 0.8 mg/m² + interferon alfa-2b 3 MIU/m² (Atkins 1993 combination arm)",
-    setting="metastatic RCC (randomized phase II, seed 000; arm closed early)",
+    setting="metastatic RCC (randomized phase II, Atkins et al. 1993; arm closed early)",
     components=(
         Component("aldesleukin", Decimal("0.8"), "mg", "m²", "IV", None, _f(
             "atkins1993.combo_il2",
@@ -307,13 +327,14 @@ _add(Regimen(
            "atkins1993", Tag.SEED),
         _NO_REDUCTION,
     ),
-    policies={"weight_basis": WEIGHT_BASIS},
+    policies=_dosing_policies(),
 ))
 
 _add(Regimen(
     key="sc-il2-ifn",
     name="Outpatient s.c. IL-2 5 MIU/m² + interferon alfa-2b 5 MIU/m² (CWG phase III)",
-    setting="metastatic RCC (CWG phase III low-dose arm, seed 002 / McDermott 2005)",
+    setting="metastatic RCC (CWG phase III low-dose arm: Atkins et al. 2004, McDermott et al. "
+    "2005)",
     components=(
         Component("aldesleukin", Decimal(5_000_000), "IU", "m²", "SC", None, _f(
             "atkins2004.sc_il2",
@@ -331,18 +352,14 @@ _add(Regimen(
         _f("atkins2004.sc_cycle",
            "repeated every 6 weeks; responders up to six cycles at 6-week intervals",
            "atkins2004", Tag.SEED),
-        _f("reference.sc_rest_weeks",
+        _f("mcdermott2005.sc_rest_weeks",
            "read as 4 weeks of treatment and 2 weeks of rest",
            "mcdermott2005", Tag.MEMORY),
         _f("atkins2004.response_checks",
            "tumour response assessed at weeks 6 and 12, then every 12 weeks",
            "atkins2004", Tag.SEED),
     ),
-    policies={
-        "weight_basis": WEIGHT_BASIS,
-        "sc_week1_layout": SC_WEEK1_LAYOUT,
-        "sc_ifn_days": SC_IFN_DAYS,
-    },
+    policies=_dosing_policies(sc_week1_layout=SC_WEEK1_LAYOUT, sc_ifn_days=SC_IFN_DAYS),
     max_courses=6,
 ))
 
@@ -354,7 +371,7 @@ _add(Regimen(
         Component("aldesleukin", Decimal(600_000), "IU", "kg", "IV", 15, _f(
             "clark2003.dose",
             "600,000 U/kg every 8 hours; the Cytokine Working Group used Chiron IU, so read as "
-            "600,000 IU/kg (reference D12)",
+            "600,000 IU/kg (see docs/decisions.md#adjuvant-units)",
             "clark2003", Tag.SEED)),
     ),
     schedule=Q8hSchedule(),
@@ -366,13 +383,13 @@ _add(Regimen(
            "clark2003", Tag.SEED),
         _HD_SCHEDULE_LABEL, _NO_REDUCTION, _BASELINE_WEIGHT,
     ),
-    policies={"weight_basis": WEIGHT_BASIS},
+    policies=_dosing_policies(),
     max_courses=1,
 ))
 
 NOT_PROVIDED: dict[str, str] = {
-    "il2-after-til": "IL-2 after tumour-infiltrating-lymphocyte infusion: the clinical reference "
-    "gives no schedule, so hdil2 does not offer one",
+    "il2-after-til": "IL-2 after tumour-infiltrating-lymphocyte infusion: hdil2's sources give "
+    "no schedule, so hdil2 does not offer one",
 }
 
 
