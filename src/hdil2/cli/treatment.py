@@ -57,12 +57,16 @@ def register(app: typer.Typer) -> None:
             from hdil2.cli.render import reasons_table
 
             t = Table(title="IL-2 regimens", title_justify="left")
-            for col in ("key", "name", "drugs", "schedule", "sources"):
-                t.add_column(col, overflow="fold")
+            # keys, source keys and numbers never wrap; names and schedules wrap at spaces
+            t.add_column("key", no_wrap=True)
+            t.add_column("regimen (drugs as written)", min_width=14)
+            t.add_column("schedule", min_width=12)
+            t.add_column("sources", no_wrap=True)
             for r in chosen:
                 d = _regimen_doc(r)
-                t.add_row(r.key, r.name, "\n".join(c["written"] for c in d["components"]),
-                          d["schedule_text"], ", ".join(r.sources))
+                drugs = "\n".join(c["written"] for c in d["components"])
+                t.add_row(r.key, f"{r.name}\n[dim]{drugs}[/]", d["schedule_text"],
+                          "\n".join(r.sources))
             con.print(t)
             if key:
                 reasons_table(con, chosen[0].reasons(), "Facts")
@@ -148,19 +152,50 @@ def _register_calendar(app: typer.Typer) -> None:
         common.emit(cal, json_out, lambda con: _render_calendar(con, cal))
 
 
+_AGENT_SHORT = {"aldesleukin": "IL-2", "interferon alfa-2b": "IFN alfa-2b"}
+
+
+def flag_text(flag: str) -> str:
+    """A calendar flag in words, e.g. ``dst_interval_7h`` -> ``7 h after the previous dose``."""
+    if flag.startswith("dst_interval_"):
+        hours = flag.removeprefix("dst_interval_").removesuffix("h")
+        return f"{hours} h after the previous dose (clock change)"
+    if flag.startswith("nonexistent_local_time:"):
+        was, _, now = flag.split(":", 1)[1].partition("->")
+        return f"{was} does not exist (clocks forward): given at {now}"
+    if flag.startswith("ambiguous_local_time:"):
+        _, hh, mm, which = flag.split(":")
+        return f"{hh}:{mm} happens twice (clocks back): the {which.replace('_', ' ')}"
+    if flag.startswith("after_day_"):
+        return f"after day {flag.removeprefix('after_day_')}"
+    return flag.replace("_", " ")
+
+
 def _render_calendar(con: Console, cal: CourseCalendar) -> None:
     from rich.table import Table
 
     from hdil2.cli.render import reasons_table
 
-    con.print(f"[bold]{cal.regimen}[/]: {len(cal.slots)} scheduled doses from "
-              f"{cal.first_dose:%a %d %b %Y %H:%M %Z} ({cal.tz})")
+    con.print(f"[bold]{cal.regimen}[/]: {len(cal.slots)} scheduled doses")
+    z = f"{cal.first_dose:%z}"
+    con.print(f"first dose {cal.first_dose:%a %d %b %Y %H:%M %Z} "
+              f"(UTC{z[:3]}:{z[3:5]}), ward time zone {cal.tz}")
+    agents = {s.agent for s in cal.slots}
     t = Table(title_justify="left")
-    for col in ("#", "drug", "cycle", "dose", "day", "local time", "flags"):
-        t.add_column(col, overflow="fold")
+    t.add_column("#", justify="right", no_wrap=True)
+    if len(agents) > 1:
+        t.add_column("drug", no_wrap=True)
+    for col in ("cycle", "dose", "day"):
+        t.add_column(col, justify="right", no_wrap=True)
+    t.add_column("local time", no_wrap=True)
+    t.add_column("note", min_width=12)
     for s in cal.slots:
-        t.add_row(str(s.index), s.agent, str(s.cycle), str(s.dose_in_cycle), str(s.day),
-                  f"{s.local:%a %d %b %H:%M %Z}", ", ".join(s.flags))
+        row = [str(s.index)]
+        if len(agents) > 1:
+            row.append(_AGENT_SHORT.get(s.agent, s.agent))
+        row += [str(s.cycle), str(s.dose_in_cycle), str(s.day),
+                f"{s.local:%a %d %b %H:%M %Z}", "; ".join(flag_text(f) for f in s.flags)]
+        t.add_row(*row)
     con.print(t)
     reasons_table(con, cal.reasons)
 
@@ -200,26 +235,46 @@ def _render_dose(con: Console, plan: DosePlan) -> None:
 
     from hdil2.cli.render import reasons_table
 
-    head = f"{plan.regimen_name} — dosing weight {plan.weight_kg} kg ({plan.weight_basis})"
+    con.print(f"[bold]{plan.regimen_name}[/]")
+    if plan.weight_basis == "actual":
+        weight = f"dosing weight {plan.weight_kg} kg (actual weight)"
+    elif plan.weight_capped:
+        weight = (f"dosing weight {plan.weight_kg} kg: the {plan.weight_basis} weight "
+                  f"{plan.basis_weight_kg} kg is above actual weight, so actual weight is used")
+    else:
+        weight = (f"dosing weight {plan.weight_kg} kg ({plan.weight_basis} weight; actual "
+                  f"{plan.actual_weight_kg} kg)")
+    con.print(weight)
     if plan.bsa_m2 is not None:
-        head += f", BSA {plan.bsa_m2:.2f} m² ({plan.bsa_formula})"
-    con.print(f"[bold]{head}[/]")
-    t = Table(title_justify="left")
-    for col in ("drug", "as written", "per dose", "vials", "draw", "final conc.",
-                "max/cycle", "max/course"):
-        t.add_column(col, overflow="fold")
+        con.print(f"BSA {plan.bsa_m2:.2f} m² ({plan.bsa_formula})")
     for c in plan.components:
-        per = f"{c.dose_iu:,} IU" + (f"\n{c.dose_mg} mg" if c.dose_mg is not None else "")
+        # numbers never wrap: the value column is wide enough for the longest number and
+        # wraps only at spaces
+        t = Table(title=f"{c.agent}, {c.written}", title_justify="left", show_header=False)
+        t.add_column("quantity", no_wrap=True, style="bold")
+        t.add_column("value", min_width=24)
+        t.add_row("per dose", f"{c.dose_iu:,} IU"
+                  + ("" if c.dose_mg is None else f" ({c.dose_mg} mg)"))
         p = c.preparation
-        t.add_row(
-            c.agent, c.written, per,
-            "-" if p is None else f"{p.vials} × 22 MIU",
-            "-" if p is None else f"{p.volume_ml} mL",
-            "-" if p is None else f"{p.concentration_ug_per_ml} µg/mL in {p.final_volume_ml} mL",
-            f"{c.doses_per_cycle} doses\n{c.iu_per_cycle:,} IU"
-            + ("" if c.vials_per_cycle is None else f"\n{c.vials_per_cycle} vials"),
-            f"{c.doses_per_course} doses\n{c.iu_per_course:,} IU"
-            + ("" if c.vials_per_course is None else f"\n{c.vials_per_course} vials"),
-        )
-    con.print(t)
+        if p is not None:
+            t.add_row("vials per dose",
+                      f"{p.vials} single-dose vial{'s' if p.vials != 1 else ''}, counted at "
+                      f"{p.vial_drawable_iu:,} IU per vial ({_drawable_words(p.vial_drawable)})")
+            t.add_row("volume to draw", f"{p.volume_ml} mL (18,000,000 IU/mL)")
+            if p.concentration_ug_per_ml is not None:
+                t.add_row("final concentration",
+                          f"{p.concentration_ug_per_ml} µg/mL in {p.final_volume_ml} mL "
+                          f"({p.diluent_ml} mL D5W)")
+        for label, n, iu, vials in (
+                ("max per cycle", c.doses_per_cycle, c.iu_per_cycle, c.vials_per_cycle),
+                ("max per course", c.doses_per_course, c.iu_per_course, c.vials_per_course)):
+            t.add_row(label, f"{n} doses, {iu:,} IU"
+                      + ("" if vials is None else f", {vials} vials"))
+        con.print(t)
     reasons_table(con, plan.reasons)
+
+
+def _drawable_words(basis: str) -> str:
+    if basis == "reconstituted":
+        return "1.2 mL × 18 MIU/mL after reconstitution; policy vial_drawable"
+    return "the labelled 22 MIU content; policy vial_drawable = nominal"
