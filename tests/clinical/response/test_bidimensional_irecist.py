@@ -1,4 +1,4 @@
-"""WHO and NCI (seed 003) bidimensional criteria and iRECIST: the worked examples of the
+"""WHO and NCI (lee2000) bidimensional criteria and iRECIST: the worked examples of the
 clinical reference (§4.1, §4.2, §4.4) and boundary tests."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def cats(req: AssessmentRequest, criteria: Any) -> list[str]:
     return [tp.overall for tp in assess(req, criteria).timepoints]
 
 
-# --- NCI, seed 003 (reference §4.1) ---------------------------------------------------------
+# --- NCI, lee2000 (reference §4.1) ---------------------------------------------------------
 
 def test_nci_worked_example_pr_then_confirmed() -> None:
     # 30 × 20 + 20 × 15 = 900 mm²; 20 × 12 + 12 × 10 = 360 mm²: r = 0.60 → PR
@@ -90,7 +90,7 @@ def test_who_worked_example_growing_lesion_is_pd() -> None:
     req = request(TWO, [(0, {"A": bi(30, 20), "B": bi(20, 15)}),
                         (60, {"A": bi(15, 10), "B": bi(20, 19)})])
     assert cats(req, "who") == ["PD"]
-    # under seed 003 it is not PR either (a growing lesion); with the default WHO PD rule: PD
+    # under lee2000 it is not PR either (a growing lesion); with the default WHO PD rule: PD
     assert cats(req, "nci") == ["PD"]
     assert cats(req.model_copy(update={"policies": {"nci_pd_rule": "none"}}), "nci") == ["MR"]
 

@@ -32,8 +32,8 @@ def test_counts_reproduce_seed_002() -> None:
     table = [[COUNTS.responders_high, COUNTS.responders - COUNTS.responders_high],
              [COUNTS.non_responders_high, COUNTS.non_responders - COUNTS.non_responders_high]]
     odds, p = fisher_exact(table)
-    assert round(float(odds), 1) == 3.3  # seed 002: "odds ratio = 3.3"
-    assert round(float(p), 2) == 0.04  # seed 002: "P = 0.04" (Fisher 0.0397)
+    assert round(float(odds), 1) == 3.3  # atkins2004: "odds ratio = 3.3"
+    assert round(float(p), 2) == 0.04  # atkins2004: "P = 0.04" (Fisher 0.0397)
     assert COUNTS.high_n == 41
     assert round(100 * 41 / 66) == 62
     assert round(100 * COUNTS.responders_high / COUNTS.responders) == 78  # 21/27 (78%)

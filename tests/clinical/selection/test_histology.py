@@ -1,4 +1,4 @@
-"""Favourable histology (Shablak 2011 / Chow 2016, Upton-based proxy) and seed 004's numbers."""
+"""Favourable histology (Shablak 2011 / Chow 2016, Upton-based proxy) and shablak2011's numbers."""
 
 from __future__ import annotations
 

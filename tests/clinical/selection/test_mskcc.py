@@ -1,6 +1,6 @@
 """MSKCC 1999 and 2002: every factor at its threshold, every group boundary, missing data.
 
-Published numbers: 2002 medians 30 / 14 / 5 months, 463 patients (motzer2002 [V]; seed 002
+Published numbers: 2002 medians 30 / 14 / 5 months, 463 patients (motzer2002 [V]; atkins2004
 prints 453); groups 0 / 1-2 / >= 3 factors; the reference's worked example (§5.1).
 """
 

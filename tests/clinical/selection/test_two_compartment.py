@@ -62,7 +62,7 @@ def test_counts_reproduce_the_odds_ratio_of_30() -> None:
              [COUNTS.non_responders_favourable,
               COUNTS.non_responders - COUNTS.non_responders_favourable]]
     odds, p = fisher_exact(table)
-    assert round(float(odds)) == 30  # seed 002's "3 0" = 30
+    assert round(float(odds)) == 30  # atkins2004's "3 0" = 30
     assert p < 0.01  # consistent with "< 0.01", not with "= 0.01" (reference §7 row 7)
     assert round(100 * 26 / 27) == 96
     assert round(100 * 18 / 39) == 46

@@ -144,7 +144,7 @@ def test_clear_cell_vs_variant_reproduces_printed_p() -> None:
 
 
 def test_seed_002_summary_discrepancy_is_real() -> None:
-    # seed 002: 29/115 vs 2/50; the paper's counts give 29/113 (113 + 50 = 163 primaries)
+    # atkins2004: 29/115 vs 2/50; the paper's counts give 29/113 (113 + 50 = 163 primaries)
     fav = [COUNTS["good"], COUNTS["intermediate"]]
     unf = [COUNTS["poor"], COUNTS["non_clear"]]
     assert (sum(c.responders for c in fav), sum(c.n for c in fav)) == (29, 113)
