@@ -309,6 +309,9 @@ def test_item4_dosing_weight_never_exceeds_actual(kg: Decimal, cm: Decimal, sex:
         ("72.5 kg", 3, 2),
         # 70 kg -> 42,000,000 IU: 1.94 or 1.91 -> 2 either way
         ("70 kg", 2, 2),
+        # 73 kg -> 43,800,000 IU (the example of docs/decisions.md#vial-drawable-amount):
+        # 43.8 / 21.6 = 2.03 -> 3; 43.8 / 22 = 1.99 -> 2
+        ("73 kg", 3, 2),
     ],
 )
 def test_item5_vials_counted_at_the_drawable_amount(kg: str, reconstituted: int,

@@ -1,8 +1,9 @@
-"""Named, configurable policies for facts the reference marks unverified or contested.
+"""Named, configurable policies for facts the sources leave unverified or contested.
 
-Where the clinical reference tags a fact [U] (or two sources disagree), hdil2 does not
-hard-code one answer: it names a :class:`Policy` with a default, the permitted alternatives and
-the reason for the uncertainty, and every decision that used it says which choice was in force.
+Where a fact is tagged unverified (or two sources disagree), hdil2 does not hard-code one
+answer: it names a :class:`Policy` with a default, the permitted alternatives and the reason
+for the uncertainty, and every decision that used it says which choice was in force.  The
+policy decisions are explained in docs/decisions.md.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ from hdil2.clinical.regimens import Regimen, ScWeeklySchedule
 def sc_doses_per_cycle(r: Regimen, overrides: Mapping[str, Any] | None) -> tuple[int, int]:
     """(IL-2 doses, IFN doses) in one 6-week cycle of the s.c. regimen under its policies.
 
-    Default layout (reference §1.4): week 1 = three q8h doses on day 1 and one on each of days
+    Default layout (policy ``sc_week1_layout``; `atkins2004`, `mcdermott2005` leave the day layout
+    open): week 1 = three q8h doses on day 1 and one on each of days
     2-5; weeks 2-4 = one dose on days 1-5.  Interferon thrice weekly for 4 weeks.
     """
     s = r.schedule
