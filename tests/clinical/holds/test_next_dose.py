@@ -87,10 +87,17 @@ def test_unknown_observation_is_never_give(normal: dict[str, Any]) -> None:
     d = advise(normal)
     assert d.value == "not_evaluable"
     assert d.details["missing"] == ["spo2_pct"]
-    # a firing rule still decides even when something else is unknown
+    # a firing rule still decides even when something else is unknown; SpO2 can only hold,
+    # so it cannot change a hold (issue 8 item 10), though its own row stays open
     d = advise({**normal, "sbp_mmhg": 80})
     assert d.value == "hold"
-    assert "spo2_pct" in d.details["missing"]
+    assert d.details["missing"] == []
+    spo2 = next(c for c in d.details["checks"] if c["rule"] == "label.spo2_below_90")
+    assert (spo2["result"], spo2["missing"]) == ("not_evaluated", ["spo2_pct"])
+    # an unknown that could turn the hold into a stop is named
+    del normal["sustained_vt"]
+    d = advise({**normal, "sbp_mmhg": 80})
+    assert (d.value, d.details["missing"]) == ("hold", ["sustained_vt"])
 
 
 def test_spo2_band_d10(normal: dict[str, Any]) -> None:

@@ -15,13 +15,29 @@ given or held, in slot order) and the latest observations, :func:`next_dose` ret
 ``stop_permanently``
     a label row that ends IL-2 for good (also a retreatment contraindication);
 ``not_evaluable``
-    no rule fired but some could not be evaluated: the missing observations are listed - the
-    advice is never "give" on unknown data;
+    no rule fired, but an unknown observation could make one fire - the advice is never
+    "give" on unknown data;
 ``course_complete``
     every slot of the course has been recorded.
 
-Band rules (D10): while a dose is held by a rule that has a resume band, the resume condition is
-applied instead of the hold condition (SpO2 held at < 90 %, resumed only when > 90 %).
+Unknown observations.  Each rule is a three-valued condition
+(:mod:`hdil2.clinical.holds.logic`): the known observations may already decide it (fired or
+clear) or leave it open.  The advice is the least severe advice that every possible value of
+the unknown observations leads to (``not_evaluable`` when that would be "give" but some value
+would not give), and ``missing`` names exactly the unknown observations that could change the
+advice: those for which two sets of values, differing in that observation only, lead to
+different advice.  This is computed exactly by enumerating, for the open rules, one value per
+class of values the rules tell apart (observations read by no open rule cannot matter, and
+open rules that share no unknown observation are enumerated separately).  So a hold that is
+already decided (SBP 85 mmHg) is a hold whatever the pressor trend, and a "hold" whose missing
+list is not empty could still become a stop.
+
+Holds in force (docs/decisions.md#holds-across-rest and #resume-bands): the rules that held
+the last recorded slot are judged by their resume condition at the next slot, whatever the
+cycle - across the rest between cycles too (SpO2 held at < 90 % resumes only when > 90 %).  A
+hold ends with its course: when every slot is recorded the course is complete, and whether
+and when to give another course is the after-course decision (``hdil2 next-course``); a new
+course's first dose is judged by the hold conditions afresh.
 """
 
 from __future__ import annotations
@@ -34,13 +50,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from hdil2.clinical.calendar import CourseCalendar, DoseSlot, course_calendar
+from hdil2.clinical.holds.logic import Cond, Env, completions, decisive_fields
 from hdil2.clinical.holds.observations import DoseObservations
 from hdil2.clinical.holds.rules import (
+    DOMAINS,
     RULESET_VERSIONS,
     RULESETS,
     SPRINGER_HELD_SCOPE,
     STOP_SCOPE,
     Rule,
+    environment,
 )
 from hdil2.clinical.regimens import Q8hSchedule, regimen
 from hdil2.core.decision import Decision, Reason
@@ -50,8 +69,8 @@ from hdil2.core.sources import Tag
 
 Value = Literal["give", "hold", "stop_cycle", "stop_course", "stop_permanently",
                 "not_evaluable", "course_complete"]
-_SEVERITY = {"give": 0, "not_evaluable": 1, "hold": 2, "stop_cycle": 3, "stop_course": 4,
-             "stop_permanently": 5}
+_SEVERITY = {"give": 0, "hold": 2, "stop_cycle": 3, "stop_course": 4, "stop_permanently": 5}
+_VALUE = {v: k for k, v in _SEVERITY.items()}
 
 POLICIES = {STOP_SCOPE.name: STOP_SCOPE, SPRINGER_HELD_SCOPE.name: SPRINGER_HELD_SCOPE}
 
@@ -97,21 +116,95 @@ class NextDoseRequest(BaseModel):
 @dataclass(frozen=True, slots=True)
 class _Check:
     rule: Rule
-    result: Literal["fired", "clear", "not_evaluated"]
-    missing: tuple[str, ...]
+    cond: Cond  # the hold condition, or the stay-held condition of a hold in force
     mode: Literal["hold", "resume"]
+    severity: int  # of the advice this rule gives when it fires
+    counted: bool  # a SpringerPlus relative criterion (three at once stop)
+    result: Literal["fired", "clear", "not_evaluated"]
+    missing: tuple[str, ...]  # unknown observations that could change this rule's result
 
 
-def _evaluate(rule: Rule, obs: DoseObservations, held_by: frozenset[str]) -> _Check:
+def _check(rule: Rule, env: Env, in_force: frozenset[str], scope: str) -> _Check:
     mode: Literal["hold", "resume"] = "hold"
-    test = rule.test
-    if rule.id in held_by and rule.still_held is not None:
-        test, mode = rule.still_held, "resume"
-    outcome = test(obs)
-    if outcome is None:
-        missing = tuple(f for f in rule.needs if getattr(obs, f) is None)
-        return _Check(rule, "not_evaluated", missing or rule.needs, mode)
-    return _Check(rule, "fired" if outcome else "clear", (), mode)
+    cond = rule.when
+    if rule.id in in_force and rule.still_held is not None:
+        cond, mode = rule.still_held, "resume"
+    truth = cond.truth(env)
+    result: Literal["fired", "clear", "not_evaluated"] = (
+        "not_evaluated" if truth is None else "fired" if truth else "clear")
+    missing = tuple(sorted(decisive_fields(cond, env, DOMAINS))) if truth is None else ()
+    counted = rule.ruleset == "springerplus2015" and rule.action == "relative"
+    return _Check(rule, cond, mode, _SEVERITY[_action(rule, scope)], counted, result, missing)
+
+
+Profile = tuple[int, int]  # (most severe advice of the rules that fire, relative criteria, <= 3)
+
+
+def _join(a: set[Profile], b: set[Profile]) -> set[Profile]:
+    return {(max(x[0], y[0]), min(3, x[1] + y[1])) for x in a for y in b}
+
+
+@dataclass(frozen=True, slots=True)
+class _Outlook:
+    """What the unknown observations leave open: the advice every completion can lead to
+    (as severities) and the unknown observations that could change it."""
+
+    possible: frozenset[int]
+    decisive: tuple[str, ...]
+
+
+def _outlook(checks: Sequence[_Check], env: Env, floor: int, counted: int,
+             three_relative: int | None) -> _Outlook:
+    """Enumerate the open rules, grouped by the unknown observations they share.
+
+    ``floor`` is the severity already decided (fired rules, held-dose count), ``counted`` the
+    SpringerPlus relative criteria that fired, ``three_relative`` the severity of its
+    three-at-once stop (``None`` when that rule set is not chosen).
+    """
+    def final(p: Profile) -> int:
+        sev = max(floor, p[0])
+        if three_relative is not None and counted + p[1] >= 3:
+            sev = max(sev, three_relative)
+        return sev
+
+    open_checks = [c for c in checks if c.result == "not_evaluated"]
+    groups: list[tuple[list[str], list[_Check]]] = []
+    for chk in open_checks:
+        unknown = {f for f in chk.cond.fields() if env.get(f) is None}
+        joined = [g for g in groups if unknown & set(g[0])]
+        for g in joined:
+            groups.remove(g)
+        groups.append((sorted(unknown.union(*(g[0] for g in joined))),
+                       [chk, *(c for g in joined for c in g[1])]))
+    tables: list[dict[tuple[Any, ...], Profile]] = []
+    for names, members in groups:
+        table: dict[tuple[Any, ...], Profile] = {}
+        for sigma in completions(names, DOMAINS):
+            full = {**env, **sigma}
+            firing = [c for c in members if c.cond.truth(full)]
+            table[tuple(sigma[f] for f in names)] = (
+                max((c.severity for c in firing), default=0),
+                min(3, sum(c.counted for c in firing)))
+        tables.append(table)
+    sets = [set(t.values()) for t in tables]
+    prefix: list[set[Profile]] = [{(0, 0)}]
+    for ps in sets:
+        prefix.append(_join(prefix[-1], ps))
+    suffix: list[set[Profile]] = [{(0, 0)}]
+    for ps in reversed(sets):
+        suffix.append(_join(suffix[-1], ps))
+    suffix.reverse()
+    decisive: set[str] = set()
+    for i, ((names, _), table) in enumerate(zip(groups, tables, strict=True)):
+        others = _join(prefix[i], suffix[i + 1])
+        for j, f in enumerate(names):
+            by_rest: dict[tuple[Any, ...], set[Profile]] = {}
+            for key, prof in table.items():
+                by_rest.setdefault(key[:j] + key[j + 1:], set()).add(prof)
+            if any(len({final(_join({p}, {q}).pop()) for p in profs}) > 1
+                   for profs in by_rest.values() if len(profs) > 1 for q in others):
+                decisive.add(f)
+    return _Outlook(frozenset(final(p) for p in prefix[-1]), tuple(sorted(decisive)))
 
 
 def _records(req: NextDoseRequest, cal: CourseCalendar) -> tuple[DoseRecord, ...]:
@@ -157,19 +250,13 @@ def next_dose(req: NextDoseRequest) -> Decision[str]:
     recs = _records(req, cal)
     counts = _counts(cal, recs)
     rulesets = ("label", *[x for x in req.rulesets if x != "label"])
+    in_force = _in_force(recs)
     if len(recs) >= len(cal.slots):
-        return Decision.of("course_complete", [Reason(
-            rule="calendar.course_complete", source="proleukin-label", tag=Tag.VERIFIED,
-            text=f"all {len(cal.slots)} slots of the course are recorded "
-            f"({counts['course']['given']} given, {counts['course']['held']} held)",
-            inputs={"recorded": len(recs)})], counts=counts)
+        return _course_complete(cal, recs, counts, in_force)
     slot = cal.slots[len(recs)]
-    prev = recs[-1] if recs else None
-    held_by = frozenset(prev.hold_rules) if prev is not None and prev.status == "held" and \
-        cal.slots[prev.slot - 1].cycle == slot.cycle else frozenset()
-    checks = [_evaluate(rule, req.observations, held_by)
-              for name in rulesets for rule in RULESETS[name]]
     scope = STOP_SCOPE.resolve(req.policies)
+    env = environment(req.observations)
+    checks = [_check(rule, env, in_force, scope) for name in rulesets for rule in RULESETS[name]]
     reasons: list[Reason] = []
     values: list[str] = []
     resume: list[str] = []
@@ -178,27 +265,49 @@ def next_dose(req: NextDoseRequest) -> Decision[str]:
             continue
         action = _action(chk.rule, scope)
         values.append(action)
-        reasons.append(_fired_reason(chk, action, req))
+        reasons.append(_fired_reason(chk, action, env, recs, slot, cal))
         if action == "hold" and chk.rule.resume:
             resume.append(chk.rule.resume)
+    three_relative: int | None = None
     if "springerplus2015" in rulesets:
         values, reasons = _springer_aggregate(checks, recs, cal, slot, req, scope,
                                               values, reasons)
-    missing = sorted({f for c in checks if c.result == "not_evaluated" for f in c.missing})
-    if values:
-        value = max(values, key=lambda v: _SEVERITY[v])
-    elif missing:
-        value = "not_evaluable"
+        three_relative = _SEVERITY["stop_cycle" if scope == "cycle" else "stop_course"]
+    floor = max((_SEVERITY[v] for v in values), default=0)
+    outlook = _outlook(checks, env, floor, sum(c.counted for c in checks if c.result == "fired"),
+                       three_relative)
+    missing = list(outlook.decisive)
+    least = min(outlook.possible)
+    value = _VALUE[least] if least > 0 or len(outlook.possible) == 1 else "not_evaluable"
+    open_rules = [c.rule.id for c in checks if c.result == "not_evaluated"]
+    if value == "give":
+        text = f"none of the {len(checks)} rules of {', '.join(rulesets)} fires"
+        if open_rules:
+            text += (f"; {len(open_rules)} left open by unknown observations cannot change the "
+                     "advice")
+        reasons.append(Reason(
+            rule="advice.all_clear", source="proleukin-label", tag=Tag.COMPUTED, text=text,
+            inputs={"rules_checked": len(checks), "open": open_rules}))
+    elif value == "not_evaluable":
         reasons.append(Reason(
             rule="advice.missing_observations", source="proleukin-label", tag=Tag.COMPUTED,
-            text="cannot advise giving the dose: these observations are unknown: "
-            + ", ".join(missing), inputs={"missing": missing}))
+            text="cannot advise giving the dose: unknown, and could change the advice: "
+            + ", ".join(missing), inputs={"missing": missing, "open": open_rules}))
     else:
-        value = "give"
-        reasons.append(Reason(
-            rule="advice.all_clear", source="proleukin-label", tag=Tag.COMPUTED,
-            text=f"all {len(checks)} rules of {', '.join(rulesets)} evaluated; none fired",
-            inputs={"rules_checked": len(checks)}))
+        if least > floor:
+            reasons.append(Reason(
+                rule="advice.every_value", source="proleukin-label", tag=Tag.COMPUTED,
+                text=f"whatever the values of the unknown observations, a rule fires: at least "
+                f"{value.replace('_', ' ')}", inputs={"open": open_rules}))
+        if missing:
+            worse = sorted((_VALUE[v] for v in outlook.possible if v > least),
+                           key=_SEVERITY.__getitem__)
+            reasons.append(Reason(
+                rule="advice.missing_observations", source="proleukin-label", tag=Tag.COMPUTED,
+                text=f"{value.replace('_', ' ')} at least; could become "
+                f"{' or '.join(w.replace('_', ' ') for w in worse)} depending on these unknown "
+                f"observations: {', '.join(missing)}",
+                inputs={"missing": missing, "open": open_rules}))
     if scope != STOP_SCOPE.default or any(v in ("stop_cycle", "stop_course") for v in values):
         reasons.append(STOP_SCOPE.reason(scope))
     reasons.append(_count_reason(counts, slot))
@@ -207,11 +316,38 @@ def next_dose(req: NextDoseRequest) -> Decision[str]:
         next_slot=slot,
         resume_when=resume,
         missing=missing,
+        holds_in_force=sorted(in_force),
         counts=counts,
         rulesets={n: RULESET_VERSIONS[n] for n in rulesets},
         checks=[{"rule": c.rule.id, "result": c.result, "mode": c.mode,
                  "missing": list(c.missing)} for c in checks],
     )
+
+
+def _in_force(recs: Sequence[DoseRecord]) -> frozenset[str]:
+    """The rules that held the last recorded slot: judged by their resume condition next,
+    whatever the cycle (a hold is not dropped over the rest between cycles)."""
+    if recs and recs[-1].status == "held":
+        return frozenset(recs[-1].hold_rules)
+    return frozenset()
+
+
+def _course_complete(cal: CourseCalendar, recs: Sequence[DoseRecord], counts: dict[str, Any],
+                     in_force: frozenset[str]) -> Decision[str]:
+    reasons = [Reason(
+        rule="calendar.course_complete", source="proleukin-label", tag=Tag.VERIFIED,
+        text=f"all {len(cal.slots)} slots of the course are recorded "
+        f"({counts['course']['given']} given, {counts['course']['held']} held)",
+        inputs={"recorded": len(recs)})]
+    if in_force:
+        reasons.append(Reason(
+            rule="advice.hold_at_course_end", source="proleukin-label", tag=Tag.COMPUTED,
+            text=f"the last slot was held ({', '.join(sorted(in_force))}); the hold ends with "
+            "the course: another course is the after-course decision (hdil2 next-course, "
+            "at least 7 weeks after discharge), and its first dose is judged by the hold "
+            "conditions afresh", inputs={"hold_rules": sorted(in_force)}))
+    return Decision.of("course_complete", reasons, counts=counts,
+                       holds_in_force=sorted(in_force))
 
 
 def _action(rule: Rule, scope: str) -> str:
@@ -222,14 +358,18 @@ def _action(rule: Rule, scope: str) -> str:
     return rule.action
 
 
-def _fired_reason(chk: _Check, action: str, req: NextDoseRequest) -> Reason:
+def _fired_reason(chk: _Check, action: str, env: Env, recs: Sequence[DoseRecord],
+                  slot: DoseSlot, cal: CourseCalendar) -> Reason:
     rule = chk.rule
-    obs = req.observations
-    inputs = {f: jsonable(getattr(obs, f)) for f in rule.needs}
+    inputs = {f: jsonable(env.get(f)) for f in sorted(chk.cond.fields())}
     kind = {"relative": "relative criterion", "absolute": "absolute criterion"}.get(
         rule.action, "label row")
     if chk.mode == "resume":
         text = f"still held: resume only when {rule.resume} ({rule.criterion})"
+        held_in = cal.slots[recs[-1].slot - 1].cycle
+        if held_in != slot.cycle:
+            text += (f"; held at slot {recs[-1].slot} in cycle {held_in}, the hold stays in "
+                     "force across the rest between cycles")
     else:
         text = f"{kind}: {rule.criterion} → {action.replace('_', ' ')}"
         if action == "hold" and rule.resume:

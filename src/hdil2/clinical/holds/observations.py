@@ -1,18 +1,23 @@
 """What the nurse records before each HD IL-2 dose (the inputs of the hold rules).
 
-Every field is optional: a field left out is *unknown*, never assumed normal.  A rule whose
-inputs are unknown is "not evaluated", and the advice cannot be "give" until every rule of the
-chosen rule sets has been evaluated (the missing fields are listed).  Laboratory values carry
-units (:class:`~hdil2.core.quantity.Quantity`); bedside values are in the unit their name says.
+Every field is optional: a field left out is *unknown*, never assumed normal.  A rule that the
+known fields do not decide is "not evaluated", and the advice cannot be "give" while such a rule
+could still fire; the unknown fields that could change the advice are listed.  Laboratory values
+carry units (:class:`~hdil2.core.quantity.Quantity`); bedside values are in the unit their name
+says.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Literal
+from fractions import Fraction
+from types import UnionType
+from typing import Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from hdil2.clinical.holds.logic import Value, cells
 from hdil2.core.quantity import Quantity
 
 # laboratory fields: the units each accepts (checked when the observations are read)
@@ -142,3 +147,28 @@ class DoseObservations(BaseModel):
         if q.value < 0:
             raise ValueError(f"{name} cannot be negative")
         return q
+
+
+def field_domain(name: str, cut_points: Iterable[Fraction]) -> tuple[Value, ...]:
+    """One value for each class of values of observation ``name`` that the rules tell apart:
+    no and yes for a yes/no field, every category of a categorical one, and for a number one
+    value per cell between the rules' ``cut_points``, within the field's limits (laboratory
+    values are never negative)."""
+    info = DoseObservations.model_fields[name]
+    kinds = [a for a in get_args(info.annotation) if a is not type(None)]
+    if get_origin(info.annotation) not in (Union, UnionType) or len(kinds) != 1:
+        raise TypeError(f"{name}: expected an optional field")
+    kind = kinds[0]
+    if kind is bool:
+        return (False, True)
+    if get_origin(kind) is Literal:
+        return tuple(str(v) for v in get_args(kind))
+    low: Fraction | None = Fraction(0) if kind is Quantity else None
+    high: Fraction | None = None
+    for m in info.metadata:
+        for attr in ("ge", "gt"):
+            if getattr(m, attr, None) is not None:
+                low = Fraction(getattr(m, attr))
+        if getattr(m, "le", None) is not None:
+            high = Fraction(m.le)
+    return cells(cut_points, low, high)
