@@ -127,3 +127,17 @@ def test_item3_accepted_starts_read_exactly(text: str, expected: dt.datetime) ->
     req = CalendarRequest.model_validate(request(first_dose=text))
     assert req.first_dose == expected
     assert req.first_dose.utcoffset() == expected.utcoffset()
+
+
+def test_item3_schema_pattern_matches_the_parser() -> None:
+    """`hdil2 schema calendar` tells a JSON author the same rule the parser applies."""
+    import jsonschema
+
+    from hdil2.cli.schema import json_schema
+
+    schema = json_schema("calendar")
+    for good in ("2026-03-05T08:00", "2026-03-05 08:00", "2025-11-02T01:30-05:00"):
+        jsonschema.validate(request(first_dose=good), schema)
+    for bad in ("2026-03-05", "2026-03-05T08:00:00.5", "2026-W10-4T08:00"):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(request(first_dose=bad), schema)

@@ -39,7 +39,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
 from hdil2.clinical.policy import check_overrides
 from hdil2.clinical.regimens import Q8hSchedule, Regimen, ScWeeklySchedule, regimen
@@ -192,7 +199,9 @@ def parse_start(value: Any) -> dt.datetime:
         raise ValueError(f"not a valid date and time ({e}); {_EXAMPLE}") from None
 
 
-StartTime = Annotated[dt.datetime, BeforeValidator(parse_start)]
+StartTime = Annotated[dt.datetime, BeforeValidator(parse_start), WithJsonSchema({
+    "type": "string", "pattern": f"^{_START.pattern}$",
+    "examples": ["2026-04-06T08:00", "2025-11-02T01:30-05:00"]})]
 """A first-dose time for a request model: :func:`parse_start` applied before pydantic."""
 
 WardZone = Annotated[str, AfterValidator(_check_zone)]
