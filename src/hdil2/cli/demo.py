@@ -4,7 +4,9 @@ Each step prints the exact ``hdil2`` command it runs and that command's output, 
 doubles as a tutorial: screening → dose → calendar → a toxicity grade → next-dose advice
 (a hold, then a give) → tumour response after the course → treat again or stop.  The input
 files are written to a directory (``--out``, default a temporary one) so every command can be
-re-run by hand.
+re-run by hand.  ``--verbose`` shows every detail of the screening step (the checklist, each
+model's factors and reasons); ``--json`` prints one JSON document with each step's command and
+its JSON result, like every other command.
 """
 
 from __future__ import annotations
@@ -60,15 +62,53 @@ def _observations(spo2: int) -> dict[str, Any]:
     return obs
 
 
+def _command_lines(argv: list[str], width: int) -> list[str]:
+    """``$ hdil2 …`` broken between arguments (an option stays with its value) to ``width``."""
+    words: list[str] = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        shown = f"'{a}'" if " " in a else a
+        if a.startswith("--") and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            nxt = argv[i + 1]
+            shown += " " + (f"'{nxt}'" if " " in nxt else nxt)
+            i += 1
+        words.append(shown)
+        i += 1
+    lines, line = [], "$ hdil2"
+    for w in words:
+        if len(line) + 1 + len(w) + 2 > width and line not in ("$ hdil2", "    "):
+            lines.append(line + " \\")
+            line = "    " + w
+        else:
+            line += " " + w
+    return [*lines, line]
+
+
 def _step(title: str, argv: list[str]) -> int:
+    from rich.markup import escape
+
     from hdil2.cli.app import main
     from hdil2.cli.common import console
 
     con = console()
-    con.rule(f"[bold]{title}")
-    shown = " ".join(f"'{a}'" if " " in a else a for a in argv)
-    con.print(f"[dim]$ hdil2 {shown}[/]")
+    con.rule(f"[bold]{escape(title)}")
+    for line in _command_lines(argv, con.width):
+        con.print(f"[dim]{escape(line)}[/]", soft_wrap=True)
     return main(argv)
+
+
+def _json_step(title: str, argv: list[str]) -> dict[str, Any]:
+    """Run one step with ``--json``; its result, or :class:`typer.Exit` with its status."""
+    import sys
+
+    from hdil2.cli.invoke import invoke
+
+    code, out, err = invoke([*argv, "--json"])
+    if code != 0:
+        sys.stderr.write(err)
+        raise typer.Exit(code)
+    return {"title": title, "command": ["hdil2", *argv, "--json"], "result": json.loads(out)}
 
 
 def register(app: typer.Typer) -> None:
@@ -79,6 +119,10 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option(
             help="directory for the demo's input files (default: a temporary directory)")
         ] = None,
+        verbose: Annotated[bool, typer.Option(
+            "--verbose", "-v", help="every detail of the screening step")] = False,
+        json_out: Annotated[bool, typer.Option(
+            "--json", help="one JSON document: each step's command and JSON result")] = False,
     ) -> None:
         """Walk through one HD IL-2 course on a fictional patient, command by command."""
         import tempfile
@@ -121,7 +165,7 @@ def register(app: typer.Typer) -> None:
         d = str(directory)
         steps: list[tuple[str, list[str]]] = [
             ("1. Screen: eligibility and every prognostic / predictive model",
-             ["screen", f"{d}/patient.json"]),
+             ["screen", f"{d}/patient.json", *(["--verbose"] if verbose else [])]),
             ("2. Dose: 600,000 IU/kg for 70 kg, vials and volume",
              ["dose", "--regimen", "hd-il2-600k", "--weight", patient["weight"],
               "--height", patient["height"]]),
@@ -136,13 +180,24 @@ def register(app: typer.Typer) -> None:
              ["next-dose", f"{d}/next-dose-give.json"]),
             ("7. Response after course 1: RECIST 1.1 from the lesion measurements",
              ["assess", f"{d}/visits.json", "--criteria", "recist1.1"]),
-            ("8. Treat again or stop? The course-by-course policy of seed 003",
+            ("8. Treat again or stop? The course policy of Lee et al. 2000 (lee2000)",
              ["next-course", f"{d}/history.json"]),
         ]
+        from hdil2.cli.common import console, dumps
+
+        if json_out:
+            doc = {"directory": d, "steps": [_json_step(t, a) for t, a in steps]}
+            import sys
+
+            sys.stdout.write(dumps(doc) + "\n")
+            return
         for title, argv in steps:
             code = _step(title, argv)
             if code != 0:
                 raise typer.Exit(code)
-        from hdil2.cli.common import console
+        from hdil2.cli.render import wrap
 
-        console().print(f"\nThe demo's input files are in {d}; run any step again by hand.")
+        con = console()
+        con.print()
+        con.print(wrap(f"The demo's input files are in {d} ; run any step again by hand.",
+                       con.width - 1), markup=False, highlight=False, soft_wrap=True)
