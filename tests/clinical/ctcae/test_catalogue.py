@@ -1,4 +1,4 @@
-"""The term catalogue against reference §3.2, clinician-recorded grades and request validation."""
+"""The term catalogue, clinician-recorded grades and request validation."""
 
 from __future__ import annotations
 
@@ -23,71 +23,62 @@ from hdil2.clinical.ctcae import (
 )
 from hdil2.clinical.ctcae.requests import ClinicianGradeRequest
 from hdil2.core.errors import InputError, InputErrors
-from hdil2.core.sources import Tag
+from hdil2.core.sources import SOURCES, Tag
 
-# reference §3.2, row by row: term -> (grades with a text; "—" cells excluded), tag of the row
-REFERENCE_ROWS: dict[str, tuple[tuple[int, ...], Tag]] = {
-    "hypotension": ((1, 2, 3, 4), Tag.MEMORY),
-    "capillary_leak_syndrome": ((2, 3, 4), Tag.MEMORY),
-    "creatinine_increased": ((1, 2, 3, 4), Tag.MEMORY),
-    "acute_kidney_injury": ((3, 4), Tag.MEMORY),
-    "confusion": ((1, 2, 3, 4), Tag.MEMORY),
-    "somnolence": ((1, 2, 3, 4), Tag.MEMORY),
-    "atrial_fibrillation": ((1, 2, 3, 4), Tag.VERIFIED),
-    "sinus_tachycardia": ((1, 2, 3), Tag.MEMORY),
-    "supraventricular_tachycardia": ((1, 2, 3, 4), Tag.MEMORY),
-    "ventricular_tachycardia": ((2, 3, 4), Tag.VERIFIED),
-    "dyspnea": ((1, 2, 3, 4), Tag.MEMORY),
-    "hypoxia": ((2, 3, 4), Tag.MEMORY),
-    "platelet_count_decreased": ((1, 2, 3, 4), Tag.MEMORY),
-    "blood_bilirubin_increased": ((1, 2, 3, 4), Tag.VERIFIED),
-    "ast_increased": ((1, 2, 3, 4), Tag.VERIFIED),
-    "alt_increased": ((1, 2, 3, 4), Tag.VERIFIED),
-    "diarrhea": ((1, 2, 3, 4), Tag.VERIFIED),
-    "nausea": ((1, 2, 3), Tag.MEMORY),
-    "vomiting": ((1, 2, 3, 4), Tag.MEMORY),
-    "fever": ((1, 2, 3, 4), Tag.VERIFIED),
-    "rash_maculopapular": ((1, 2, 3), Tag.MEMORY),
-    "pruritus": ((1, 2, 3), Tag.MEMORY),
-    "hypothyroidism": ((1, 2, 3, 4), Tag.MEMORY),
-    "weight_gain": ((1, 2, 3), Tag.MEMORY),
+# the terms hdil2 grades (issue 8 item 8 added the laboratory terms an IL-2 ward meets daily,
+# urine output decreased and hypotension from descriptors); which grades each allows and their
+# texts are checked against NCI's spreadsheet in test_nci_spreadsheet.py
+COMPUTED = {
+    "creatinine_increased", "blood_bilirubin_increased", "ast_increased", "alt_increased",
+    "alkaline_phosphatase_increased", "ggt_increased", "platelet_count_decreased",
+    "neutrophil_count_decreased", "lymphocyte_count_decreased", "anemia", "hypocalcemia",
+    "hypokalemia", "hypomagnesemia", "hyponatremia", "hypoalbuminemia",
+    "urine_output_decreased", "fever", "weight_gain", "diarrhea", "hypotension",
 }
-
-# the brief's list of clinician-graded terms
 CLINICIAN = {
-    "hypotension", "capillary_leak_syndrome", "acute_kidney_injury", "confusion", "somnolence",
+    "capillary_leak_syndrome", "acute_kidney_injury", "confusion", "somnolence",
     "atrial_fibrillation", "sinus_tachycardia", "supraventricular_tachycardia",
     "ventricular_tachycardia", "dyspnea", "hypoxia", "nausea", "vomiting", "rash_maculopapular",
-    "pruritus", "hypothyroidism",
+    "pruritus", "hypothyroidism", "hypophosphatemia", "hyperglycemia",
 }
 
 
-def test_every_reference_term_is_catalogued() -> None:
-    assert set(TERMS) == set(REFERENCE_ROWS)
+def test_item8_the_catalogue_holds_the_terms_hdil2_grades() -> None:
+    assert set(COMPUTED_TERMS) == COMPUTED
     assert set(CLINICIAN_TERMS) == CLINICIAN
-    assert set(COMPUTED_TERMS) == set(REFERENCE_ROWS) - CLINICIAN
+    assert set(TERMS) == COMPUTED | CLINICIAN
 
 
-@pytest.mark.parametrize("key", sorted(REFERENCE_ROWS))
-def test_grades_and_tags_match_the_reference_row(key: str) -> None:
-    grades, tag = REFERENCE_ROWS[key]
+@pytest.mark.parametrize("key", sorted(COMPUTED | CLINICIAN))
+def test_every_text_is_from_nci_and_verified(key: str) -> None:
     t = TERMS[key]
-    assert tuple(g for g in t.allowed_grades if 1 <= g <= 4) == grades
-    assert t.tag == tag
-    if 5 in t.allowed_grades:  # grade 5 is not in the reference's table: from memory, [M]
-        assert t.tag_for(5) == Tag.MEMORY
+    assert t.text_source == "nci-ctcae5-xlsx"
+    assert all(t.tag_for(g) == Tag.VERIFIED for g in t.allowed_grades)
+    d = t.to_dict()
+    assert d["text_source"] == "nci-ctcae5-xlsx"
+    assert d["source"] == "ctcae5"
 
 
-def test_atrial_fibrillation_g4_wording_is_memory() -> None:
-    t = TERMS["atrial_fibrillation"]
-    assert [t.tag_for(g) for g in (1, 2, 3, 4)] == [Tag.VERIFIED] * 3 + [Tag.MEMORY]
+LAB_TERMS = {"creatinine_increased", "blood_bilirubin_increased", "ast_increased",
+             "alt_increased", "alkaline_phosphatase_increased", "ggt_increased",
+             "platelet_count_decreased", "neutrophil_count_decreased",
+             "lymphocyte_count_decreased", "anemia", "hypocalcemia", "hypokalemia",
+             "hypomagnesemia", "hyponatremia", "hypoalbuminemia"}
+
+
+def test_item8_lab_criteria_name_admiral_as_their_machine_readable_source() -> None:
+    assert {k for k, t in TERMS.items() if t.criteria_source == "admiral"} == LAB_TERMS
+    assert "admiral" in SOURCES
 
 
 @pytest.mark.parametrize(("key", "grade", "text"), [
     ("capillary_leak_syndrome", 3, "Severe symptoms; intervention indicated"),
     ("sinus_tachycardia", 3, "Urgent medical intervention indicated"),
     ("ventricular_tachycardia", 4, "Life-threatening consequences; hemodynamic compromise"),
-    ("hypotension", 0, "none: no adverse event (within normal limits)"),
+    ("capillary_leak_syndrome", 0, "none: no adverse event (within normal limits)"),
+    ("capillary_leak_syndrome", 1, "Asymptomatic"),
+    ("hypophosphatemia", 2, "Oral replacement therapy indicated"),
+    ("hyperglycemia", 3, "Insulin therapy initiated; hospitalization indicated"),
 ])
 def test_clinician_grade_is_recorded_with_its_text(key: str, grade: int, text: str) -> None:
     d = grade_document({"term": key, "grade": grade})
@@ -100,7 +91,7 @@ def test_clinician_grade_is_recorded_with_its_text(key: str, grade: int, text: s
 
 
 @pytest.mark.parametrize(("key", "grade"), [
-    ("capillary_leak_syndrome", 1), ("sinus_tachycardia", 4), ("acute_kidney_injury", 2),
+    ("acute_kidney_injury", 1), ("sinus_tachycardia", 4), ("acute_kidney_injury", 2),
     ("ventricular_tachycardia", 1), ("hypoxia", 1), ("nausea", 4), ("pruritus", 5),
     ("confusion", 5),
 ])
@@ -121,23 +112,23 @@ def test_computed_term_is_not_recorded_from_a_grade() -> None:
     assert e.value.field == "term"
 
 
-@pytest.mark.parametrize("name", ["oliguria", "Oliguria", " OLIGURIA "])
-def test_oliguria_is_refused_with_pointers(name: str) -> None:
+@pytest.mark.parametrize("name", ["oliguria", "Oliguria", " OLIGURIA ", "anuria"])
+def test_item6_oliguria_is_refused_with_a_pointer_to_urine_output(name: str) -> None:
     with pytest.raises(InputError) as e:
         grade_document({"term": name, "grade": 2})
     assert e.value.field == "term"
-    for hint in ("not a CTCAE v5.0 term", "creatinine_increased", "acute_kidney_injury",
-                 "urine", "label"):
+    for hint in ("not a CTCAE v5.0 term", "urine_output_decreased", "volume", "hours",
+                 "label"):
         assert hint in e.value.message
 
 
-def test_oliguria_refused_inside_a_larger_document() -> None:
+def test_item6_oliguria_refused_inside_a_larger_document() -> None:
     class Batch(BaseModel):
         items: list[GradeRequest]
 
     with pytest.raises(ValidationError) as e:
         Batch.model_validate({"items": [{"term": "oliguria", "grade": 1}]})
-    assert "acute_kidney_injury" in str(e.value)
+    assert "urine_output_decreased" in str(e.value)
 
 
 @pytest.mark.parametrize(("raw", "key"), [
@@ -208,7 +199,7 @@ def test_json_schema_is_a_discriminated_union_of_every_term() -> None:
     assert schema["discriminator"]["propertyName"] == "term"
     assert set(schema["discriminator"]["mapping"]) == set(TERMS)
     allowed = schema["$defs"]["ClinicianGradeRequest"]["x-allowed-grades"]
-    assert allowed["capillary_leak_syndrome"] == [0, 2, 3, 4, 5]
+    assert allowed["capillary_leak_syndrome"] == [0, 1, 2, 3, 4, 5]
     jsonschema.Draft202012Validator.check_schema(schema)
     docs = [
         {"term": "creatinine_increased", "value": {"value": 1.5, "unit": "mg/dL"},
@@ -227,7 +218,7 @@ def test_catalogue_is_plain_json() -> None:
     doc = json.loads(json.dumps(catalogue(), ensure_ascii=False))
     assert [t["key"] for t in doc] == list(TERMS)
     cls = next(t for t in doc if t["key"] == "capillary_leak_syndrome")
-    assert cls["allowed_grades"] == [0, 2, 3, 4, 5]
+    assert cls["allowed_grades"] == [0, 1, 2, 3, 4, 5]
     assert cls["method"] == "clinician"
 
 
@@ -252,7 +243,7 @@ def test_grade_accepts_the_terms_own_request() -> None:
 @pytest.mark.parametrize("bad", [True, "3", 3.5, None])
 def test_clinician_grade_must_be_a_whole_number(bad: object) -> None:
     with pytest.raises(ValidationError) as e:
-        GradeRequest.model_validate({"term": "hypotension", "grade": bad})
+        GradeRequest.model_validate({"term": "capillary_leak_syndrome", "grade": bad})
     assert e.value.errors()[0]["loc"] == ("grade",)
 
 

@@ -1,7 +1,8 @@
-"""CTCAE v5.0 toxicity grading for HD IL-2 (clinical reference §3, source key ``ctcae5``).
+"""CTCAE v5.0 toxicity grading for HD IL-2 (source key ``ctcae5``).
 
-* :data:`TERMS` — the catalogue: every term of reference §3.2 with its grade texts, allowed
-  grades, verification tag and whether it is computed or recorded from the clinician's choice.
+* :data:`TERMS` — the catalogue: every term hdil2 grades, with its grade texts (verbatim from
+  NCI's CTCAE v5.0 spreadsheet), allowed grades, the sources of its texts and criteria, and
+  whether it is computed from the request's inputs or recorded from the clinician's choice.
 * :class:`GradeRequest` — one request, discriminated by ``term`` (JSON Schema:
   ``hdil2 schema grade``).
 * :func:`grade` — a :class:`~hdil2.core.decision.Decision` whose value is the grade (0-5) or
@@ -30,13 +31,20 @@ from hdil2.clinical.ctcae.catalogue import (
 )
 from hdil2.clinical.ctcae.grading import catalogue, grade, grade_document, record_grade
 from hdil2.clinical.ctcae.requests import (
+    BloodCountRequest,
     ClinicianGradeRequest,
     DiarrheaRequest,
     FeverRequest,
     GradeRequest,
+    HypocalcemiaRequest,
+    HypokalemiaRequest,
+    HyponatremiaRequest,
+    HypotensionRequest,
     LabRequest,
+    LowLabRequest,
     PlateletRequest,
     TermRequest,
+    UrineOutputRequest,
     WeightGainRequest,
 )
 from hdil2.clinical.ctcae.result import NOT_EVALUABLE, GradeValue
@@ -49,15 +57,22 @@ __all__ = [
     "NOT_TERMS",
     "OLIGURIA_MESSAGE",
     "TERMS",
+    "BloodCountRequest",
     "ClinicianGradeRequest",
     "DiarrheaRequest",
     "FeverRequest",
     "GradeRequest",
     "GradeValue",
+    "HypocalcemiaRequest",
+    "HypokalemiaRequest",
+    "HyponatremiaRequest",
+    "HypotensionRequest",
     "LabRequest",
+    "LowLabRequest",
     "PlateletRequest",
     "Term",
     "TermRequest",
+    "UrineOutputRequest",
     "WeightGainRequest",
     "catalogue",
     "grade",

@@ -1,9 +1,11 @@
 """``grade(request)``: the one entry point of CTCAE v5.0 grading.
 
 Computed terms go to their grader (:mod:`~hdil2.clinical.ctcae.lab`,
-:mod:`~hdil2.clinical.ctcae.fever`, :mod:`~hdil2.clinical.ctcae.diarrhea`); clinician-graded
-terms are recorded after checking the grade exists for the term (reference §3.1: the UI records
-the grade the clinician chooses; the code validates it).
+:mod:`~hdil2.clinical.ctcae.fever`, :mod:`~hdil2.clinical.ctcae.diarrhea`,
+:mod:`~hdil2.clinical.ctcae.urine`, :mod:`~hdil2.clinical.ctcae.hypotension`);
+clinician-graded terms are recorded after checking the grade exists for the term (a grade
+defined by clinical descriptors such as "medical intervention indicated" is the clinician's
+to choose; hdil2 validates it).
 """
 
 from __future__ import annotations
@@ -12,21 +14,34 @@ from collections.abc import Mapping
 from typing import Any
 
 from hdil2.clinical.ctcae.catalogue import TERMS, term_key
-from hdil2.clinical.ctcae.criteria import LAB_CRITERIA, PLATELETS, WEIGHT_GAIN
+from hdil2.clinical.ctcae.criteria import (
+    HYPOCALCEMIA,
+    LAB_CRITERIA,
+    UNIT_VARIANTS,
+    WEIGHT_GAIN,
+)
 from hdil2.clinical.ctcae.diarrhea import grade_diarrhea
 from hdil2.clinical.ctcae.fever import grade_fever
-from hdil2.clinical.ctcae.lab import grade_lab
+from hdil2.clinical.ctcae.hypotension import grade_hypotension
+from hdil2.clinical.ctcae.lab import grade_lab, select_criteria
 from hdil2.clinical.ctcae.requests import (
+    BloodCountRequest,
     ClinicianGradeRequest,
     DiarrheaRequest,
     FeverRequest,
     GradeRequest,
+    HypocalcemiaRequest,
+    HypokalemiaRequest,
+    HyponatremiaRequest,
+    HypotensionRequest,
     LabRequest,
-    PlateletRequest,
+    LowLabRequest,
     TermRequest,
+    UrineOutputRequest,
     WeightGainRequest,
 )
 from hdil2.clinical.ctcae.result import GradeValue, decision
+from hdil2.clinical.ctcae.urine import grade_urine_output
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
 
@@ -53,8 +68,31 @@ def grade(request: GradeRequest | TermRequest) -> Decision[GradeValue]:
     r = request.root if isinstance(request, GradeRequest) else request
     if isinstance(r, LabRequest):
         return grade_lab(LAB_CRITERIA[r.term], r.value, {"uln": r.uln, "baseline": r.baseline})
-    if isinstance(r, PlateletRequest):
-        return grade_lab(PLATELETS, r.value, {"lln": r.lln})
+    if isinstance(r, BloodCountRequest):
+        return grade_lab(LAB_CRITERIA[r.term], r.value, {"lln": r.lln})
+    if isinstance(r, LowLabRequest):
+        c = (select_criteria(UNIT_VARIANTS[r.term], r.value, TERMS[r.term].name.lower())
+             if r.term in UNIT_VARIANTS else LAB_CRITERIA[r.term])
+        return grade_lab(c, r.value, {"lln": r.lln}, clinical_grade=r.clinical_grade)
+    if isinstance(r, HypocalcemiaRequest):
+        c = select_criteria(HYPOCALCEMIA[r.calcium], r.value, f"{r.calcium} calcium")
+        return grade_lab(c, r.value, {"lln": r.lln}, clinical_grade=r.clinical_grade)
+    if isinstance(r, HypokalemiaRequest):
+        return grade_lab(LAB_CRITERIA[r.term], r.value, {"lln": r.lln},
+                         answers={"symptomatic": r.symptomatic,
+                                  "intervention_indicated": r.intervention_indicated},
+                         clinical_grade=r.clinical_grade)
+    if isinstance(r, HyponatremiaRequest):
+        return grade_lab(LAB_CRITERIA[r.term], r.value, {"lln": r.lln},
+                         answers={"symptomatic": r.symptomatic},
+                         clinical_grade=r.clinical_grade)
+    if isinstance(r, UrineOutputRequest):
+        return grade_urine_output(r.volume, r.hours)
+    if isinstance(r, HypotensionRequest):
+        return grade_hypotension(
+            symptomatic=r.symptomatic, intervention=r.intervention,
+            vasopressors=r.vasopressors, hospitalization_indicated=r.hospitalization_indicated,
+            life_threatening=r.life_threatening, grade=r.grade)
     if isinstance(r, WeightGainRequest):
         return grade_lab(WEIGHT_GAIN, r.value, {"baseline": r.baseline})
     if isinstance(r, FeverRequest):
