@@ -45,7 +45,8 @@ def value_column(t: Table, header: str, *, right: bool = False, **kwargs: Any) -
     A cell may still hold several values on separate lines (``"\\n"``).
     """
     kwargs.setdefault("justify", "right" if right else "left")
-    t.add_column(header, no_wrap=True, overflow="ellipsis", **kwargs)
+    # if even the prose columns cannot make room, fold rather than cut: no value is lost
+    t.add_column(header, no_wrap=True, overflow="fold", **kwargs)
 
 
 def text_column(t: Table, header: str, **kwargs: Any) -> None:
