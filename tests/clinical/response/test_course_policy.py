@@ -86,7 +86,7 @@ def test_stable_after_course1_policy_switch() -> None:
     assert advise(hist("NR"), "lee2000").value == "next_course"
     d = advise(hist("NR"), "default")
     assert d.value == "not_evaluable"
-    assert d.details["missing"] == "courses[0].shrinkage"
+    assert d.details["missing"] == ["courses[0].shrinkage"]
     assert advise(hist("NR"), overrides={"retreat_stable_after_course1": True}).value == \
         "next_course"
 
@@ -106,7 +106,9 @@ def test_max_courses_policy() -> None:
 def test_response_not_assessed_is_not_evaluable() -> None:
     d = advise(hist("PR", None))
     assert d.value == "not_evaluable"
-    assert d.details["missing"] == "courses[1].response"
+    assert d.details["missing"] == ["courses[1].response"]
+    assert d.reasons[0].rule == "course.response_missing"
+    assert "CR → consolidation course, PR → next course" in d.reasons[0].text
 
 
 @pytest.mark.parametrize(("variant", "days"), [("default", 49), ("cwg", 84)])
