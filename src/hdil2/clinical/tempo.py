@@ -1,16 +1,17 @@
-"""Tempo of response: seed 003's Tables 3, 4 and 5 tabulated from patient-level courses.
+"""Tempo of response: Lee et al. 2000 Tables 3, 4 and 5 tabulated from patient-level courses.
 
-``lee2000`` (seed 003) Tables 3 (melanoma) and 4 (renal cell cancer) give, for each course k,
-the number treated and the response after courses 1..k by the response after courses 1..k-1;
-Table 5 gives the reasons for stopping by the number of courses completed.  This module makes
-the same tables from one record per patient, so the registry (real patients) and the
-simulator (in-silico cohorts) produce them by one code path.
+``lee2000`` (Lee et al., J Clin Oncol 2000) Tables 3 (melanoma) and 4 (renal cell cancer) give,
+for each course k, the number treated and the response after courses 1..k by the response
+after courses 1..k-1; Table 5 gives the reasons for stopping by the number of courses
+completed.  This module makes the same tables from one record per patient, so the registry
+(real patients) and the simulator (in-silico cohorts) produce them by one code path.
 
-Layout (reference §6.2): in a transition table the **columns** are the status before the course
-(the status the patient was retreated in) and the **rows** the status after it.  Statuses are
-the NCI categories NR, MR, PR, CR (§4.1); seed 003 has no PD row, so progression after a course
-is tabulated as NR ("anyone who did not achieve at least a 25 % reduction", growth included),
-and the progression is recorded as the stopping reason (Table 5).
+Layout (docs/course-policy.md): in a transition table the **columns** are the status before the
+course (the status the patient was retreated in) and the **rows** the status after it.
+Statuses are the NCI categories NR, MR, PR, CR (docs/response.md); the paper has no PD row, so
+progression after a course is tabulated as NR ("anyone who did not achieve at least a 25 %
+reduction", growth included), and the progression is recorded as the stopping reason
+(Table 5).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ def course_tables(patients: Iterable[PatientCourses]) -> tuple[CourseTable, ...]
 
 
 def tempo_tables(patients: Iterable[PatientCourses]) -> TempoTables:
-    """Seed 003's Tables 3 and 4 (one per disease) and Table 5 (pooled) from patient records."""
+    """Lee et al. 2000 Tables 3 and 4 (one per disease) and Table 5 (pooled) from patient
+    records."""
     pts = list(patients)
     seen: set[str] = set()
     for p in pts:
