@@ -432,9 +432,9 @@ _ENTRIES: tuple[Source, ...] = (
            "peer implementation used as a test oracle; confirmation tolerates one NE between",
            uses="the confirmation tolerance policy (how many NE visits may lie between two "
            "responses) and test cases for best overall response"),
-    Source("admiral", "pharmaverse admiral (R package, Apache-2.0): metadata holding the "
-           "grading criteria for NCI-CTCAE v5.0 (atoxgr_criteria_ctcv5) and v4.03 "
-           "(atoxgr_criteria_ctcv4).",
+    Source("admiral", "Straub B, Bundfuss S, et al. admiral: ADaM in R Asset Library "
+           "(pharmaverse R package, Apache-2.0); its metadata holding the grading criteria for "
+           "NCI-CTCAE v5.0 (atoxgr_criteria_ctcv5) and v4.03 (atoxgr_criteria_ctcv4).",
            "peer implementation; its v5.0 metadata assumes the worst case where v5.0 needs a "
            "clinical word (potassium below the LLN is G2, sodium 125-129 mmol/L is G3)",
            url="https://pharmaverse.github.io/admiral/",
