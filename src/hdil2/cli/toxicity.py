@@ -38,6 +38,31 @@ def _register_grade(app: typer.Typer) -> None:
         lln: Annotated[str | None, typer.Option(help="lower limit of normal")] = None,
         baseline: Annotated[str | None, typer.Option(help="the patient's baseline value")
                             ] = None,
+        calcium: Annotated[str | None, typer.Option(
+            help="hypocalcemia: which calcium the value is, corrected or ionized")] = None,
+        volume: Annotated[str | None, typer.Option(
+            help="urine output decreased: urine passed in the window, e.g. '60 mL'")] = None,
+        hours: Annotated[str | None, typer.Option(
+            help="urine output decreased: the collection window, e.g. '8 h'")] = None,
+        symptomatic: Annotated[bool | None, typer.Option(
+            "--symptomatic/--asymptomatic",
+            help="hypokalemia, hyponatremia, hypotension: symptoms present")] = None,
+        intervention_indicated: Annotated[bool | None, typer.Option(
+            "--intervention-indicated/--no-intervention-indicated",
+            help="hypokalemia: an intervention is indicated")] = None,
+        intervention: Annotated[str | None, typer.Option(
+            help="hypotension: none, non_urgent, medical or urgent")] = None,
+        vasopressors: Annotated[bool | None, typer.Option(
+            "--vasopressors/--no-vasopressors", help="hypotension: vasopressors started")
+        ] = None,
+        hospitalization_indicated: Annotated[bool | None, typer.Option(
+            "--hospitalization-indicated/--no-hospitalization-indicated",
+            help="hypotension: hospitalization indicated")] = None,
+        life_threatening: Annotated[bool | None, typer.Option(
+            "--life-threatening/--not-life-threatening",
+            help="hypotension: life-threatening consequences")] = None,
+        clinical_grade: Annotated[int | None, typer.Option(
+            help="laboratory terms: the grade met by the clinical words of the text")] = None,
         grade: Annotated[int | None, typer.Option(help="clinician-chosen grade")] = None,
         list_terms: Annotated[bool, typer.Option("--list", help="list the graded terms")
                               ] = False,
@@ -52,44 +77,71 @@ def _register_grade(app: typer.Typer) -> None:
                    "not_terms": dict(ctcae.NOT_TERMS)}
             common.emit(doc, json_out, lambda con: _render_terms(con, doc))
             return
+        options: dict[str, Any] = {
+            "value": value, "uln": uln, "lln": lln, "baseline": baseline, "calcium": calcium,
+            "volume": volume, "hours": hours, "symptomatic": symptomatic,
+            "intervention_indicated": intervention_indicated, "intervention": intervention,
+            "vasopressors": vasopressors, "hospitalization_indicated": hospitalization_indicated,
+            "life_threatening": life_threatening, "clinical_grade": clinical_grade,
+            "grade": grade,
+        }
         if input is not None:
-            if term is not None:
+            if term is not None or any(v is not None for v in options.values()):
                 raise InputError("input", "give either a JSON request or options, not both")
             req = common.load_model(ctcae.GradeRequest, input)
         else:
             if term is None:
                 raise InputError("--term", "required (see `hdil2 grade --list`)")
-            raw: dict[str, Any] = {"term": term}
-            for key, val in (("value", value), ("uln", uln), ("lln", lln),
-                             ("baseline", baseline), ("grade", grade)):
-                if val is not None:
-                    raw[key] = val
+            raw: dict[str, Any] = {"term": term,
+                                   **{k: v for k, v in options.items() if v is not None}}
             req = common.parse_model(ctcae.GradeRequest, raw)
         decision = ctcae.grade(req)
         common.emit(decision, json_out, lambda con: _render_grade(con, decision))
 
 
-def _render_terms(con: Console, doc: dict[str, Any]) -> None:
-    from rich.table import Table
+def _ranges(grades: list[int]) -> str:
+    """``[0, 3, 4, 5]`` → ``"0, 3-5"``."""
+    runs: list[list[int]] = []
+    for g in grades:
+        if runs and g == runs[-1][-1] + 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
-    t = Table(title=f"CTCAE {doc['version']} terms", title_justify="left")
-    for col in ("term", "graded", "inputs", "allowed grades", "tag"):
-        t.add_column(col, overflow="fold")
+
+def _render_terms(con: Console, doc: dict[str, Any]) -> None:
+    """Two lines per term: key and CTCAE name; how it is graded and its grades (80 columns)."""
+    import textwrap
+
+    from rich.markup import escape
+
+    con.print(f"[bold]CTCAE {doc['version']} terms[/]: grade texts from NCI's v5.0 "
+              "spreadsheet (see --json)")
     for item in doc["terms"]:
-        t.add_row(str(item["key"]), str(item["method"]), ", ".join(item.get("inputs", ())),
-                  ", ".join(str(g) for g in item.get("allowed_grades", ())),
-                  str(item.get("tag", "")))
-    con.print(t)
+        grades = _ranges(list(item.get("allowed_grades", ())))
+        how = (f"computed from {', '.join(item.get('inputs', ()))}"
+               if item["method"] == "computed" else "the clinician's grade")
+        con.print(f"[bold]{item['key']}[/] — {escape(item['name'])}")
+        con.print(textwrap.fill(f"{how}; grades {grades}", width=max(con.width, 40),
+                                initial_indent="    ", subsequent_indent="    ",
+                                break_long_words=False, break_on_hyphens=False),
+                  style="dim", markup=False)
+    con.print()
     for name, why in doc["not_terms"].items():
-        con.print(f"[dim]{name}: {why}[/]")
+        con.print(textwrap.fill(f"{name}: {why}", width=max(con.width, 40),
+                                break_long_words=False, break_on_hyphens=False),
+                  style="dim", markup=False)
 
 
 def _render_grade(con: Console, d: Decision[Any]) -> None:
+    from rich.markup import escape
+
     from hdil2.cli.render import reasons_table
 
     text = d.details.get("grade_text")
     con.print(f"{d.details.get('term', '')}: [bold]grade {d.value}[/]"
-              + (f" — {text}" if text else ""))
+              + (f" — {escape(text)}" if text else ""))
     if d.details.get("missing"):
         con.print(f"[magenta]missing:[/] {', '.join(d.details['missing'])}")
     if d.details.get("possible_grades"):
