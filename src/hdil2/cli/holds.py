@@ -43,19 +43,33 @@ _VALUE_STYLE = {"give": "bold green", "hold": "bold yellow", "not_evaluable": "b
 
 
 def _render_next_dose(con: Console, d: Decision[str]) -> None:
-    from hdil2.cli.render import reasons_table
+    from hdil2.cli.render import reasons_table, wrap
+
+    def lines(text: str, indent: int = 0) -> None:
+        con.print(wrap(text, con.width, indent), markup=False, highlight=False)
 
     style = _VALUE_STYLE.get(d.value, "bold red")
     con.print(f"Advice: [{style}]{d.value.upper().replace('_', ' ')}[/]")
     slot = d.details.get("next_slot")
     if slot is not None:
-        con.print(f"Next slot {slot.index}: dose {slot.dose_in_cycle} of cycle {slot.cycle}, "
-                  f"day {slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}")
-    for item in d.details.get("resume_when", ()):
-        con.print(f"Resume when: {item}")
+        lines(f"Next slot {slot.index}: dose {slot.dose_in_cycle} of cycle {slot.cycle}, "
+              f"day {slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}")
+    in_force = d.details.get("holds_in_force", ())
+    if in_force:
+        head = ("Held at the last slot (the hold ends with the course):"
+                if d.value == "course_complete" else
+                "Held at the last slot, judged by the resume condition:")
+        lines(head)
+        lines(", ".join(in_force), 2)
+    resume = d.details.get("resume_when", ())
+    if resume:
+        lines("Resume when:")
+        for item in resume:
+            lines(f"- {item}", 2)
     missing = d.details.get("missing", ())
     if missing:
-        con.print(f"[magenta]Unknown observations:[/] {', '.join(missing)}")
+        con.print("[magenta]Record before deciding (could change the advice):[/]"
+                  if d.value == "not_evaluable" else
+                  "[magenta]Unknown, and could make the advice more severe:[/]")
+        lines(", ".join(missing), 2)
     reasons_table(con, d.reasons)
-
-

@@ -381,7 +381,8 @@ def _springer_aggregate(
     checks: Sequence[_Check], recs: Sequence[DoseRecord], cal: CourseCalendar, slot: DoseSlot,
     req: NextDoseRequest, scope: str, values: list[str], reasons: list[Reason],
 ) -> tuple[list[str], list[Reason]]:
-    """SpringerPlus stop rules (D11): ≥ 3 relative criteria; 3 held doses."""
+    """SpringerPlus stop rules (docs/decisions.md#springerplus-variant): >= 3 relative
+    criteria at once; 3 held doses."""
     stop = "stop_cycle" if scope == "cycle" else "stop_course"
     relatives = [c.rule.id for c in checks
                  if c.rule.ruleset == "springerplus2015" and c.rule.action == "relative"
