@@ -7,7 +7,8 @@ canonical unit is a :class:`~fractions.Fraction`, so 1 lb is exactly 0.45359237 
 
 Only conversions that are true identities are here.  Analyte-specific ones (creatinine
 mg/dL to µmol/L) and potency ones (IU to mg of aldesleukin) belong to the rule that needs
-them, where the factor can be cited; the Cetus "unit" is refused outright (reference §1.6).
+them, where the factor can be cited; the Cetus "unit" is refused outright (see
+docs/treatment.md).
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ _ALIASES: dict[str, str] = {
 
 _REFUSED: dict[str, str] = {
     "U": "a bare 'U' may be a Cetus or Roche unit; write IU (WHO international units). "
-    "hdil2 does not convert between Cetus, Roche and international units (reference §1.6)",
+    "hdil2 does not convert between Cetus, Roche and international units",
     "units": "write IU (WHO international units); Cetus/Roche units are not converted",
 }
 

@@ -1,18 +1,20 @@
-"""Diarrhoea (CTCAE v5.0 "Diarrhea", reference §3.2 [V], decision D6).
+"""Diarrhoea (CTCAE v5.0 "Diarrhea", source key ``ctcae5``; docs/decisions.md#ctcae-terms-checked).
 
 Graded as the highest of:
 
 * the increase in stools per day over baseline: < 4 (at least one) → G1, 4-6 → G2, ≥ 7 → G3;
 * the increase in ostomy output compared with baseline: mild G1, moderate G2, severe G3;
 * the clinician's grade from the descriptor criteria (limiting instrumental ADL G2;
-  hospitalisation or limiting self-care ADL G3; life-threatening G4; death G5);
-* incontinence — **not** by default: whether "incontinence" is a v5.0 G3 criterion is [U]
-  (D6), so it counts only if a site sets policy ``diarrhea_incontinence = "grade_3"``.
+  hospitalization or limiting self care ADL G3; life-threatening G4; death G5);
+* incontinence — **not** by default: v5.0 grade 3 has no incontinence criterion (checked
+  against NCI's spreadsheet), so it counts only if a site sets policy
+  ``diarrhea_incontinence = "grade_3"``.
 
 Without the baseline stool count the increase is unknown: every grade the possible baselines
 (0 up to today's count) allow is listed and the term is ``not_evaluable`` unless they agree
-(D5) or another criterion already gives a higher grade.  Without stool counts and ostomy output
-the numeric part could be anything from G0 to G3.
+(docs/decisions.md#ctcae-boundary-forms) or another criterion already gives a higher
+grade.  Without stool counts and ostomy output the numeric part could be anything from G0 to
+G3.
 """
 
 from __future__ import annotations
@@ -126,17 +128,17 @@ def grade_diarrhea(
             tag=term.tag_for(clinical_grade), inputs=inputs,
             text=f"G{clinical_grade} recorded by the clinician: {term.text(clinical_grade)}"))
 
-    # incontinence: [U] for v5.0 (D6), a policy
+    # incontinence: not a v5.0 criterion; a site policy may count it
     if incontinence:
         reasons.append(DIARRHEA_INCONTINENCE.reason(incontinence_policy))
         counted = incontinence_policy == "grade_3"
         if counted:
             parts.append({3})
         reasons.append(Reason(
-            rule=f"{_RULE}.incontinence", source="ctcae5", tag=Tag.UNVERIFIED, inputs=inputs,
+            rule=f"{_RULE}.incontinence", source="ctcae5", tag=Tag.VERIFIED, inputs=inputs,
             text="incontinence reported: "
             + ("counted as G3 (site policy)" if counted else
-               "not graded — G3 never comes from incontinence alone (reference D6 [U])")))
+               "not graded — v5.0 grade 3 has no incontinence criterion")))
 
     possible = {max(combo) for combo in product(*parts)}
     if len(possible) == 1:

@@ -1,4 +1,4 @@
-"""Fever (CTCAE v5.0, reference §3.2 [V]): graded from the temperature, and above 40.0 °C from
+"""Fever (CTCAE v5.0, source key ``ctcae5``): graded from the temperature, and above 40.0 °C from
 how long it stayed there.
 
 * G1: 38.0 - 39.0 °C (both ends inclusive: 38.0 → G1, 39.0 → G1);

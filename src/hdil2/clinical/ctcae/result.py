@@ -6,7 +6,7 @@
 * ``method`` — ``"computed"`` from numbers or ``"clinician"`` (recorded choice);
 * ``grade_text`` — the CTCAE text of the grade (``None`` when not evaluable);
 * ``possible_grades`` — every grade the given inputs allow: one grade when evaluable, several
-  when a missing input could change it (reference D5);
+  when a missing input could change it (docs/decisions.md#ctcae-boundary-forms);
 * ``missing`` — request fields the term uses that were not given;
 * ``ctcae_version`` — ``"5.0"``.
 """
