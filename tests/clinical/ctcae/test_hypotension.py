@@ -102,3 +102,11 @@ def test_item8_bad_hypotension_input_names_its_field(doc: dict[str, Any], field:
     with pytest.raises(InputError) as e:
         d(**doc)
     assert e.value.field == field
+
+
+def test_record_grade_still_records_a_clinicians_hypotension_grade() -> None:
+    from hdil2.clinical.ctcae import record_grade
+
+    assert record_grade("hypotension", 3).value == 3
+    with pytest.raises(InputError):
+        record_grade("hypotension", 6)

@@ -44,7 +44,8 @@ def test_creatinine_g3_by_uln_needs_no_baseline() -> None:
 
 
 def test_creatinine_within_normal_limits_still_needs_the_baseline() -> None:
-    # D4: the baseline clause fires within normal limits, so a normal value is not G0 yet
+    # the baseline clause fires within normal limits (docs/decisions.md#creatinine-baseline-clause),
+    # so a normal value is not G0 yet
     x = d(term="creatinine_increased", value="1.0 mg/dL", uln="1.2 mg/dL")
     assert x.value == NOT_EVALUABLE
     assert x.details["possible_grades"] == [0, 2, 3]

@@ -49,9 +49,11 @@ from hdil2.core.errors import InputError
 def record_grade(term: str, grade: int) -> Decision[GradeValue]:
     """A clinician-chosen grade, checked against the term's allowed grades."""
     t = TERMS[term_key(term)]
+    if t.key == "hypotension":  # graded from descriptors, or from the clinician's grade alone
+        return grade_hypotension(grade=grade)
     if t.method != "clinician":
-        raise InputError("term", f"{t.name} is computed from numbers; give its inputs "
-                         f"({', '.join(t.inputs)}) instead of a grade", term)
+        raise InputError("term", f"{t.name} is computed from its inputs "
+                         f"({', '.join(t.inputs)}); give them instead of a grade", term)
     if isinstance(grade, bool) or not isinstance(grade, int):
         raise InputError("grade", "a whole number 0-5", grade)
     t.check_grade(grade)
