@@ -1,37 +1,213 @@
-"""Random JSON fed to every JSON-reading command never produces a traceback.
+"""Random input fed to every command never produces a traceback or a hang (issue 8 item 17).
 
-Each command must answer 0 (valid input) or 2 (an error naming a field); status 70 means an
-unexpected exception escaped a rule - a bug.  The generator mixes arbitrary JSON with documents
-shaped like each command's schema (its own property names, plausible and absurd values).
+Each command must answer 0 (valid input) or 2 (an error naming a field, as JSON on stderr);
+status 70 means an unexpected exception escaped a rule - a bug - and a call slower than its
+time budget fails the test instead of blocking it.  The commands are found by walking the
+``hdil2`` application itself, so a new command that reads a file or takes a numeric option
+cannot be left out: ``test_item17_every_input_reading_command_is_fuzzed`` fails until it is
+listed here with a valid example.
+
+Three kinds of input:
+
+* JSON documents (every command that reads one): arbitrary JSON, documents with the schema's
+  own property names, valid examples with a few fields replaced, and arbitrary text;
+* CSV files (the survival commands): random headers, rows, missing values and text;
+* numeric options (every command that has them): a valid command line with some of its
+  numbers replaced by zero, negative, huge, tiny, non-finite or non-numeric values.
 """
 
+from __future__ import annotations
+
+import contextlib
 import json
+import signal
+import time
+import typing
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hdil2.cli.invoke import invoke
 from hdil2.cli.schema import json_schema, registry
 
-# command argv (reading stdin) for each schema name that is a command input
-COMMANDS: dict[str, list[str]] = {
-    "dose": ["dose", "-", "--json"],
-    "calendar": ["calendar", "-", "--json"],
-    "next-dose": ["next-dose", "-", "--json"],
-    "grade": ["grade", "-", "--json"],
-    "patient": ["screen", "-", "--json"],
-    "assess": ["assess", "-", "--json"],
-    "next-course": ["next-course", "-", "--json"],
+# seconds one in-process call may take; CI machines are slow and shared, so the budget is
+# generous - a hang (minutes) is what it must catch
+BUDGET_S = 10.0
+
+
+class CallTimeout(BaseException):  # not an Exception: the CLI must not catch it
+    """A call ran past its time budget."""
+
+
+@contextlib.contextmanager
+def budget(seconds: float, what: str) -> Iterator[None]:
+    """Raise :class:`CallTimeout` in this thread if the block runs longer than ``seconds``."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise CallTimeout(f"{what}: no answer within {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run(args: list[str], stdin: str = "") -> tuple[int, str, str, float]:
+    """Run ``hdil2 args`` in-process under the time budget: status, stdout, stderr, seconds."""
+    start = time.perf_counter()
+    try:
+        with budget(BUDGET_S, " ".join(args)[:200]):
+            code, out, err = invoke(args, stdin)
+    except CallTimeout as e:
+        pytest.fail(f"{e} (stdin {stdin[:200]!r})")
+    return code, out, err, time.perf_counter() - start
+
+
+def check(args: list[str], stdin: str = "") -> int:
+    """The CLI contract for one call: status 0 with one JSON document, or 2 naming a field."""
+    code, out, err, _ = run(args, stdin)
+    where = f"hdil2 {' '.join(args)}  stdin={stdin[:300]!r}"
+    assert "Traceback" not in err, where
+    assert code in (0, 2), f"{where}\nexit {code}: {err[:500]}"
+    if code == 0:
+        json.loads(out)
+    else:
+        assert out == "", where
+        assert json.loads(err)["errors"][0]["field"], where
+    return code
+
+
+# ---- the commands, found in the application ----------------------------------------------
+
+def _walk(app: typer.Typer,
+          prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, Callable[..., Any]]]:
+    for info in app.registered_commands:
+        assert info.callback is not None
+        yield " ".join((*prefix, info.name or info.callback.__name__)), info.callback
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        assert sub is not None
+        yield from _walk(sub, (*prefix, group.name or sub.info.name or ""))
+
+
+def _params(callback: Callable[..., Any]) -> dict[str, tuple[Any, Any]]:
+    """name -> (base type, typer ArgumentInfo/OptionInfo) of a command's parameters."""
+    hints = typing.get_type_hints(callback, include_extras=True)
+    out = {}
+    for name, hint in hints.items():
+        if name == "return" or typing.get_origin(hint) is not typing.Annotated:
+            continue
+        base, info = typing.get_args(hint)[:2]
+        args = [a for a in typing.get_args(base) if a is not type(None)]
+        out[name] = (args[0] if args else base, info)
+    return out
+
+
+def _option_flag(name: str, info: Any) -> str:
+    decls = [d for d in (getattr(info, "param_decls", None) or ()) if d.startswith("--")]
+    return decls[0] if decls else "--" + name.replace("_", "-")
+
+
+def _commands() -> dict[str, Callable[..., Any]]:
+    from hdil2.cli.app import build_app
+
+    return dict(_walk(build_app(None)))
+
+
+def input_reading_commands() -> set[str]:
+    """Commands with a file argument (its help speaks of a file or of stdin)."""
+    found = set()
+    for name, callback in _commands().items():
+        for _, info in _params(callback).values():
+            if isinstance(info, typer.models.ArgumentInfo) and any(
+                    w in (info.help or "") for w in ("file", "stdin")):
+                found.add(name)
+    return found
+
+
+def numeric_options() -> dict[str, list[str]]:
+    """Every command's int and float options, as flags."""
+    out: dict[str, list[str]] = {}
+    for name, callback in _commands().items():
+        flags = [_option_flag(p, info) for p, (base, info) in _params(callback).items()
+                 if isinstance(info, typer.models.OptionInfo) and base in (int, float)]
+        if flags:
+            out[name] = sorted(flags)
+    return out
+
+
+# ---- JSON ---------------------------------------------------------------------------------
+
+# the schema of each command's JSON input
+JSON_INPUT: dict[str, str] = {
+    "dose": "dose", "calendar": "calendar", "next-dose": "next-dose", "grade": "grade",
+    "screen": "patient", "assess": "assess", "next-course": "next-course",
+    "stats rate": "stats-rate", "stats compare": "stats-compare", "stats trend": "stats-trend",
+    "stats km": "stats-survival", "stats logrank": "stats-survival",
+    "stats cox": "stats-survival",
+    "design simon": "design-simon", "design simon-oc": "design-simon-oc",
+    "design simon-stage1": "design-simon-stage1",
+    "design simon-estimate": "design-simon-estimate",
+    "design two-proportions": "design-two-proportions", "design survival": "design-survival",
+    "design group-sequential": "design-group-sequential",
+    "design conditional-power": "design-conditional-power",
+}
+
+_SURVIVAL = {"time": [9, 13, 13, 18, 23, 28, 31, 34], "event": [1, 1, 0, 1, 1, 0, 1, 1],
+             "group": ["a", "a", "a", "a", "b", "b", "b", "b"],
+             "covariates": {"age": [50, 60, 70, 55, 65, 75, 58, 62]}}
+
+# a valid document per command; the fuzzer perturbs a few of its keys
+VALID: dict[str, dict[str, Any]] = {
+    "dose": {"regimen": "hd-il2-600k", "weight": "70 kg", "height": "175 cm"},
+    "calendar": {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00",
+                 "tz": "America/New_York"},
+    "next-dose": {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00",
+                  "tz": "America/New_York",
+                  "doses": [{"slot": 1, "status": "given"}],
+                  "observations": {"spo2_pct": 95, "sbp_mmhg": 100,
+                                   "creatinine": "1.0 mg/dL"}},
+    "grade": {"term": "creatinine_increased", "value": "1.5 mg/dL", "uln": "1.2 mg/dL",
+              "baseline": "0.9 mg/dL"},
+    "screen": {"id": "FUZZ-1", "weight": "70 kg", "ecog": 0,
+               "diagnosis": {"disease": "rcc", "histology": "clear_cell"}},
+    "assess": {"start_date": "2024-01-01",
+               "lesions": [{"id": "T1", "organ": "liver", "kind": "target"}],
+               "visits": [{"date": "2024-01-01", "lesions": {"T1": {"ld_mm": 20}}},
+                          {"date": "2024-02-12", "lesions": {"T1": {"ld_mm": 12}}}]},
+    "next-course": {"courses": [{"discharge_date": "2024-01-30", "response": "PR"}]},
+    "stats rate": {"x": 22, "n": 96},
+    "stats compare": {"x1": 22, "n1": 96, "x2": 9, "n2": 96},
+    "stats trend": {"successes": [14, 15, 1], "totals": [36, 77, 33]},
+    "stats km": _SURVIVAL, "stats logrank": _SURVIVAL, "stats cox": _SURVIVAL,
+    "design simon": {"p0": 0.1, "p1": 0.3},
+    "design simon-oc": {"r1": 1, "n1": 10, "r": 5, "n": 29, "p0": 0.1, "p1": 0.3},
+    "design simon-stage1": {"r1": 1, "n1": 10, "r": 5, "n": 29, "responses": 2},
+    "design simon-estimate": {"r1": 1, "n1": 10, "r": 5, "n": 29, "p0": 0.1, "x1": 2, "x2": 4},
+    "design two-proportions": {"p1": 0.7, "p2": 0.4},
+    "design survival": {"hazard_ratio": 0.6},
+    "design group-sequential": {"information_rates": [0.33, 0.67, 1]},
+    "design conditional-power": {"z": 1.2, "information": 0.5, "critical_values": [1.96],
+                                 "information_rates": [1]},
 }
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**12),
     st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
     st.sampled_from(["70 kg", "175 cm", "-1 kg", "1e400 kg", "0 mg/dL", "4.5 mg/dL",
-                     "2026-04-06T08:00", "2026-03-08T02:30", "America/New_York", "UTC",
+                     "2026-04-06T08:00", "2026-03-08T02:30", "2025-11-02T01:30-05:00",
+                     "America/New_York", "EST", "UTC", "2026-03-05",
                      "hd-il2-600k", "sc-il2-ifn", "hd-il2-720k", "label", "dutcher2014",
                      "NaN", "given", "held", "140 10^9/L", "30000 /mm3", "22 mmol/L"]),
+    st.sampled_from([0, -1, 1, 2, 10**6, 10**9, 0.5, 1e-12, 1e308, -1e308, 0.999999]),
 )
 json_values = st.recursive(
     scalars,
@@ -41,29 +217,12 @@ json_values = st.recursive(
 )
 
 
-# a valid document per command; the fuzzer perturbs a few of its keys
-VALID: dict[str, dict[str, Any]] = {
-    "dose": {"regimen": "hd-il2-600k", "weight": "70 kg", "height": "175 cm"},
-    "calendar": {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00",
-                 "tz": "America/New_York"},
-    "next-dose": {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00", "tz": "UTC",
-                  "doses": [{"slot": 1, "status": "given"}],
-                  "observations": {"spo2_pct": 95, "sbp_mmhg": 100,
-                                   "creatinine": "1.0 mg/dL"}},
-    "assess": {"start_date": "2024-01-01",
-               "lesions": [{"id": "T1", "organ": "liver", "kind": "target"}],
-               "visits": [{"date": "2024-01-01", "lesions": {"T1": {"ld_mm": 20}}},
-                          {"date": "2024-02-12", "lesions": {"T1": {"ld_mm": 12}}}]},
-    "next-course": {"courses": [{"discharge_date": "2024-01-30", "response": "PR"}]},
-    "patient": {"id": "FUZZ-1", "weight": "70 kg", "ecog": 0,
-                "diagnosis": {"disease": "rcc", "histology": "clear_cell"}},
-    "grade": {"term": "creatinine_increased", "value": "1.5 mg/dL", "uln": "1.2 mg/dL",
-              "baseline": "0.9 mg/dL"},
-}
+def _cmd(name: str) -> list[str]:
+    return name.split()
 
 
 def _shaped(name: str) -> st.SearchStrategy[Any]:
-    schema = json_schema(name)
+    schema = json_schema(JSON_INPUT[name])
     props = sorted({*schema.get("properties", {}),
                     *(p for d in schema.get("$defs", {}).values()
                       for p in d.get("properties", {}))})
@@ -73,27 +232,210 @@ def _shaped(name: str) -> st.SearchStrategy[Any]:
     return st.one_of(random_keys, perturbed)
 
 
-def run(args: list[str], stdin: str) -> tuple[int, str]:
-    code, _, err = invoke(args, stdin)
-    return code, err
+def test_item17_every_input_reading_command_is_fuzzed() -> None:
+    """The app's file-reading commands are exactly those fuzzed with JSON (and CSV)."""
+    readers = input_reading_commands()
+    assert len(readers) >= 20  # the walk finds the commands at all
+    assert readers == set(JSON_INPUT), (f"not fuzzed: {sorted(readers - set(JSON_INPUT))}; "
+                                        f"no longer commands: {sorted(set(JSON_INPUT) - readers)}")
+    assert set(VALID) == set(JSON_INPUT)
+    assert set(JSON_INPUT.values()) <= set(registry())
 
 
-def test_every_command_schema_is_fuzzed() -> None:
-    assert set(COMMANDS) <= set(registry())
-    assert set(VALID) == set(COMMANDS)
-    for name, doc in VALID.items():
-        code, err = run(COMMANDS[name], json.dumps(doc))
-        assert code == 0, err
+@pytest.mark.parametrize("name", sorted(JSON_INPUT))
+def test_item17_valid_examples_answer(name: str) -> None:
+    code, out, err, _ = run([*_cmd(name), "-", "--json"], json.dumps(VALID[name]))
+    assert code == 0, err
+    json.loads(out)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
-def test_random_json_never_crashes(data: st.DataObject) -> None:
-    name = data.draw(st.sampled_from(sorted(COMMANDS)))
+def test_item17_random_json_never_crashes(data: st.DataObject) -> None:
+    name = data.draw(st.sampled_from(sorted(JSON_INPUT)))
     doc = data.draw(st.one_of(json_values, _shaped(name)))
-    text = data.draw(st.one_of(st.just(json.dumps(doc)), st.text(max_size=20)))
-    code, err = run(COMMANDS[name], text)
-    assert code in (0, 2), err
-    assert "Traceback" not in err
-    if code == 2:
-        assert json.loads(err)["errors"][0]["field"]
+    text = data.draw(st.one_of(st.just(json.dumps(doc)), st.text(max_size=20),
+                               st.just(json.dumps(doc)[:-1])))  # the last also cuts JSON short
+    check([*_cmd(name), "-", "--json"], text)
+
+
+# ---- CSV ----------------------------------------------------------------------------------
+
+_AML = str(Path(__file__).resolve().parents[1] / "stats" / "data" / "aml.csv")
+_LUNG = str(Path(__file__).resolve().parents[1] / "stats" / "data" / "lung.csv")
+CSV_COMMANDS = ("stats km", "stats logrank", "stats cox")
+csv_cells = st.one_of(
+    st.integers(-5, 2000).map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from(["", "NA", "nan", "inf", "-1", "0", "1", "2", "1e308", "a", "Maintained",
+                     '"x,y"', "'", '"']),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=6),
+)
+
+
+@st.composite
+def csv_text(draw: st.DrawFn) -> str:
+    names = ["time", "status", "x", "age", "sex", "grp"]
+    header = draw(st.lists(st.sampled_from([*names, "", "time"]), min_size=0, max_size=6))
+    width = max(1, len(header))
+    rows = draw(st.lists(st.lists(csv_cells, min_size=0, max_size=width + 1), max_size=12))
+    sep = draw(st.sampled_from([",", ",", ";", "\t"]))
+    lines = [sep.join(header)] + [sep.join(r) for r in rows]
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n"]))
+
+
+# options each CSV command takes besides --time and --event
+CSV_EXTRAS: dict[str, list[list[str]]] = {
+    "stats km": [[], ["--group", "x"], ["--event-value", "2", "--censor-value", "1"],
+                 ["--group", "sex", "--at", "100,200"]],
+    "stats logrank": [[], ["--group", "x"], ["--group", "x", "--strata", "grp"],
+                      ["--group", "x", "--rho", "1"],
+                      ["--group", "sex", "--event-value", "2", "--censor-value", "1"]],
+    "stats cox": [[], ["--covariates", "age,sex"], ["--covariates", "x"],
+                  ["--covariates", "age", "--ties", "breslow"],
+                  ["--covariates", "age,sex", "--event-value", "2", "--censor-value", "1"]],
+}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), csv_text())
+def test_item17_random_csv_never_crashes(data: st.DataObject, text: str) -> None:
+    name = data.draw(st.sampled_from(CSV_COMMANDS))
+    extra = data.draw(st.sampled_from(CSV_EXTRAS[name]))
+    check([*_cmd(name), "-", "--format", "csv", "--time", "time", "--event", "status", *extra,
+           "--json"], text)
+
+
+def test_item17_csv_commands_read_the_valid_examples() -> None:
+    for name in CSV_COMMANDS:
+        extra = (["--covariates", "age,sex", "--event-value", "2", "--censor-value", "1"]
+                 if name == "stats cox" else ["--group", "x"])
+        data = _LUNG if name == "stats cox" else _AML
+        assert check([*_cmd(name), data, "--time", "time", "--event", "status", *extra,
+                      "--json"]) == 0, name
+
+
+# ---- numeric options ------------------------------------------------------------------------
+
+
+# a valid command line per command that has numeric options
+VALID_OPTIONS: dict[str, list[str]] = {
+    "calendar": ["calendar", "--regimen", "sc-il2-ifn", "--start", "2026-04-06T08:00",
+                 "--tz", "America/New_York", "--cycles", "2"],
+    "screen": ["screen", "{patient}"],
+    "grade": ["grade", "--term", "confusion", "--grade", "2"],
+    "stats rate": ["stats", "rate", "--x", "22", "--n", "96", "--level", "0.95"],
+    "stats compare": ["stats", "compare", "--x1", "22", "--n1", "96", "--x2", "9", "--n2", "96",
+                      "--level", "0.95"],
+    "stats km": ["stats", "km", _AML, "--time", "time", "--event", "status", "--level", "0.95"],
+    "stats logrank": ["stats", "logrank", _AML, "--time", "time", "--event", "status",
+                      "--group", "x", "--rho", "0"],
+    "stats cox": ["stats", "cox", _LUNG, "--time", "time", "--event", "status",
+                  "--event-value", "2", "--censor-value", "1", "--covariates", "age,sex",
+                  "--level", "0.95"],
+    "design simon": ["design", "simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05",
+                     "--beta", "0.2", "--nmax", "40"],
+    "design simon-oc": ["design", "simon-oc", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29",
+                        "--p0", "0.1", "--p1", "0.3"],
+    "design simon-stage1": ["design", "simon-stage1", "--r1", "1", "--n1", "10", "--r", "5",
+                            "--n", "29", "--responses", "2", "--evaluable", "10"],
+    "design simon-estimate": ["design", "simon-estimate", "--r1", "1", "--n1", "10", "--r", "5",
+                              "--n", "29", "--p0", "0.1", "--x1", "2", "--x2", "4",
+                              "--alpha", "0.05"],
+    "design two-proportions": ["design", "two-proportions", "--p1", "0.7", "--p2", "0.4",
+                               "--alpha", "0.05", "--power", "0.8", "--sides", "2",
+                               "--ratio", "1"],
+    "design survival": ["design", "survival", "--hazard-ratio", "0.6", "--alpha", "0.05",
+                        "--power", "0.8", "--sides", "2", "--ratio", "1"],
+    "design group-sequential": ["design", "group-sequential", "--rates", "0.33,0.67,1",
+                                "--alpha", "0.025", "--beta", "0.2"],
+    "design conditional-power": ["design", "conditional-power", "--z", "1.2",
+                                 "--information", "0.5", "--critical", "1.96",
+                                 "--rates", "1", "--futility-threshold", "0.1"],
+}
+
+numbers = st.one_of(
+    st.sampled_from(["0", "-1", "1", "2", "0.5", "0.0001", "0.9999", "1e-300", "1e308", "-0",
+                     "nan", "inf", "-inf", "1000", "100000", "20001", "10000000000", "abc", ""]),
+    st.integers(-10**7, 10**7).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+def _patient_file() -> str:
+    return str(Path(__file__).resolve().parents[2] / "src" / "hdil2" / "clinical" / "data"
+               / "demo_patient.json")
+
+
+def test_item17_every_numeric_option_is_fuzzed() -> None:
+    options = numeric_options()
+    assert "design simon" in options  # the walk finds the options at all
+    assert set(options) <= set(VALID_OPTIONS), sorted(set(options) - set(VALID_OPTIONS))
+    for name in VALID_OPTIONS:
+        args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
+        assert check([*args, "--json"]) == 0, name
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_item17_fuzzed_numeric_options_never_crash_or_hang(data: st.DataObject) -> None:
+    options = numeric_options()
+    name = data.draw(st.sampled_from(sorted(options)))
+    args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
+    chosen = data.draw(st.lists(st.sampled_from(options[name]), min_size=1, max_size=3,
+                                unique=True))
+    for flag in chosen:
+        value = data.draw(numbers)
+        if flag in args:
+            args[args.index(flag) + 1] = value
+        else:
+            args += [flag, value]
+    code, _, err, _ = run([*args, "--json"])
+    assert "Traceback" not in err, args
+    assert code in (0, 2), f"hdil2 {' '.join(args)}\nexit {code}: {err[:500]}"
+
+
+def test_item17_the_budget_stops_a_hang() -> None:
+    """The time budget interrupts a call that does not return (here: a sleeping loop)."""
+    def hang() -> None:
+        with budget(0.2, "sleep"):
+            while True:
+                time.sleep(0.01)
+
+    start = time.perf_counter()
+    with pytest.raises(CallTimeout):
+        hang()
+    assert time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["stats", "km", "-", "--covariates", "x"], "--covariates"),
+    (["design", "simon", "--p0", "abc"], "--p0"),
+    (["dose", "--bogus"], "--bogus"),
+    (["no-such-command"], "usage"),
+])
+def test_item17_usage_errors_follow_the_json_contract(args: list[str], field: str) -> None:
+    """With --json, a usage error is the same JSON error document as any input error."""
+    code, out, err, _ = run([*args, "--json"])
+    assert code == 2
+    assert out == ""
+    assert json.loads(err)["errors"][0]["field"] == field
+
+
+# requests the issue found slow or unbounded: each must answer (or be refused) in the budget
+HARD_REQUESTS = [
+    ["design", "simon", "--p0", "0.1", "--p1", "0.3", "--nmax", "1000"],
+    ["design", "simon", "--p0", "0.1", "--p1", "0.3", "--nmax", "100000"],
+    ["design", "simon", "--p0", "0.5", "--p1", "0.51"],
+    ["design", "two-proportions", "--p1", "0.51", "--p2", "0.5", "--method", "exact"],
+    ["design", "two-proportions", "--p1", "0.6", "--p2", "0.5", "--method", "exact"],
+    ["design", "two-proportions", "--p1", "0.5001", "--p2", "0.5"],
+    ["design", "survival", "--hazard-ratio", "0.9999"],
+    ["design", "simon-oc", "--r1", "1", "--n1", "10", "--r", "5000", "--n", "100000",
+     "--p0", "0.1", "--p1", "0.3"],
+    ["design", "group-sequential", "--rates", ",".join(f"{i / 200:.3f}" for i in range(1, 201))],
+]
+
+
+@pytest.mark.parametrize("args", HARD_REQUESTS, ids=lambda a: " ".join(a)[:60])
+def test_item17_hard_requests_answer_within_the_budget(args: list[str]) -> None:
+    check([*args, "--json"])

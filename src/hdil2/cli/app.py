@@ -72,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("aborted\n")
         return 130
     except click_error as e:  # usage errors: typer's own message, exit status 2
-        e.show()  # type: ignore[attr-defined]  # click.ClickException.show
+        if as_json:
+            common.report_usage_error(e)
+        else:
+            e.show()  # type: ignore[attr-defined]  # click.ClickException.show
         return int(getattr(e, "exit_code", 2))
     except Exception as e:  # the error boundary: input errors name their field
         return common.report_error(e, as_json)

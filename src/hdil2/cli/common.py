@@ -227,6 +227,21 @@ def error_items(exc: BaseException) -> list[dict[str, str]] | None:
     return None
 
 
+def report_usage_error(exc: BaseException) -> None:
+    """A command-line usage error (unknown option, bad option value) as JSON on stderr.
+
+    The field is the option or argument concerned when the error names one, else ``usage``.
+    """
+    param = getattr(exc, "param", None)
+    field = (getattr(exc, "option_name", None)
+             or next(iter(getattr(param, "opts", None) or []), None)
+             or getattr(exc, "param_hint", None) or "usage")
+    format_message = getattr(exc, "format_message", None)
+    message = format_message() if callable(format_message) else str(exc)
+    sys.stderr.write(json.dumps({"errors": [{"field": str(field), "message": message}]},
+                                ensure_ascii=False) + "\n")
+
+
 def report_error(exc: BaseException, as_json: bool) -> int:
     """Print ``exc`` on stderr the CLI's way and return the exit status."""
     items = error_items(exc)
