@@ -303,12 +303,14 @@ quote("Anemia", 3, "Hgb <8.0 g/dL; <4.9 mmol/L; <80 g/L; transfusion indicated")
     ("12.0 g/dL", "12.0 g/dL", 0), ("11.9 g/dL", "12.0 g/dL", 1),
     ("10.1 g/dL", "12.0 g/dL", 1), ("10.0 g/dL", "12.0 g/dL", 1), ("9.9 g/dL", "12.0 g/dL", 2),
     ("8.1 g/dL", "12.0 g/dL", 2), ("8.0 g/dL", "12.0 g/dL", 2), ("7.9 g/dL", "12.0 g/dL", 3),
-    ("120 g/L", "120 g/L", 0), ("119 g/L", "120 g/L", 1), ("100 g/L", "120 g/L", 1),
-    ("99 g/L", "120 g/L", 2), ("80 g/L", "120 g/L", 2), ("79 g/L", "120 g/L", 3),
+    ("8.1 g/dL", "12.0 g/dL", 2), ("12.1 g/dL", "12.0 g/dL", 0),
+    ("121 g/L", "120 g/L", 0), ("120 g/L", "120 g/L", 0), ("119 g/L", "120 g/L", 1),
+    ("101 g/L", "120 g/L", 1), ("100 g/L", "120 g/L", 1), ("99 g/L", "120 g/L", 2),
+    ("81 g/L", "120 g/L", 2), ("80 g/L", "120 g/L", 2), ("79 g/L", "120 g/L", 3),
     ("7.4 mmol/L", "7.4 mmol/L", 0), ("7.3 mmol/L", "7.4 mmol/L", 1),
     ("6.3 mmol/L", "7.4 mmol/L", 1), ("6.2 mmol/L", "7.4 mmol/L", 1),
-    ("6.1 mmol/L", "7.4 mmol/L", 2), ("4.9 mmol/L", "7.4 mmol/L", 2),
-    ("4.8 mmol/L", "7.4 mmol/L", 3),
+    ("6.1 mmol/L", "7.4 mmol/L", 2), ("5.0 mmol/L", "7.4 mmol/L", 2),
+    ("4.9 mmol/L", "7.4 mmol/L", 2), ("4.8 mmol/L", "7.4 mmol/L", 3),
 ))
 def test_item8_anemia(value: str, lln: str, grade: int) -> None:
     assert g(term="anemia", value=value, lln=lln) == grade
@@ -332,9 +334,13 @@ quote("Hypocalcemia", 4, "Corrected serum calcium of <6.0 mg/dL; <1.5 mmol/L; Io
 
 
 @pytest.mark.parametrize(("calcium", "value", "lln", "grade"), [
+    ("corrected", "8.6 mg/dL", "8.5 mg/dL", 0),
     ("corrected", "8.5 mg/dL", "8.5 mg/dL", 0), ("corrected", "8.4 mg/dL", "8.5 mg/dL", 1),
+    ("corrected", "8.1 mg/dL", "8.5 mg/dL", 1),
     ("corrected", "8.0 mg/dL", "8.5 mg/dL", 1), ("corrected", "7.9 mg/dL", "8.5 mg/dL", 2),
+    ("corrected", "7.1 mg/dL", "8.5 mg/dL", 2),
     ("corrected", "7.0 mg/dL", "8.5 mg/dL", 2), ("corrected", "6.9 mg/dL", "8.5 mg/dL", 3),
+    ("corrected", "6.1 mg/dL", "8.5 mg/dL", 3),
     ("corrected", "6.0 mg/dL", "8.5 mg/dL", 3), ("corrected", "5.9 mg/dL", "8.5 mg/dL", 4),
     ("corrected", "2.1 mmol/L", "2.1 mmol/L", 0), ("corrected", "2.09 mmol/L", "2.1 mmol/L", 1),
     ("corrected", "2.0 mmol/L", "2.1 mmol/L", 1), ("corrected", "1.99 mmol/L", "2.1 mmol/L", 2),
@@ -370,13 +376,13 @@ _NO = {"symptomatic": False, "intervention_indicated": False}
 
 
 @pytest.mark.parametrize(("value", "answers", "grade"), [
-    ("3.5", {}, 0), ("3.49", _NO, 1),
+    ("3.51", {}, 0), ("3.5", {}, 0), ("3.49", _NO, 1),
     ("3.49", {"symptomatic": True, "intervention_indicated": False}, 2),
     ("3.49", {"symptomatic": False, "intervention_indicated": True}, 2),
     ("3.49", {"symptomatic": True}, 2),  # one "yes" decides: the other is not needed
     ("3.49", {"symptomatic": False}, NE), ("3.49", {}, NE),
     ("3.01", _NO, 1), ("3.0", _NO, 1), ("3.0", {"intervention_indicated": True}, 2),
-    ("2.99", {}, 3), ("2.51", {}, 3), ("2.5", {}, 3), ("2.49", {}, 4),
+    ("2.99", {}, 3), ("2.51", {}, 3), ("2.5", {}, 3), ("2.49", {}, 4), ("0", {}, 4),
 ])
 def test_item8_hypokalemia(value: str, answers: dict[str, bool], grade: Any) -> None:
     assert g(term="hypokalemia", value=f"{value} mmol/L", lln="3.5 mmol/L", **answers) == grade
@@ -399,9 +405,12 @@ quote("Hypomagnesemia", 4, "<0.7 mg/dL; <0.3 mmol/L; life-threatening consequenc
 
 
 @pytest.mark.parametrize(("value", "lln", "grade"), [
-    ("1.7 mg/dL", "1.7 mg/dL", 0), ("1.69 mg/dL", "1.7 mg/dL", 1),
+    ("1.71 mg/dL", "1.7 mg/dL", 0), ("1.7 mg/dL", "1.7 mg/dL", 0),
+    ("1.69 mg/dL", "1.7 mg/dL", 1), ("1.21 mg/dL", "1.7 mg/dL", 1),
     ("1.2 mg/dL", "1.7 mg/dL", 1), ("1.19 mg/dL", "1.7 mg/dL", 2),
+    ("0.91 mg/dL", "1.7 mg/dL", 2),
     ("0.9 mg/dL", "1.7 mg/dL", 2), ("0.89 mg/dL", "1.7 mg/dL", 3),
+    ("0.71 mg/dL", "1.7 mg/dL", 3),
     ("0.7 mg/dL", "1.7 mg/dL", 3), ("0.69 mg/dL", "1.7 mg/dL", 4),
     ("0.66 mmol/L", "0.66 mmol/L", 0), ("0.65 mmol/L", "0.66 mmol/L", 1),
     ("0.5 mmol/L", "0.66 mmol/L", 1), ("0.49 mmol/L", "0.66 mmol/L", 2),
@@ -423,10 +432,10 @@ quote("Hyponatremia", 4, "<120 mmol/L; life-threatening consequences")
 
 # LLN 135; "125-129" read as 125 <= Na < 130 and "120-124" as 120 <= Na < 125
 @pytest.mark.parametrize(("value", "symptomatic", "grade"), [
-    ("135", None, 0), ("134", None, 1), ("130.1", None, 1), ("130", None, 1),
+    ("136", None, 0), ("135", None, 0), ("134", None, 1), ("130.1", None, 1), ("130", None, 1),
     ("129.9", False, 2), ("129", False, 2), ("129", True, 3), ("129", None, NE),
-    ("125", False, 2), ("125", True, 3), ("124.9", None, 3), ("124", None, 3),
-    ("120", None, 3), ("119.9", None, 4), ("119", None, 4),
+    ("125.1", False, 2), ("125", False, 2), ("125", True, 3), ("124.9", None, 3),
+    ("124", None, 3), ("120.1", None, 3), ("120", None, 3), ("119.9", None, 4), ("119", None, 4),
 ])
 def test_item8_hyponatremia(value: str, symptomatic: bool | None, grade: Any) -> None:
     doc: dict[str, Any] = {"term": "hyponatremia", "value": f"{value} mmol/L",
@@ -443,8 +452,9 @@ quote("Hypoalbuminemia", 3, "<2 g/dL; <20 g/L")
 
 
 @pytest.mark.parametrize(("value", "lln", "grade"), [
-    ("3.5 g/dL", "3.5 g/dL", 0), ("3.4 g/dL", "3.5 g/dL", 1), ("3.0 g/dL", "3.5 g/dL", 1),
-    ("2.9 g/dL", "3.5 g/dL", 2), ("2.0 g/dL", "3.5 g/dL", 2), ("1.9 g/dL", "3.5 g/dL", 3),
+    ("3.6 g/dL", "3.5 g/dL", 0), ("3.5 g/dL", "3.5 g/dL", 0), ("3.4 g/dL", "3.5 g/dL", 1),
+    ("3.1 g/dL", "3.5 g/dL", 1), ("3.0 g/dL", "3.5 g/dL", 1), ("2.9 g/dL", "3.5 g/dL", 2),
+    ("2.1 g/dL", "3.5 g/dL", 2), ("2.0 g/dL", "3.5 g/dL", 2), ("1.9 g/dL", "3.5 g/dL", 3),
     ("35 g/L", "35 g/L", 0), ("34 g/L", "35 g/L", 1), ("30 g/L", "35 g/L", 1),
     ("29 g/L", "35 g/L", 2), ("20 g/L", "35 g/L", 2), ("19 g/L", "35 g/L", 3),
 ])
