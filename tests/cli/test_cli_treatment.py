@@ -13,15 +13,30 @@ run = invoke
 
 
 def test_dose_json() -> None:
+    """70 kg at the label's 600,000 IU/kg, prepared as the label directs (hand-computed).
+
+    42,000,000 IU; 2.567 mg at 18 MIU = 1.1 mg; 2 vials (42.0 / 21.6 MIU per reconstituted
+    vial = 1.94); 42 MIU / 18 MIU/mL = 2.33 mL drawn into 50 mL D5W = 52.33 mL, so
+    2.567 mg / 52.33 mL = 49 µg/mL, inside the label's 30-70 µg/mL window; 14 doses per cycle
+    and 28 per course.
+    """
     code, out, err = run(["dose", "--regimen", "hd-il2-600k", "--weight", "70 kg", "--json"])
     assert code == 0, err
     doc = json.loads(out)
     il2 = doc["components"][0]
     assert il2["dose_iu"] == 42_000_000
-    assert il2["preparation"]["vials"] == 2
-    assert doc["reasons"]
-    assert all({"rule", "source", "tag", "text", "inputs"} <= set(r)
-                                  for r in doc["reasons"])
+    assert il2["dose_mg"] == 2.567
+    assert (il2["doses_per_cycle"], il2["doses_per_course"]) == (14, 28)
+    assert il2["iu_per_course"] == 28 * 42_000_000
+    prep = il2["preparation"]
+    assert prep["vials"] == 2
+    assert prep["volume_ml"] == 2.33
+    assert prep["final_volume_ml"] == 52.33
+    assert prep["concentration_ug_per_ml"] == 49
+    assert prep["warnings"] == []
+    by_rule = {r["rule"]: r for r in doc["reasons"]}
+    assert by_rule["dose.aldesleukin"]["source"] == "proleukin-label"
+    assert "42,000,000 IU" in by_rule["dose.aldesleukin"]["text"]
 
 
 def test_dose_request_file_validates_against_schema(tmp_path: Any) -> None:
@@ -74,12 +89,16 @@ def test_negative_creatinine_is_refused() -> None:
 
 
 def test_calendar_json_lists_28() -> None:
+    """Label schedule from Mon 6 Apr 2026 08:00 in Paris (CEST, UTC+2): days 1-5 and 15-19."""
     code, out, _ = run(["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00",
                         "--tz", "Europe/Paris", "--json"])
     assert code == 0
     doc = json.loads(out)
     assert doc["doses"] == 28
-    assert doc["slots"][14]["day"] == 15
+    slots = doc["slots"]
+    assert [(s["day"], s["local"]) for s in (slots[0], slots[13], slots[14], slots[27])] == [
+        (1, "2026-04-06T08:00:00+02:00"), (5, "2026-04-10T16:00:00+02:00"),
+        (15, "2026-04-20T08:00:00+02:00"), (19, "2026-04-24T16:00:00+02:00")]
 
 
 def test_every_schema_is_valid_json_schema() -> None:
@@ -89,10 +108,18 @@ def test_every_schema_is_valid_json_schema() -> None:
 
 
 def test_regimens_and_schema_list() -> None:
+    """The label's regimen and the NCI one (rosenberg1994: 720,000 IU/kg, 15 doses a cycle)."""
     code, out, _ = run(["regimens", "--json"])
     assert code == 0
-    keys = [r["key"] for r in json.loads(out)["regimens"]]
-    assert "hd-il2-600k" in keys
+    regimens = {r["key"]: r for r in json.loads(out)["regimens"]}
+    label, nci = regimens["hd-il2-600k"], regimens["hd-il2-720k"]
+    assert (label["components"][0]["amount"], label["components"][0]["unit"],
+            label["components"][0]["basis"]) == (600000, "IU", "kg")
+    assert (label["schedule"]["interval_hours"], label["schedule"]["cycle_start_days"],
+            label["schedule"]["max_doses_per_cycle"],
+            label["schedule"]["max_doses_per_course"]) == (8, [1, 15], 14, 28)
+    assert nci["components"][0]["amount"] == 720000
+    assert nci["schedule"]["max_doses_per_cycle"] == 15
     assert "il2-after-til" in json.loads(out)["not_provided"]
     code, out, _ = run(["schema", "--json"])
     assert {"dose", "calendar", "next-dose"} <= set(json.loads(out))

@@ -26,8 +26,9 @@ print(code, ','.join(heavy))
     [
         ["regimens", "--json"],
         ["dose", "--regimen", "hd-il2-600k", "--weight", "70 kg", "--json"],
-        ["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00", "--tz", "UTC",
-         "--json"],
+        ["calendar", "--regimen", "hd-il2-600k", "--start", "2026-04-06T08:00", "--tz",
+         "Europe/Paris", "--json"],
+        ["sources", "lee2000", "--json"],
         ["schema", "next-dose"],
         ["schema", "assess"],
         ["screen", str(DEMO_PATIENT), "--json"],
