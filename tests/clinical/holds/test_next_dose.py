@@ -1,4 +1,5 @@
-"""Hold / stop rules: each rule has a case that fires it and one that does not (reference §1.9)."""
+"""Hold / stop rules: each rule has a case that fires it and one that does not (the Proleukin
+label, `proleukin-label`, and the institutional tables)."""
 
 from typing import Any
 

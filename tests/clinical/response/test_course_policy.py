@@ -1,5 +1,6 @@
-"""After-course advice (reference §6.1): every rule of the table, the variants, and the
-earliest date of the next course (label: ≥ 7 weeks after discharge, inclusive)."""
+"""After-course advice (Lee et al. 2000, `lee2000`; docs/course-policy.md): every rule of the
+table, the variants, and the earliest date of the next course (label: ≥ 7 weeks after
+discharge, inclusive)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def test_every_rule_is_exercised_somewhere() -> None:
 
 
 def test_stable_after_course1_policy_switch() -> None:
-    # seed 003 retreats stable disease after course 1; the label needs shrinkage
+    # lee2000 retreats stable disease after course 1; the label needs shrinkage
     assert advise(hist("NR"), "lee2000").value == "next_course"
     d = advise(hist("NR"), "default")
     assert d.value == "not_evaluable"
@@ -100,7 +101,7 @@ def test_mr_after_two_courses_policy() -> None:
 def test_max_courses_policy() -> None:
     assert advise(hist("PR", "PR", "PR"), "cwg").value == "stop"
     assert advise(hist("PR", "PR"), "cwg").value == "next_course"
-    assert advise(hist("PR", "PR", "PR")).value == "next_course"  # no cap in seed 003
+    assert advise(hist("PR", "PR", "PR")).value == "next_course"  # no cap in lee2000
 
 
 def test_response_not_assessed_is_not_evaluable() -> None:

@@ -1,5 +1,5 @@
-"""Seed 003 (lee2000) Tables 2-5 reproduced from a patient-level cohort, and the internal
-inconsistencies of the printed tables (clinical reference §6.2-§6.3), each as a test.
+"""Lee et al. 2000 (lee2000) Tables 2-5 reproduced from a patient-level cohort, and the internal
+inconsistencies of the printed tables (docs/course-policy.md), each as a test.
 
 The cohort (``data/lee2000_cohort.csv``, built by ``data/make_lee2000_cohort.py``) has one row
 per patient; :func:`hdil2.clinical.tempo.tempo_tables` — the function the registry and the
@@ -32,7 +32,7 @@ PATIENTS = [PatientCourses(r["patient"], r["disease"], tuple(r["course_responses
                            r["stop_reason"]) for r in ROWS]
 TABLES = tempo_tables(PATIENTS)
 
-# Tables 3 and 4 as printed (reference §6.2; "—" = 0).  transition: row -> counts by column.
+# Tables 3 and 4 as printed (lee2000; "—" = 0).  transition: row -> counts by column.
 PRINTED: dict[str, dict[int, dict[str, Any]]] = {
     "melanoma": {
         1: {"treated": 149, "response": {"NR": 128, "MR": 0, "PR": 18, "CR": 3}},
@@ -94,7 +94,7 @@ def test_tables_3_and_4_every_printed_count(disease: str, course: int) -> None:
 
 
 def test_every_transition_column_sums_to_treated_by_status() -> None:
-    # consistent check of §6.3, on the printed tables themselves
+    # consistent check of docs/course-policy.md, on the printed tables themselves
     for courses in PRINTED.values():
         for k, t in courses.items():
             if k == 1:
