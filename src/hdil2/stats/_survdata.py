@@ -7,7 +7,6 @@ never a silent drop: rows with missing values must be removed by the caller, on 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from hdil2.core.errors import InputError
@@ -84,26 +83,3 @@ def as_labels(values: Any, n: int, field: str) -> tuple[Any, list[Any]]:
     index = {v: k for k, v in enumerate(out)}
     codes = np.fromiter((index[v] for v in obj.tolist()), dtype=np.int64, count=n)
     return codes, out
-
-
-def as_covariates(values: Any, n: int, names: Sequence[str] | None,
-                  field: str = "covariates") -> tuple[Any, list[str]]:
-    """A finite float matrix n × p and its column names."""
-    import numpy as np
-
-    try:
-        x = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError(field, "must be numbers") from None
-    if x.ndim == 1:
-        x = x[:, None]
-    if x.ndim != 2 or x.shape[0] != n:
-        raise InputError(field, f"must have one row per time ({n})", x.shape)
-    bad = ~np.isfinite(x)
-    if bad.any():
-        i, j = (int(v) for v in np.argwhere(bad)[0])
-        raise InputError(f"{field}[{i}][{j}]", "must be a finite number")
-    cols = list(names) if names is not None else [f"x{j + 1}" for j in range(x.shape[1])]
-    if len(cols) != x.shape[1]:
-        raise InputError("names", f"must name each of the {x.shape[1]} covariates", len(cols))
-    return x, cols

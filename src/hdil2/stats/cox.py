@@ -13,21 +13,37 @@ Reported: coefficients with model-based standard errors (inverse information), h
 with Wald intervals exp(β ± z·se), Wald z and two-sided P, and the likelihood-ratio, Wald and
 score (log-rank) tests of all coefficients, matching ``summary(coxph(...))`` to 1e-6.  The sums
 are reverse cumulative sums over the time-sorted data, so a fit is O(n log n + n p²) per
-iteration.  No penalty, no robust variance, no strata (not needed by the seeds' analyses).
+iteration.  No penalty, no robust variance, no strata (the IL-2 analyses hdil2 reproduces need
+none).
+
+Covariates as R codes them (see :mod:`hdil2.stats._design`): text columns, and numeric columns
+named in ``categorical``, become treatment-contrast indicators against a reference level (the
+first in sort order unless ``reference`` names another), named as R names them; rows with a
+missing covariate value are dropped and counted (R's ``na.omit``); constant and collinear
+columns are refused with their names.  As R does, the fit works on centred (and here also
+scaled) covariates and transforms the estimates back, so adding 10⁸ to a covariate changes
+neither its coefficient nor its standard error; the partial likelihood, Newton's iterates and
+every test are unchanged by the transformation.
+
+Size bound: the fit forms n·p² products per iteration (n rows, p model columns), so a model
+with n·p² above :data:`MAX_CELLS` is refused before it is built (``InputError`` on
+``covariates``), which keeps a fit within seconds and a few hundred MB.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
+from hdil2.stats._design import Factor, model_matrix
 from hdil2.stats._result import Result, check_choice, check_level, why
-from hdil2.stats._survdata import as_covariates, as_event, as_time
+from hdil2.stats._survdata import as_event, as_time
 
 Ties = Literal["efron", "breslow"]
+MAX_CELLS = 2.5e7  # rows × model columns², checked before the model matrix is built
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +58,15 @@ class CoxTerm(Result):
     hr_upper: float
     z: float
     p_value: float
+    covariate: str = ""  # the input column the term comes from
+    level: str | None = None  # categorical: the level compared with ...
+    reference: str | None = None  # ... the reference level
+
+    def label(self) -> str:
+        """``x: Nonmaintained vs Maintained`` for an indicator, else the name."""
+        if self.level is None:
+            return self.name
+        return f"{self.covariate}: {self.level} vs {self.reference}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +94,9 @@ class CoxModel(Result):
     tests: tuple[GlobalTest, ...]
     iterations: int
     covariance: tuple[tuple[float, ...], ...]
+    n_dropped: int  # rows dropped for a missing covariate value (R's na.omit)
+    missing: dict[str, int]  # rows with a missing value, per covariate
+    factors: tuple[Factor, ...]  # the coding of each categorical covariate
     reasons: tuple[Reason, ...]
 
     def term(self, name: str) -> CoxTerm:
@@ -146,31 +174,40 @@ def _eval(prep: _Prepared, beta: Any, ties: str) -> tuple[float, Any, Any]:
 
 
 def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None = None, *,
+           categorical: Iterable[str] = (), reference: Mapping[str, Any] | None = None,
            ties: Ties | str = "efron", level: float = 0.95, max_iter: int = 50,
            tol: float = 1e-12) -> CoxModel:
-    """Fit h(t | x) = h₀(t)·exp(xβ); ``covariates`` is an n × p numeric matrix.
+    """Fit h(t | x) = h₀(t)·exp(xβ).
 
-    ``ties`` is ``"efron"`` (default, as R) or ``"breslow"``.  Newton-Raphson stops when the
-    relative change of the log partial likelihood is below ``tol`` (R uses 1e-9; the tighter
-    default makes the estimates converge past R's printed digits).
+    ``covariates`` is a mapping (or data frame) of named columns — numbers, text, or ``None``
+    for a missing value — or an n × p numeric matrix with column ``names``.  Text columns and
+    the columns named in ``categorical`` are coded as treatment contrasts against the first
+    level, or against ``reference[column]``.  ``ties`` is ``"efron"`` (default, as R) or
+    ``"breslow"``.  Newton-Raphson stops when the relative change of the log partial likelihood
+    is below ``tol`` (R uses 1e-9; the tighter default makes the estimates converge past R's
+    printed digits).
     """
     import numpy as np
     from scipy.stats import chi2, norm
 
     t = as_time(time)
     e = as_event(event, t.size)
-    x, cols = as_covariates(covariates, t.size, names)
     ties = check_choice("ties", ties, ("efron", "breslow"))
     level = check_level(level)
+    mm = model_matrix(covariates, t.size, names, categorical=categorical,
+                      reference=reference, max_cells=MAX_CELLS)
+    cols = [c.name for c in mm.columns]
+    if mm.n_dropped:
+        t, e = t[mm.keep], e[mm.keep]
     if e.sum() == 0:
         raise InputError("event", "a Cox model needs at least one event")
-    const = np.ptp(x, axis=0) == 0
-    if const.any():
-        j = int(np.argmax(const))
-        raise InputError(f"covariates[{cols[j]}]", "is constant: its coefficient is not "
-                         "identifiable")
-    prep = _Prepared(t, e, x)
-    p = x.shape[1]
+    # centre and scale (R centres; scaling only conditions Newton): β = βs / scale
+    center = mm.x.mean(axis=0)
+    xs = mm.x - center
+    scale = np.abs(xs).mean(axis=0)
+    xs /= scale
+    prep = _Prepared(t, e, xs)
+    p = xs.shape[1]
     beta = np.zeros(p)
     ll0, u0, i0 = _eval(prep, beta, ties)
     ll, u, info = ll0, u0, i0
@@ -196,38 +233,56 @@ def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None =
     else:
         raise InputError("covariates", f"no convergence in {max_iter} iterations (is a "
                          "coefficient infinite, e.g. a group with no events?)")
-    cov = np.linalg.inv(info)
+    cov_s = np.linalg.inv(info)
     # Monotone likelihood: ℓ has levelled off but Newton still moves β by a sizeable step
     # (the estimate is infinite, e.g. a group with every event); R warns, hdil2 refuses.
-    last_step = cov @ u
+    # Judged on the scaled covariates, so every coefficient is on a comparable scale.
+    last_step = cov_s @ u
     if not np.all(np.isfinite(beta)) or np.any(
             np.abs(last_step) > 1e-4 * np.maximum(1.0, np.abs(beta))):
         k = int(np.argmax(np.abs(last_step) / np.maximum(1.0, np.abs(beta))))
         raise InputError("covariates", f"the estimate of {cols[k]} is infinite (monotone "
                          "likelihood: a group has all or none of the events at risk)")
+    lr = 2 * (ll - ll0)
+    wald = float(beta @ info @ beta)  # invariant under the scaling
+    score = float(u0 @ np.linalg.solve(i0, u0))
+    beta = beta / scale
+    cov = cov_s / np.outer(scale, scale)
     se = np.sqrt(np.diag(cov))
     z = float(norm.ppf(0.5 + level / 2))
     terms = tuple(
         CoxTerm(cols[k], float(beta[k]), float(se[k]), float(np.exp(beta[k])),
                 float(np.exp(beta[k] - z * se[k])), float(np.exp(beta[k] + z * se[k])),
-                float(beta[k] / se[k]), float(2 * norm.sf(abs(beta[k] / se[k]))))
+                float(beta[k] / se[k]), float(2 * norm.sf(abs(beta[k] / se[k]))),
+                mm.columns[k].covariate, mm.columns[k].level, mm.columns[k].reference)
         for k in range(p))
-    lr = 2 * (ll - ll0)
-    wald = float(beta @ info @ beta)
-    score = float(u0 @ np.linalg.solve(i0, u0))
     tests = tuple(GlobalTest(name, float(s), p, float(chi2.sf(s, p)))
                   for name, s in (("likelihood_ratio", lr), ("wald", wald),
                                   ("score_log_rank", score)))
     src = "efron1977" if ties == "efron" else "breslow1974"
-    reasons = (
+    reasons = [
         why("stats.cox_ph", "cox1972",
-            "; ".join(f"{tm.name}: HR {tm.hr:.3g} ({100 * level:g} % CI {tm.hr_lower:.3g}-"
+            "; ".join(f"{tm.label()}: HR {tm.hr:.3g} ({100 * level:g} % CI {tm.hr_lower:.3g}-"
                       f"{tm.hr_upper:.3g}), P = {tm.p_value:.3g}" for tm in terms),
             n=int(t.size), events=int(e.sum())),
         why(f"stats.cox_ph.ties_{ties}", src,
             f"tied event times handled by the {ties.capitalize()} approximation"
             + (" (R's default)" if ties == "efron" else ""), ties=ties),
-    )
+    ]
+    if mm.factors:
+        reasons.append(why(
+            "stats.cox_ph.treatment_contrasts", "r-survival",
+            "categorical covariates coded against a reference level (treatment contrasts, as "
+            "R): " + "; ".join(f"{f.covariate}: reference {f.reference} (levels "
+                               f"{', '.join(f.levels)})" for f in mm.factors),
+            factors={f.covariate: list(f.levels) for f in mm.factors}))
+    if mm.n_dropped:
+        reasons.append(why(
+            "stats.cox_ph.na_omit", "r-survival",
+            f"{mm.n_dropped} row(s) with a missing covariate value left out, as R's na.omit ("
+            + ", ".join(f"{c}: {k}" for c, k in mm.missing.items()) + ")",
+            n_dropped=mm.n_dropped, missing=mm.missing))
     return CoxModel("cox_ph_partial_likelihood", ties, level, int(t.size), int(e.sum()),
                     terms, float(ll0), float(ll), tests, it,
-                    tuple(tuple(r) for r in cov.tolist()), reasons)
+                    tuple(tuple(r) for r in cov.tolist()), mm.n_dropped, dict(mm.missing),
+                    mm.factors, tuple(reasons))

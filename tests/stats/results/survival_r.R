@@ -131,3 +131,54 @@ for (cs in cox_cases) {
   }
 }
 out("}\n")
+
+# Cox models with categorical covariates (treatment contrasts; R's default first level is the
+# first in sort order, which for these data is the same in every locale), a covariate shifted
+# by 1e8 (R centres covariates), and missing covariate values (na.omit).
+lung3 <- lung2
+lung3$sexc <- ifelse(lung3$sex == 1, "male", "female")
+aml_ref <- aml
+aml_ref$x <- relevel(factor(aml_ref$x), ref = "Nonmaintained")
+vet_chr <- vet
+vet_chr$celltype <- as.character(vet_chr$celltype)
+vet_sq <- vet_chr
+vet_sq$celltype <- relevel(factor(vet_sq$celltype), ref = "squamous")
+cox_factor_cases <- list(
+  list(name = "aml_x", data = aml, formula = Surv(time, status) ~ x, ties = "efron"),
+  list(name = "aml_x_breslow", data = aml, formula = Surv(time, status) ~ x, ties = "breslow"),
+  list(name = "aml_x_ref_nonmaintained", data = aml_ref, formula = Surv(time, status) ~ x,
+       ties = "efron"),
+  list(name = "lung_age_sexc_ecogf", data = lung3,
+       formula = Surv(time, status) ~ age + sexc + factor(ph.ecog), ties = "efron"),
+  list(name = "lung_age_sexf_ecogf", data = lung3,
+       formula = Surv(time, status) ~ age + factor(sex) + factor(ph.ecog), ties = "efron"),
+  list(name = "lung_age_shift_1e8_sex", data = lung3,
+       formula = Surv(time, status) ~ I(age + 1e8) + sex, ties = "efron"),
+  list(name = "veteran_trt_celltype_karno", data = vet_chr,
+       formula = Surv(time, status) ~ trt + celltype + karno, ties = "efron"),
+  list(name = "veteran_celltype_ref_squamous", data = vet_sq,
+       formula = Surv(time, status) ~ trt + celltype + karno, ties = "efron")
+)
+out("\nCOX_FACTOR = {\n")
+for (cs in cox_factor_cases) {
+  fit <- coxph(cs$formula, data = cs$data, ties = cs$ties)
+  sm <- summary(fit)
+  out('    "', cs$name, '": {\n')
+  out('        "ties": "', cs$ties, '",\n')
+  out('        "terms": [', paste0('"', names(coef(fit)), '"', collapse = ", "), "],\n")
+  out('        "coef": ', num(coef(fit)), ",\n")
+  out('        "se": ', num(sqrt(diag(vcov(fit)))), ",\n")
+  out('        "hr": ', num(exp(coef(fit))), ",\n")
+  out('        "hr_lower": ', num(sm$conf.int[, 3]), ",\n")
+  out('        "hr_upper": ', num(sm$conf.int[, 4]), ",\n")
+  out('        "z": ', num(sm$coefficients[, 4]), ",\n")
+  out('        "p": ', num(sm$coefficients[, 5]), ",\n")
+  out('        "loglik": ', num(fit$loglik), ",\n")
+  out('        "lr_test": ', num(sm$logtest), ",\n")
+  out('        "wald_test": ', num(c(fit$wald.test, length(coef(fit)), pchisq(fit$wald.test, length(coef(fit)), lower.tail = FALSE))), ",\n")
+  out('        "score_test": ', num(sm$sctest), ",\n")
+  out('        "n": ', fit$n, ', "nevent": ', fit$nevent, ', "n_dropped": ',
+      length(fit$na.action), ",\n")
+  out("    },\n")
+}
+out("}\n")
