@@ -215,3 +215,83 @@ def test_stats_cli_starts_light(args: list[str]) -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+# ---- issue 8 item 14: Cox on text and categorical columns from the CLI ----------------------
+
+def _cox_ref(case: str) -> dict:  # type: ignore[type-arg]
+    from hdil2_stats_support import load_results
+
+    return load_results("survival_r").COX_FACTOR[case]  # type: ignore[no-any-return]
+
+
+def test_item14_cox_text_covariate_from_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    # exited 70 before: the aml example of docs/statistics.md, x = Maintained/Nonmaintained
+    d = run_json(capsys, "stats", "cox", str(DATA / "aml.csv"), "--event", "status",
+                 "--covariates", "x")
+    ref = _cox_ref("aml_x")
+    (term,) = d["terms"]
+    assert (term["name"], term["level"], term["reference"]) == (
+        "xNonmaintained", "Nonmaintained", "Maintained")
+    for key, want in (("coef", "coef"), ("se", "se"), ("hr", "hr"), ("hr_lower", "hr_lower"),
+                      ("hr_upper", "hr_upper"), ("p_value", "p")):
+        assert term[key] == pytest.approx(ref[want][0], rel=1e-6)
+    assert d["tests"][0]["statistic"] == pytest.approx(ref["lr_test"][0], rel=1e-6)
+
+
+def test_item14_cox_reference_option(capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "cox", str(DATA / "aml.csv"), "--event", "status",
+                 "--covariates", "x", "--reference", "x=Nonmaintained")
+    ref = _cox_ref("aml_x_ref_nonmaintained")
+    assert [t["name"] for t in d["terms"]] == ref["terms"]
+    assert d["terms"][0]["hr"] == pytest.approx(ref["hr"][0], rel=1e-6)
+    code, _, err = run(capsys, "stats", "cox", str(DATA / "aml.csv"), "--event", "status",
+                       "--covariates", "x", "--reference", "x=Sometimes")
+    assert code == 2
+    assert "reference.x" in err
+    assert "Maintained, Nonmaintained" in err
+
+
+def test_item14_cox_categorical_numeric_columns_and_na_omit(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    d = run_json(capsys, "stats", "cox", str(DATA / "lung.csv"), "--event", "status",
+                 "--event-value", "2", "--censor-value", "1", "--covariates",
+                 "age,sex,ph.ecog", "--categorical", "sex,ph.ecog")
+    ref = _cox_ref("lung_age_sexf_ecogf")
+    assert [t["name"] for t in d["terms"]] == ["age", "sex2", "ph.ecog1", "ph.ecog2",
+                                               "ph.ecog3"]
+    assert [t["coef"] for t in d["terms"]] == pytest.approx(ref["coef"], rel=1e-6)
+    assert [t["se"] for t in d["terms"]] == pytest.approx(ref["se"], rel=1e-6)
+    assert (d["n"], d["events"], d["n_dropped"], d["missing"]) == (227, 164, 1,
+                                                                   {"ph.ecog": 1})
+
+
+def test_item14_cox_json_request_with_text_and_null(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import pandas as pd
+
+    df = pd.read_csv(DATA / "lung.csv")
+    req = {"time": df["time"].tolist(), "event": (df["status"] - 1).tolist(),
+           "covariates": {
+               "age": df["age"].tolist(),
+               "sexc": ["male" if s == 1 else "female" for s in df["sex"]],
+               "ph.ecog": [None if v != v else v for v in df["ph.ecog"]]},
+           "categorical": ["ph.ecog"]}
+    f = tmp_path / "lung.json"
+    f.write_text(json.dumps(req))
+    d = run_json(capsys, "stats", "cox", str(f))
+    ref = _cox_ref("lung_age_sexc_ecogf")
+    assert [t["name"] for t in d["terms"]] == ["age", "sexcmale", "ph.ecog1", "ph.ecog2",
+                                               "ph.ecog3"]
+    assert [t["hr"] for t in d["terms"]] == pytest.approx(ref["hr"], rel=1e-6)
+    assert [t["p_value"] for t in d["terms"]] == pytest.approx(ref["p"], rel=1e-6)
+    assert d["n_dropped"] == ref["n_dropped"] == 1
+
+
+def test_item14_cox_human_output_names_the_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "stats", "cox", str(DATA / "aml.csv"), "--event", "status",
+                       "--covariates", "x")
+    assert code == 0
+    assert "Nonmaintained" in out
+    assert "reference Maintained" in out
+    assert "2.4981" in out

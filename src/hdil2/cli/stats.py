@@ -161,7 +161,9 @@ def _survival_request(path: str, fmt: str | None, time: str, event: str, group: 
             raise InputError(f"{event}[{i}]", f"is neither {event_value} nor {censor_value}",
                              ev.iloc[i])
         ev = (sval == event_value).astype(int)
-    used = [time, event] + [c for c in (group, strata) if c] + cols
+    # a missing covariate value drops its row in the Cox fit (counted, as R's na.omit); a
+    # missing time, event, group or stratum is refused with its row
+    used = [time, event] + [c for c in (group, strata) if c]
     missing = df[used].isna()
     if missing.to_numpy().any():
         rows, cols_ = missing.to_numpy().nonzero()
@@ -177,7 +179,8 @@ def _survival_request(path: str, fmt: str | None, time: str, event: str, group: 
     if strata:
         data["strata"] = labels(strata)
     if cols:
-        data["covariates"] = {c: df[c].astype(float).tolist() for c in cols}
+        data["covariates"] = {c: [None if v is None or v != v else v for v in labels(c)]
+                              for c in cols}
     data.update({k: v for k, v in extra.items() if v is not None})
     return common.parse_model(SurvivalRequest, data)
 
@@ -391,27 +394,54 @@ def _register_stats(app: typer.Typer) -> None:
         input: DataArg,
         fmt: FmtOpt = None, time: TimeOpt = "time", event: EventOpt = "event",
         covariates: Annotated[str | None, typer.Option(
-            help="numeric CSV columns, e.g. age,sex")] = None,
+            help="CSV columns, e.g. age,sex,x; a column with text is categorical")] = None,
+        categorical: Annotated[str | None, typer.Option(
+            help="numeric columns to treat as categorical, e.g. ph.ecog")] = None,
+        reference: Annotated[list[str] | None, typer.Option(
+            help="reference level of a categorical column, COLUMN=LEVEL (repeatable; default "
+            "the first level in sort order)")] = None,
         event_value: EvValOpt = None, censor_value: CensValOpt = None,
         ties: Annotated[str | None, typer.Option(help="efron (default) or breslow")] = None,
         level: LevelOpt = None,
         json_out: JsonOpt = False,
     ) -> None:
-        """Cox proportional-hazards model: HR, CI and P per covariate; LR, Wald, score tests."""
+        """Cox proportional-hazards model: HR, CI and P per covariate; LR, Wald, score tests.
+
+        Text columns (and --categorical ones) are coded against a reference level as R does;
+        rows with a missing covariate value are left out and counted (R's na.omit).  Bound:
+        rows × model columns² ≤ 2.5e7.
+        """
+        from hdil2.core.errors import InputError
+
+        refs: dict[str, str] | None = None
+        if reference:
+            refs = {}
+            for item in reference:
+                col, sep, lev = item.partition("=")
+                if not sep or not col or not lev:
+                    raise InputError("--reference", "expected COLUMN=LEVEL", item)
+                refs[col] = lev
+        cats = None if categorical is None else [c for c in categorical.split(",") if c]
         req = survival_opts(input, fmt, time, event, None, None, covariates, event_value,
-                            censor_value, ties=ties, level=level)
+                            censor_value, ties=ties, level=level, categorical=cats,
+                            reference=refs)
         res = req.cox()
 
         def render(con: Console) -> None:
             from rich.table import Table
 
-            t = Table(title=f"Cox PH ({res.ties} ties): n = {res.n}, events = {res.events}",
-                      title_justify="left")
-            for c in ("covariate", "coef", "se", "HR", f"{100 * res.level:g} % CI", "z", "P"):
-                t.add_column(c)
+            dropped = "" if not res.n_dropped else (
+                f" ({res.n_dropped} left out for a missing "
+                + ", ".join(c if k == res.n_dropped else f"{c} ({k})"
+                            for c, k in res.missing.items()) + ")")
+            t = Table(title=f"Cox PH ({res.ties} ties): n = {res.n}{dropped}, events = "
+                      f"{res.events}", title_justify="left")
+            t.add_column("term", overflow="fold")
+            for c in ("coef", "se", "HR", f"{100 * res.level:g} % CI", "z", "P"):
+                t.add_column(c, no_wrap=True)
             for tm in res.terms:
-                t.add_row(tm.name, _fmt(tm.coef), _fmt(tm.se), _fmt(tm.hr),
-                          f"{_fmt(tm.hr_lower)} to {_fmt(tm.hr_upper)}", _fmt(tm.z),
+                t.add_row(tm.label(), _fmt(tm.coef), _fmt(tm.se), _fmt(tm.hr),
+                          f"{_fmt(tm.hr_lower)}-{_fmt(tm.hr_upper)}", _fmt(tm.z),
                           _fmt(tm.p_value))
             con.print(t)
             g = Table(title="Global tests", title_justify="left")

@@ -68,7 +68,14 @@ class SurvivalRequest(_Request):
     event: list[int]
     group: list[Label] | None = None
     strata: list[Label] | None = None
-    covariates: dict[str, list[float]] | None = None
+    covariates: dict[str, list[float | str | None]] | None = Field(
+        None, description="Cox: named columns of numbers or text (text is categorical); null "
+        "marks a missing value (the row is left out and counted, as R's na.omit)")
+    categorical: list[str] = Field(default_factory=list, description="Cox: numeric covariates "
+                                   "to treat as categorical (e.g. an ECOG score)")
+    reference: dict[str, str | float] = Field(
+        default_factory=dict, description="Cox: reference level per categorical covariate "
+        "(default: the first level in sort order)")
     conf_type: Literal["log", "log-log", "plain"] = "log"
     level: float = 0.95
     landmarks: list[float] = Field(default_factory=list, description="times for landmark "
@@ -97,20 +104,13 @@ class SurvivalRequest(_Request):
         return logrank_test(self.time, self.event, self.group, strata=self.strata, rho=self.rho)
 
     def cox(self) -> Any:
-        import numpy as np
-
         from hdil2.core.errors import InputError
         from hdil2.stats.cox import cox_ph
 
         if not self.covariates:
-            raise InputError("covariates", "name at least one numeric covariate column")
-        names = list(self.covariates)
-        for name in names:
-            if len(self.covariates[name]) != len(self.time):
-                raise InputError(f"covariates.{name}", f"must have one value per time "
-                                 f"({len(self.time)})", len(self.covariates[name]))
-        x = np.column_stack([np.asarray(self.covariates[k], dtype=float) for k in names])
-        return cox_ph(self.time, self.event, x, names, ties=self.ties, level=self.level)
+            raise InputError("covariates", "name at least one covariate column")
+        return cox_ph(self.time, self.event, self.covariates, categorical=self.categorical,
+                      reference=self.reference, ties=self.ties, level=self.level)
 
 
 class SimonRequest(_Request):
