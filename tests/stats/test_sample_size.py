@@ -83,6 +83,25 @@ def test_fisher_power_by_brute_force() -> None:
     assert fisher_power(0.7, 0.2, n, n, 0.05, 2) == pytest.approx(want, rel=1e-12)
 
 
+@pytest.mark.parametrize(("p1", "p2", "n1", "n2", "alpha", "sides"), [
+    (0.6, 0.3, 23, 31, 0.05, 2), (0.15, 0.05, 40, 25, 0.05, 2), (0.5, 0.45, 30, 30, 0.1, 2),
+    (0.7, 0.4, 34, 34, 0.05, 1), (0.2, 0.45, 17, 29, 0.025, 1), (0.9, 0.97, 35, 12, 0.05, 2),
+])
+def test_item15_fast_fisher_power_equals_every_table_summed(p1: float, p2: float, n1: int,
+                                                            n2: int, alpha: float,
+                                                            sides: int) -> None:
+    # the tail-skipping, log-factorial power against the definition: every (x1, x2) table,
+    # SciPy's Fisher P value, binomial weights
+    from scipy.stats import binom, fisher_exact
+
+    alt = "two-sided" if sides == 2 else ("greater" if p1 > p2 else "less")
+    want = sum(binom.pmf(a, n1, p1) * binom.pmf(b, n2, p2)
+               for a in range(n1 + 1) for b in range(n2 + 1)
+               if fisher_exact([[a, n1 - a], [b, n2 - b]], alternative=alt).pvalue <= alpha)
+    assert fisher_power(p1, p2, n1, n2, alpha, sides) == pytest.approx(want, rel=1e-9,
+                                                                        abs=1e-14)
+
+
 @pytest.mark.parametrize("name", sorted(R.SURVIVAL))
 def test_survival_size_matches_rpact(name: str) -> None:
     ref = R.SURVIVAL[name]

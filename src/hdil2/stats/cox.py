@@ -26,8 +26,8 @@ neither its coefficient nor its standard error; the partial likelihood, Newton's
 every test are unchanged by the transformation.
 
 Size bound: the fit forms n·p² products per iteration (n rows, p model columns), so a model
-with n·p² above :data:`MAX_CELLS` is refused before it is built (``InputError`` on
-``covariates``), which keeps a fit within seconds and a few hundred MB.
+with n·p² above :data:`hdil2.stats.limits.COX_CELLS` is refused before it is built
+(``InputError`` on ``covariates``), which keeps a fit within seconds and a few hundred MB.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from hdil2.stats._result import Result, check_choice, check_level, why
 from hdil2.stats._survdata import as_event, as_time
 
 Ties = Literal["efron", "breslow"]
-MAX_CELLS = 2.5e7  # rows × model columns², checked before the model matrix is built
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +193,10 @@ def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None =
     e = as_event(event, t.size)
     ties = check_choice("ties", ties, ("efron", "breslow"))
     level = check_level(level)
+    from hdil2.stats.limits import COX_CELLS
+
     mm = model_matrix(covariates, t.size, names, categorical=categorical,
-                      reference=reference, max_cells=MAX_CELLS)
+                      reference=reference, max_cells=COX_CELLS)
     cols = [c.name for c in mm.columns]
     if mm.n_dropped:
         t, e = t[mm.keep], e[mm.keep]

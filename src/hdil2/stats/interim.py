@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Literal
 
 from hdil2.core.decision import Decision, Reason
@@ -130,6 +131,36 @@ class _Recursion:
         self.k += 1
 
 
+def grid_work(t: Sequence[float], start: float = 0.0) -> float:
+    """Kernel products of one pass of the recursion over analyses ``t`` (from ``start``).
+
+    Mirrors :meth:`_Recursion.advance`: analysis k keeps a Simpson grid spanning at most 20
+    standard deviations of W(tₖ) with spacing min(√Δtₖ, √Δtₖ₊₁)/32, and the move to the next
+    analysis costs (grid size) × (previous grid size) normal densities.  Many analyses, or two
+    analyses very close together, make the grids large.
+    """
+    prev, total = 1.0, 0.0
+    for k in range(len(t) - 1):
+        t0 = t[k - 1] if k else start
+        h = math.sqrt(min(t[k] - t0, t[k + 1] - t[k])) / _GRID
+        nodes = math.ceil(20 * math.sqrt(t[k] - start) / h) + 1
+        total += nodes * prev
+        prev = nodes
+    return total + prev
+
+
+def _check_work(t: Sequence[float], start: float, budget: float, seconds: float,
+                field: str) -> None:
+    work = grid_work(t, start)
+    if work > budget:
+        gaps = [b - a for a, b in pairwise([start, *t])]
+        raise InputError(field, f"{len(t)} analyses (closest {min(gaps):.3g} apart in "
+                         f"information) need {work:.3g} kernel products per pass of the "
+                         f"numerical integration: {work / budget:.3g} × the work allowed (a "
+                         f"request within it answers in {seconds:g} s); use fewer analyses, or "
+                         "space them further apart")
+
+
 @dataclass(frozen=True, slots=True)
 class GroupSequential(Result):
     """A one-sided group sequential design with Lan-DeMets efficacy boundaries."""
@@ -199,7 +230,10 @@ def group_sequential(information_rates: Sequence[float], *, alpha: float = 0.025
     from scipy.optimize import brentq
     from scipy.stats import norm
 
+    from hdil2.stats.limits import GS_WORK, GS_WORK_SECONDS
+
     t = _check_rates(information_rates)
+    _check_work(t, 0.0, GS_WORK, GS_WORK_SECONDS, "information_rates")
     alpha = check_prob("alpha", alpha)
     if alpha >= 0.5:
         raise InputError("alpha", "must be below 0.5 (one-sided)", alpha)
@@ -325,7 +359,17 @@ def conditional_power(z: float, information: float, *, critical_values: Sequence
     if len(critical_values) != len(rates):
         raise InputError("critical_values", "needs one value per remaining analysis",
                          len(critical_values))
-    crit = [float(c) for c in critical_values]
+    from hdil2.stats.limits import CP_WORK, CP_WORK_SECONDS
+
+    _check_work(rates, t0, CP_WORK, CP_WORK_SECONDS, "information_rates")
+    crit = []
+    for i, c in enumerate(critical_values):
+        try:
+            crit.append(float(c))
+        except (TypeError, ValueError):
+            raise InputError(f"critical_values[{i}]", "must be a number", c) from None
+        if math.isnan(crit[-1]):
+            raise InputError(f"critical_values[{i}]", "must be a number", c)
 
     def cp(theta: float) -> float:
         rec = _Recursion(rates, theta, start=(t0, zz * math.sqrt(t0)))

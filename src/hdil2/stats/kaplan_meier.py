@@ -233,11 +233,21 @@ def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier
 def kaplan_meier_groups(time: Any, event: Any, group: Any, *,
                         conf_type: ConfType | str = "log",
                         level: float = 0.95) -> dict[Any, KaplanMeier]:
-    """One Kaplan-Meier curve per group label (sorted labels)."""
+    """One Kaplan-Meier curve per group label (sorted labels; at most 1,000 groups)."""
+    import numpy as np
+
+    from hdil2.stats.limits import KM_GROUPS
+
     t = as_time(time)
     e = as_event(event, t.size)
     conf_type = check_choice("conf_type", conf_type, CONF_TYPES)
     level = check_level(level)
     codes, labels = as_labels(group, t.size, "group")
-    return {lab: _km(t[codes == k], e[codes == k], conf_type, level, str(lab))
+    if len(labels) > KM_GROUPS:
+        raise InputError("group", f"{len(labels):,} groups: at most {KM_GROUPS:,} curves (is "
+                         "the group column a patient identifier?)", len(labels))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
+    return {lab: _km(t[order[bounds[k]:bounds[k + 1]]], e[order[bounds[k]:bounds[k + 1]]],
+                     conf_type, level, str(lab))
             for k, lab in enumerate(labels)}

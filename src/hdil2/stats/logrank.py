@@ -106,6 +106,13 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
     g, groups = as_labels(group, t.size, "group")
     if len(groups) < 2:
         raise InputError("group", "needs at least two groups", len(groups))
+    from hdil2.stats.limits import LOGRANK_CELLS, LOGRANK_GROUPS
+
+    if len(groups) > LOGRANK_GROUPS or t.size * len(groups) > LOGRANK_CELLS:
+        raise InputError("group", f"{len(groups):,} groups × {t.size:,} rows: at most "
+                         f"{LOGRANK_GROUPS:,} groups and rows × groups ≤ {LOGRANK_CELLS:.3g} "
+                         "(the test keeps a count per group at every time; is the group "
+                         "column a patient identifier?)", len(groups))
     try:
         rho = float(rho)
     except (TypeError, ValueError):

@@ -166,9 +166,21 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int,
     from scipy.stats import chi2_contingency, fisher_exact, norm
     from scipy.stats.contingency import odds_ratio
 
+    from hdil2.stats.limits import COMPARE_N, COMPARE_SUPPORT
+
     x1, n1 = _check_xn(x1, n1, "x1", "n1")
     x2, n2 = _check_xn(x2, n2, "x2", "n2")
     level = check_level(level)
+    for field, n in (("n1", n1), ("n2", n2)):
+        if n > COMPARE_N:
+            raise InputError(field, f"must be at most {COMPARE_N:,} (the exact tests' "
+                             "arithmetic is bounded; at this size use the χ² test)", n)
+    m = x1 + x2
+    support = min(n1, n2, m, n1 + n2 - m) + 1
+    if support > COMPARE_SUPPORT:
+        raise InputError("n1", f"the exact conditional odds ratio would sum {support:,} tables "
+                         f"(min(n1, n2, responders, non-responders) + 1); the bound is "
+                         f"{COMPARE_SUPPORT:,}", n1)
     table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
     p_fisher = float(fisher_exact(table, alternative="two-sided").pvalue)
     tests = [HypothesisTest("fisher_exact_two_sided", None, p_fisher)]
@@ -243,6 +255,11 @@ def cochran_armitage(successes: Sequence[int], totals: Sequence[int],
         raise InputError("totals", "must have as many groups as successes", len(totals))
     if len(successes) < 2:
         raise InputError("successes", "needs at least two groups", len(successes))
+    from hdil2.stats.limits import TREND_GROUPS
+
+    if len(successes) > TREND_GROUPS:
+        raise InputError("successes", f"at most {TREND_GROUPS:,} ordered groups",
+                         len(successes))
     xs, ns = [], []
     for i, (x, n) in enumerate(zip(successes, totals, strict=True)):
         xi, ni = _check_xn(x, n, f"successes[{i}]", f"totals[{i}]")

@@ -97,19 +97,67 @@ def _normal_power(p1: float, p2: float, n1: float, za: float, k: float, sides: i
     return pw
 
 
-def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float, sides: int) -> float:
-    """Exact power of Fisher's test: Σ P(x1) P(x2) over the tables it rejects."""
-    import numpy as np
-    from scipy.stats import binom, hypergeom
+_SKIP = 1e-17  # responder counts in a binomial tail below this are left out of the power sum
 
-    b1 = binom.pmf(np.arange(n1 + 1), n1, p1)
-    b2 = binom.pmf(np.arange(n2 + 1), n2, p2)
+
+def _fisher_ranges(p1: float, p2: float, n1: int,
+                   n2: int) -> tuple[Any, Any, int, int, int, int]:
+    """Binomial pmfs and the responder ranges outside which each tail holds < 1e-17."""
+    import numpy as np
+    from scipy.stats import binom
+
+    out: list[Any] = []
+    for n, p in ((n1, p1), (n2, p2)):
+        b = binom.pmf(np.arange(n + 1), n, p)
+        lower = np.cumsum(b)  # P(X ≤ x), accurate in the lower tail
+        upper = np.cumsum(b[::-1])[::-1]  # P(X ≥ x), accurate in the upper tail
+        lo = int(np.searchsorted(lower, _SKIP, side="left"))
+        hi = int(np.nonzero(upper >= _SKIP)[0][-1])
+        out += [b, lo, hi]
+    b1, lo1, hi1, b2, lo2, hi2 = out
+    return b1, b2, lo1, hi1, lo2, hi2
+
+
+def fisher_work(p1: float, p2: float, n1: int, n2: int) -> float:
+    """Estimated cost units of :func:`fisher_power`: 20,000 + rows × (350 + table support).
+
+    The rows are the margins m summed over, about 17 standard deviations of each binomial
+    (the counts whose tails hold ≥ 1e-17).  One unit is about 0.035 µs on the measured
+    machine: a row costs as much as 350 table cells, an evaluation 20,000 (bench/README.md).
+    """
+    rows = 1.0
+    for n, p in ((n1, p1), (n2, p2)):
+        rows += min(n + 1.0, 17 * math.sqrt(n * p * (1 - p)) + 10)
+    return 20_000 + rows * (350 + min(n1, n2) + 1)
+
+
+def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float, sides: int) -> float:
+    """Exact power of Fisher's test: Σ P(x1) P(x2) over the tables it rejects.
+
+    For each total number of responders m (conditioning on the margin) the hypergeometric
+    probabilities of the table's support come from log-factorials; the two-sided P value sums
+    the tables no more probable than the observed one (R ``fisher.test``'s relative tolerance
+    1e-7).  Responder counts in a binomial tail of probability below 1e-17 are skipped, so
+    the sum leaves out less than 4e-17 of probability: below the rounding of the sum itself.
+    """
+    import numpy as np
+    from scipy.special import gammaln
+
+    b1, b2, lo1, hi1, lo2, hi2 = _fisher_ranges(p1, p2, n1, n2)
+    lf = gammaln(np.arange(n1 + n2 + 2, dtype=float))  # log k! = lf[k + 1]
+    k1, k2 = np.arange(n1 + 1), np.arange(n2 + 1)
+    lc1 = lf[n1 + 1] - lf[k1 + 1] - lf[n1 - k1 + 1]  # log C(n1, x)
+    lc2 = lf[n2 + 1] - lf[k2 + 1] - lf[n2 - k2 + 1]
     total = 0.0
-    big_n = n1 + n2
-    for m in range(big_n + 1):  # total responders: condition on the margin
+    for m in range(lo1 + lo2, hi1 + hi2 + 1):
         lo, hi = max(0, m - n2), min(n1, m)
+        a, b = max(lo, lo1, m - hi2), min(hi, hi1, m - lo2)  # x with P(x1)P(m − x1) kept
+        if a > b:
+            continue
         x = np.arange(lo, hi + 1)
-        pmf = hypergeom.pmf(x, big_n, n1, m)
+        lp = lc1[x] + lc2[m - x]
+        pmf = np.exp(lp - lp.max())
+        pmf /= pmf.sum()
         if sides == 2:
             # P = Σ pmf[y] over pmf[y] ≤ pmf[x]·(1 + 1e-7) (R's relative tolerance)
             order = np.sort(pmf)
@@ -119,17 +167,49 @@ def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float, sides: in
         else:
             # one-sided in the direction of p1 > p2 (or p1 < p2): P(X ≥ x) or P(X ≤ x)
             pval = np.cumsum(pmf[::-1])[::-1] if p1 > p2 else np.cumsum(pmf)
-        rej = pval <= alpha
+        rej = pval[a - lo : b - lo + 1] <= alpha
         if rej.any():
-            xs = x[rej]
+            xs = np.arange(a, b + 1)[rej]
             total += float(np.sum(b1[xs] * b2[m - xs]))
     return total
+
+
+def exact_search_work(p1: float, p2: float, alpha: float, power: float, sides: int,
+                      ratio: float) -> tuple[float, int, int]:
+    """(cost units, first n1, expected last n1) of the exact size search, before it runs.
+
+    The search scans n1 upward from 0.7 × the normal-approximation size; it is expected to end
+    near the continuity-corrected size (Fisher's test needs about as many patients), so the
+    estimate sums :func:`fisher_work` over that range plus a 10 % margin.
+    """
+    from scipy.stats import norm
+
+    za, zb = _z(alpha, sides), float(norm.ppf(power))
+    raw = _normal_n1(p1, p2, za, zb, ratio)
+    cc = raw / 4 * (1 + math.sqrt(1 + 2 * (ratio + 1) / (ratio * raw * abs(p1 - p2)))) ** 2
+    start = max(2, int(raw * 0.7))
+    end = max(start, math.ceil(1.1 * cc) + 2)
+    if end > 10**7:  # far beyond any budget: no need to add it up
+        return math.inf, start, end
+    step = max(1, (end - start) // 200)  # the cost is smooth in n1: sample it
+    work = 0.0
+    for n1 in range(start, end + 1, step):
+        work += step * fisher_work(p1, p2, n1, math.ceil(ratio * n1 - 1e-9))
+    return work, start, end
 
 
 def two_proportions_size(p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8,
                          sides: int = 2, ratio: float = 1.0,
                          method: PropMethod | str = "normal") -> ProportionsSize:
-    """Patients per group to detect p1 vs p2 with the given power (n2 = ratio·n1)."""
+    """Patients per group to detect p1 vs p2 with the given power (n2 = ratio·n1).
+
+    ``method="exact"`` scans n1 upward from 0.7 × the normal-approximation size (from 2 if
+    that is already powered) and evaluates Fisher's exact power at each; the scan's cost is
+    estimated before it starts and a search above :data:`hdil2.stats.limits.EXACT_WORK` is
+    refused at once (``InputError`` on ``method``).
+    """
+    from hdil2.stats.limits import EXACT_WORK, EXACT_WORK_SECONDS
+
     p1, p2, alpha, power, sides, ratio, method = _check_prop(p1, p2, alpha, power, sides, ratio,
                                                              method)
     from scipy.stats import norm
@@ -141,12 +221,23 @@ def two_proportions_size(p1: float, p2: float, *, alpha: float = 0.05, power: fl
     n1 = max(1, math.ceil(raw - 1e-9))
     exact_raw: float | None = raw
     if method == "exact":
+        work, start, end = exact_search_work(p1, p2, alpha, power, sides, ratio)
+        if work > EXACT_WORK:
+            raise InputError("method", f"exact: the Fisher search for {p1:g} vs {p2:g} would "
+                             f"scan n1 from {start} to about {end}: {work / EXACT_WORK:.3g} × "
+                             "the work allowed (a request within it answers in "
+                             f"{EXACT_WORK_SECONDS:g} s); use method normal_cc, whose size "
+                             "Fisher's test follows closely", method)
         exact_raw = None
-        n1 = max(2, int(raw * 0.7))
+        limit = max(2 * end, end + 50)  # a safety stop far beyond the expected end
+        n1 = start
+        if fisher_power(p1, p2, n1, math.ceil(ratio * n1 - 1e-9), alpha, sides) >= power:
+            n1 = 2  # already powered at the start: scan from the bottom for the smallest n1
         while fisher_power(p1, p2, n1, math.ceil(ratio * n1 - 1e-9), alpha, sides) < power:
             n1 += 1
-            if n1 > 20000:
-                raise InputError("p2", "exact size above 20,000 per group; use normal")
+            if n1 > limit:
+                raise InputError("method", f"exact: the Fisher search passed n1 = {limit} "
+                                 "without reaching the power; use method normal_cc", method)
     n2 = math.ceil(ratio * n1 - 1e-9)
     got = _power_of(p1, p2, n1, n2, alpha, sides, ratio, method)
     text = (f"{method}: {n1} + {n2} patients detect {p1:g} vs {p2:g} with power {got:.3f} "
@@ -187,6 +278,14 @@ def two_proportions_power(p1: float, p2: float, n1: int, n2: int | None = None, 
     n2 = n1 if n2 is None else check_int("n2", n2, 2)
     p1, p2, alpha, _, sides, ratio, method = _check_prop(p1, p2, alpha, 0.5, sides, n2 / n1,
                                                          method)
+    if method == "exact":
+        from hdil2.stats.limits import EXACT_WORK, EXACT_WORK_SECONDS
+
+        work = fisher_work(p1, p2, n1, n2)
+        if work > EXACT_WORK:
+            raise InputError("n1", f"exact: Fisher's power with {n1} + {n2} patients needs "
+                             f"{work / EXACT_WORK:.3g} × the work allowed (a request within it "
+                             f"answers in {EXACT_WORK_SECONDS:g} s); use method normal_cc", n1)
     got = _power_of(p1, p2, n1, n2, alpha, sides, ratio, method)
     text = (f"{method}: power {got:.4f} to detect {p1:g} vs {p2:g} with {n1} + {n2} patients "
             f"({sides}-sided α {alpha:g})")

@@ -195,6 +195,28 @@ def _best_for_n(n: int, p0: float, p1: float, alpha: float, beta: float,
     return r1, n1, r, a_ex, pw
 
 
+def search_work(p0: float, p1: float, alpha: float, beta: float, nmax: int,
+                nlo: int) -> dict[int, int]:
+    """Candidate designs the search evaluates per total n: (n − 1)·(r_max + 1)².
+
+    The same r_max as :func:`_best_for_n` (the smaller of the single-stage critical value and
+    the largest r with enough power); an n that cannot reach the power costs nothing.
+    """
+    import numpy as np
+
+    _, sf0 = _tables(p0, nmax)
+    _, sf1 = _tables(p1, nmax)
+    out: dict[int, int] = {}
+    for n in range(nlo, nmax + 1):
+        power_ok = np.nonzero(sf1[n, 1 : n + 1] >= 1 - beta - _TOL)[0]
+        if power_ok.size == 0:
+            continue
+        r_alpha = int(np.argmax(sf0[n, 1 : n + 2] <= alpha + _TOL))
+        rmax = min(r_alpha, int(power_ok[-1]))
+        out[n] = (n - 1) * (rmax + 1) ** 2
+    return out
+
+
 def simon_oc(r1: int, n1: int, r: int, n: int, p: float) -> tuple[float, float, float]:
     """Exact (PET(p), EN(p), P(reject | p)) of the design (r1, n1, r, n)."""
     import numpy as np
@@ -208,7 +230,12 @@ def simon_oc(r1: int, n1: int, r: int, n: int, p: float) -> tuple[float, float, 
 
 
 def _check_design(r1: int, n1: int, r: int, n: int) -> tuple[int, int, int, int]:
+    from hdil2.stats.limits import SIMON_DESIGN_N
+
     n = check_int("n", n, 2)
+    if n > SIMON_DESIGN_N:
+        raise InputError("n", f"must be at most {SIMON_DESIGN_N:,} (the exact sums after the "
+                         "trial grow with n²; a two-stage phase II design is far smaller)", n)
     n1 = check_int("n1", n1, 1)
     if n1 >= n:
         raise InputError("n1", f"must be less than n ({n})", n1)
@@ -239,11 +266,30 @@ def simon_designs(p0: float, p1: float, alpha: float = 0.05, beta: float = 0.2,
     α is the one-sided type I error P(reject | p0) and β the type II error at p1.  Raises
     :class:`InputError` (field ``nmax``) when no design with n ≤ nmax is feasible.
     """
+    from hdil2.stats.limits import SIMON_CELLS, SIMON_NMAX, SIMON_WORK, SIMON_WORK_SECONDS
+
     p0, p1, alpha, beta = _check_design_args(p0, p1, alpha, beta)
     nmax = check_int("nmax", nmax, 2)
-    if nmax > 1000:
-        raise InputError("nmax", "must be at most 1000", nmax)
+    if nmax > SIMON_NMAX:
+        raise InputError("nmax", f"must be at most {SIMON_NMAX} (the binomial tables of the "
+                         "search grow as nmax²)", nmax)
     nlo = max(2, _ump_min_n(p0, p1, alpha, beta, nmax))
+    work = search_work(p0, p1, alpha, beta, nmax, nlo)
+    total = sum(work.values())
+    if total > SIMON_WORK or max(work.values(), default=0) > SIMON_CELLS:
+        fits, acc = nlo - 1, 0.0
+        for n in sorted(work):
+            acc += work[n]
+            if acc > SIMON_WORK or work[n] > SIMON_CELLS:
+                break
+            fits = n
+        raise InputError("nmax", f"the search over n ≤ {nmax} for p0 {p0:g}, p1 {p1:g} would "
+                         f"evaluate {total:.3g} candidate designs: "
+                         f"{total / SIMON_WORK:.3g} × the work allowed (a request within it "
+                         f"answers in {SIMON_WORK_SECONDS:g} s)"
+                         + (f"; nmax ≤ {fits} fits" if fits >= nlo else
+                                  f"; no design with n ≥ {nlo} (the least n that can reach "
+                                  "the power) fits: the rates are too close"), nmax)
     _, sf0 = _tables(p0, nmax)
     _, sf1 = _tables(p1, nmax)
     rows: list[SimonDesign] = []
@@ -258,7 +304,10 @@ def simon_designs(p0: float, p1: float, alpha: float = 0.05, beta: float = 0.2,
         en1 = n1 + (1 - pet1) * (n - n1)
         rows.append(SimonDesign(r1, n1, r, n, p0, p1, a_ex, pw, en0, pet0, en1, pet1))
     if not rows:
-        raise InputError("nmax", f"no feasible design with n ≤ {nmax}; increase nmax", nmax)
+        raise InputError("nmax", f"no feasible design with n ≤ {nmax}; "
+                         + ("increase nmax" if nmax < SIMON_NMAX else
+                            "the rates are too close for a two-stage design of at most "
+                            f"{SIMON_NMAX} patients"), nmax)
     minimax = rows[0]  # rows are by increasing n; each row already has the least EN at its n
     opt = min(rows, key=lambda d: (d.en0, d.n))
     adm = _admissible([d for d in rows if d.n <= opt.n])
@@ -394,13 +443,14 @@ class SimonInference(Result):
 
 def _tail_prob(p: float, r1: int, n1: int, n: int, stage: int, x: int) -> float:
     """P_p(outcome at least as extreme as (stage, x)) under the stage-wise ordering."""
+    import numpy as np
     from scipy.stats import binom
 
     if stage == 1:
         return float(binom.sf(x - 1, n1, p))  # X1 ≥ x (includes every stage-2 outcome)
     n2 = n - n1
-    return float(sum(binom.pmf(k, n1, p) * binom.sf(x - k - 1, n2, p)
-                     for k in range(r1 + 1, n1 + 1)))
+    k = np.arange(r1 + 1, n1 + 1)
+    return float(np.sum(binom.pmf(k, n1, p) * binom.sf(x - k - 1, n2, p)))
 
 
 def umvue(r1: int, n1: int, n: int, stage: int, responses: int) -> float:
