@@ -78,9 +78,9 @@ def test_item15_exact_size_0_6_vs_0_5_answers_within_the_bound() -> None:
 def test_item15_largest_accepted_exact_search_within_the_bound() -> None:
     from hdil2.stats.sample_size import exact_search_work, two_proportions_size
 
-    work = exact_search_work(0.575, 0.5, 0.05, 0.8, 2, 1.0)[0]
+    work = exact_search_work(0.576, 0.5, 0.05, 0.8, 2, 1.0)[0]
     assert 0.7 * limits.EXACT_WORK <= work <= limits.EXACT_WORK
-    _, elapsed = _timed(lambda: two_proportions_size(0.575, 0.5, method="exact"))
+    _, elapsed = _timed(lambda: two_proportions_size(0.576, 0.5, method="exact"))
     assert elapsed < FACTOR * limits.EXACT_WORK_SECONDS
     # a little closer is over the budget and refused before the search
     _refused(lambda: two_proportions_size(0.57, 0.5, method="exact"), "method")
@@ -261,3 +261,31 @@ def test_item15_cli_help_states_the_bound(capsys: pytest.CaptureFixture[str], ar
     out = re.sub(r"\s+", " ", capsys.readouterr().out)
     for text in texts:
         assert text in out
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["design", "survival", "--hazard-ratio", "0.7", "--ratio", "1e308"], "ratio"),
+    (["design", "two-proportions", "--p1", "0.5", "--p2", "0.4", "--ratio", "1e-308"],
+     "ratio"),
+    (["design", "two-proportions", "--p1", "0.5", "--p2", "0.4", "--n1", "3", "--n2",
+      "40000000", "--method", "exact"], "n2"),
+    (["design", "two-proportions", "--p1", "0.5", "--p2", "0.4", "--n1", "40000", "--n2",
+      "40000000", "--method", "exact"], "n1"),
+    (["design", "simon-estimate", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29", "--p0",
+      "0.1", "--x1", "3", "--x2", "4", "--alpha", "1e-300"], "alpha"),
+    (["design", "group-sequential", "--rates", "0.5,1", "--futility", "1e300,none"],
+     "futility_z[0]"),
+])
+def test_item15_extreme_inputs_refused_not_crashed(capsys: pytest.CaptureFixture[str],
+                                                   args: list[str], field: str) -> None:
+    # found by fuzzing the design commands: an overflow, an 11 s exact power with a lopsided
+    # allocation, a root search with no root; each is now refused at once
+    import json
+
+    from hdil2.cli.app import main
+
+    start = time.perf_counter()
+    code = main([*args, "--json"])
+    assert time.perf_counter() - start < 1.0
+    assert code == 2
+    assert json.loads(capsys.readouterr().err)["errors"][0]["field"] == field

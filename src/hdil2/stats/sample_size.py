@@ -52,6 +52,14 @@ def _z(alpha: float, sides: int) -> float:
     return float(norm.isf(alpha / sides))
 
 
+def _check_ratio(ratio: Any) -> float:
+    """An allocation ratio between 1/1000 and 1000 (beyond, the arithmetic overflows)."""
+    r = check_positive("ratio", ratio)
+    if not 1e-3 <= r <= 1e3:
+        raise InputError("ratio", "must be between 0.001 and 1000", ratio)
+    return r
+
+
 def _check_sides(sides: Any) -> int:
     s = check_int("sides", sides, 1)
     if s not in (1, 2):
@@ -119,16 +127,17 @@ def _fisher_ranges(p1: float, p2: float, n1: int,
 
 
 def fisher_work(p1: float, p2: float, n1: int, n2: int) -> float:
-    """Estimated cost units of :func:`fisher_power`: 20,000 + rows × (350 + table support).
+    """Estimated cost units of :func:`fisher_power`.
 
-    The rows are the margins m summed over, about 17 standard deviations of each binomial
-    (the counts whose tails hold ≥ 1e-17).  One unit is about 0.035 µs on the measured
-    machine: a row costs as much as 350 table cells, an evaluation 20,000 (bench/README.md).
+    20,000 per evaluation, 15 per patient (the binomial and log-factorial arrays), and per
+    margin m summed over (about 17 standard deviations of each binomial: the counts whose tails
+    hold ≥ 1e-17) 350 plus the table's support.  One unit is about 0.03 µs on the measured
+    machine (bench/README.md).
     """
     rows = 1.0
     for n, p in ((n1, p1), (n2, p2)):
         rows += min(n + 1.0, 17 * math.sqrt(n * p * (1 - p)) + 10)
-    return 20_000 + rows * (350 + min(n1, n2) + 1)
+    return 20_000 + 15 * (n1 + n2) + rows * (350 + min(n1, n2) + 1)
 
 
 def fisher_power(p1: float, p2: float, n1: int, n2: int, alpha: float, sides: int) -> float:
@@ -276,6 +285,8 @@ def two_proportions_power(p1: float, p2: float, n1: int, n2: int | None = None, 
     """Power of the comparison with n1 and n2 (default n2 = n1) patients."""
     n1 = check_int("n1", n1, 2)
     n2 = n1 if n2 is None else check_int("n2", n2, 2)
+    if not 1e-3 <= n2 / n1 <= 1e3:
+        raise InputError("n2", f"n2 / n1 must be between 0.001 and 1000 (n1 = {n1})", n2)
     p1, p2, alpha, _, sides, ratio, method = _check_prop(p1, p2, alpha, 0.5, sides, n2 / n1,
                                                          method)
     if method == "exact":
@@ -305,7 +316,7 @@ def _check_prop(p1: Any, p2: Any, alpha: Any, power: Any, sides: Any, ratio: Any
     alpha = check_prob("alpha", alpha)
     power = check_prob("power", power)
     sides = _check_sides(sides)
-    ratio = check_positive("ratio", ratio)
+    ratio = _check_ratio(ratio)
     method = check_choice("method", method, PROP_METHODS)
     return p1, p2, alpha, power, sides, ratio, method
 
@@ -365,7 +376,7 @@ def survival_size(*, hazard_ratio: float | None = None, lambda2: float | None = 
     alpha = check_prob("alpha", alpha)
     power = check_prob("power", power)
     sides = _check_sides(sides)
-    ratio = check_positive("ratio", ratio)
+    ratio = _check_ratio(ratio)
     method = check_choice("method", method, SURV_METHODS)
     if dropout != 0:
         dropout = check_positive("dropout", dropout)

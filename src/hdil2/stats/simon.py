@@ -481,8 +481,9 @@ def simon_inference(r1: int, n1: int, r: int, n: int, p0: float, x1: int,
     r1, n1, r, n = _check_design(r1, n1, r, n)
     p0 = check_prob("p0", p0)
     alpha = check_prob("alpha", alpha)
-    if alpha >= 0.5:
-        raise InputError("alpha", "must be below 0.5 (the interval is 1 − 2α)", alpha)
+    if not 1e-6 <= alpha < 0.5:
+        raise InputError("alpha", "must be at least 1e-6 and below 0.5 (the interval is "
+                         "1 − 2α)", alpha)
     x1 = check_int("x1", x1, 0)
     if x1 > n1:
         raise InputError("x1", f"must be at most n1 ({n1})", x1)
