@@ -252,11 +252,12 @@ def group_sequential(information_rates: Sequence[float], *, alpha: float = 0.025
                 fut.append(None)
                 continue
             try:
-                fut.append(float(f))
+                fz = float(f)
             except (TypeError, ValueError):
                 raise InputError(f"futility_z[{i}]", "must be a number or null", f) from None
-            if not -40 <= fut[-1] <= 40:
+            if not -40 <= fz <= 40:
                 raise InputError(f"futility_z[{i}]", "must be between −40 and 40 (z scale)", f)
+            fut.append(fz)
     cum = [float(v) for v in spent(list(t), alpha, spending)]
     cum[-1] = alpha
     rec = _Recursion(t, 0.0)
