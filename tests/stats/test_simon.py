@@ -1,12 +1,16 @@
-"""Simon two-stage designs against Simon (1989) and clinfun (used only as a numeric oracle).
+"""Simon two-stage designs against Simon (1989), clinfun and PhIIdesign (R packages used only as
+numeric oracles) and against the closed form written out in this file.
 
-Sources of the expected designs (see docs/trial-design.md, "Simon table entries verified"):
+Sources of the expected values (see docs/trial-design.md, "Simon table entries verified"):
 
 * SIMON_1989: entries of Simon (1989)'s table as quoted by public code/docs found with the
-  search tool: p0 0.10 / p1 0.30 (α 0.05, β 0.20) optimal 1/10, 5/29, EN 15.0 and minimax
-  1/15, 5/25; p0 0.20 / p1 0.40 optimal 3/13, 12/43, EN 20.6 and minimax 4/18, 10/33.
+  search tool: p0 0.10 / p1 0.30 (α 0.05, β 0.20) optimal 1/10, 5/29, EN 15.0, PET 0.74 and
+  minimax 1/15, 5/25, EN 19.5, PET 0.55; p0 0.20 / p1 0.40 optimal 3/13, 12/43, EN 20.6 and
+  minimax 4/18, 10/33.
 * CLINFUN: designs printed by clinfun ``ph2simon`` in its reference manual and in package
   vignettes (r1, n1, r, n, EN(p0), PET(p0) to the printed digits, and the admissible q range).
+* PHIIDESIGN: operating characteristics to 10-15 digits from the tests of R package PhIIdesign.
+* ``_oc_closed_form``: Simon's formulas in exact rational arithmetic (math.comb, Fraction).
 """
 
 from __future__ import annotations
@@ -88,19 +92,56 @@ def test_clinfun_designs(p0: float, p1: float, alpha: float, beta: float, nmax: 
         assert (round(adm.q_range[0], 3), round(adm.q_range[1], 3)) == q
 
 
+def _oc_closed_form(r1: int, n1: int, r: int, n: int, p: float) -> tuple[float, float, float]:
+    """(PET, EN, P(reject)) written out from Simon (1989), with math.comb and exact fractions.
+
+    PET = P(X1 ≤ r1); EN = n1 + (1 − PET)(n − n1); P(reject) = Σ_{x1 > r1} P(X1 = x1)
+    P(X2 > r − x1), X1 ~ Bin(n1, p), X2 ~ Bin(n − n1, p).  Independent of hdil2's NumPy/SciPy
+    code: every term is an exact rational until the final float().
+    """
+    from fractions import Fraction
+
+    q = Fraction(p)  # the float p exactly
+
+    def pmf(k: int, m: int) -> Fraction:
+        return math.comb(m, k) * q**k * (1 - q) ** (m - k)
+
+    n2 = n - n1
+    pet = sum((pmf(k, n1) for k in range(r1 + 1)), Fraction(0))
+    rej = sum((pmf(x1, n1) * sum((pmf(x2, n2) for x2 in range(max(r - x1 + 1, 0), n2 + 1)),
+                                 Fraction(0))
+               for x1 in range(r1 + 1, n1 + 1)), Fraction(0))
+    return float(pet), float(n1 + (1 - pet) * n2), float(rej)
+
+
 def _exhaustive(p0: float, p1: float, alpha: float, beta: float,
                 nmax: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """A plain loop over every (n, n1, r1, r): the definition, no pruning."""
+    """A plain loop over every (n, n1, r1, r): the definition, no pruning, no hdil2 code."""
+    tables = {}
+    for p in (p0, p1):  # pmf[m][k] = P(Bin(m, p) = k), sf[m][k] = P(Bin(m, p) ≥ k)
+        pmf = [[math.comb(m, k) * p**k * (1 - p) ** (m - k) for k in range(m + 1)]
+               for m in range(nmax + 1)]
+        sf = [[sum(row[k:]) for k in range(len(row))] + [0.0] for row in pmf]
+        tables[p] = (pmf, sf)
+
+    def oc(r1: int, n1: int, r: int, n: int, p: float) -> tuple[float, float, float]:
+        pmf, sf = tables[p]
+        n2 = n - n1
+        pet = sum(pmf[n1][: r1 + 1])
+        rej = sum(pmf[n1][x1] * sf[n2][min(max(r - x1 + 1, 0), n2 + 1)]
+                  for x1 in range(r1 + 1, n1 + 1))
+        return pet, n1 + (1 - pet) * n2, rej
+
     best_en, best_n = (math.inf, ()), (math.inf, math.inf, ())
     for n in range(2, nmax + 1):
         for n1, r1 in product(range(1, n), range(n)):
             if r1 >= n1:
                 continue
             for r in range(r1, n):
-                _, en0, a = simon_oc(r1, n1, r, n, p0)
+                _, en0, a = oc(r1, n1, r, n, p0)
                 if a > alpha + 1e-12:
                     continue
-                _, _, pw = simon_oc(r1, n1, r, n, p1)
+                _, _, pw = oc(r1, n1, r, n, p1)
                 if pw >= 1 - beta - 1e-12:
                     best_en = min(best_en, (en0, (r1, n1, r, n)))
                     best_n = min(best_n, (n, en0, (r1, n1, r, n)))
@@ -118,13 +159,59 @@ def test_search_equals_exhaustive_loop(p0: float, p1: float, alpha: float, beta:
     assert (s.minimax.r1, s.minimax.n1, s.minimax.r, s.minimax.n) == mm
 
 
-def test_oc_of_given_design_matches_search() -> None:
-    d = simon_design(1, 10, 5, 29, 0.1, 0.3)
-    assert f"{d.en0:.1f}" == "15.0"
-    assert d.alpha <= 0.05
-    assert d.power >= 0.80
-    pet, en, rej = simon_oc(1, 10, 5, 29, 0.1)
-    assert (pet, en, rej) == (d.pet0, d.en0, d.alpha)
+# Simon (1989), p0 0.10, p1 0.30, α 0.05, β 0.20, as printed: (kind, r1, n1, r, n, EN0, PET0)
+SIMON_1989_OC = [
+    ("optimal", 1, 10, 5, 29, "15.0", "0.74"),
+    ("minimax", 1, 15, 5, 25, "19.5", "0.55"),
+]
+
+
+@pytest.mark.parametrize(("kind", "r1", "n1", "r", "n", "en0", "pet0"), SIMON_1989_OC)
+def test_item21_operating_characteristics_as_simon_1989_prints_them(
+        kind: str, r1: int, n1: int, r: int, n: int, en0: str, pet0: str) -> None:
+    d = simon_design(r1, n1, r, n, 0.1, 0.3)
+    assert (f"{d.en0:.1f}", f"{d.pet0:.2f}") == (en0, pet0)
+    found = getattr(simon_designs(0.1, 0.3, 0.05, 0.2), kind)
+    assert (f"{found.en0:.1f}", f"{found.pet0:.2f}") == (en0, pet0)
+
+
+# Operating characteristics printed to full precision by an independent R implementation: the
+# expected values of the test of R package PhIIdesign (IDDI-BE/PhIIdesign,
+# inst/tinytest/test-simon2stage.R) for p0 0.1, pa 0.3: (r1, n1, r, n, EN0, PET0, α, β)
+PHIIDESIGN = [
+    (1, 14, 4, 21, 16.9075960163903, 0.58462914051567, 0.0511412111636123, 0.203705615682959),
+    (2, 15, 4, 22, 16.2884274837447, 0.815938930893609, 0.0543042568921355, 0.200846440508983),
+    (1, 14, 5, 25, 18.5690794543276, 0.58462914051567, 0.0323533353291089, 0.202576987295816),
+    (1, 12, 5, 26, 16.773968474954, 0.659002251789, 0.0359671496394093, 0.195219552505977),
+    (1, 11, 5, 27, 15.8422899168, 0.6973568802, 0.0395005174857133, 0.193804599302928),
+    (1, 11, 5, 28, 16.1449330366, 0.6973568802, 0.0450489137027961, 0.177745666977773),
+    (1, 10, 5, 29, 15.0141203471, 0.7360989291, 0.0470863066438917, 0.194937086849675),
+]
+
+
+@pytest.mark.parametrize(("r1", "n1", "r", "n", "en0", "pet0", "alpha", "beta"), PHIIDESIGN)
+def test_item21_operating_characteristics_match_phiidesign(
+        r1: int, n1: int, r: int, n: int, en0: float, pet0: float, alpha: float,
+        beta: float) -> None:
+    d = simon_design(r1, n1, r, n, 0.1, 0.3)
+    # PhIIdesign prints EN0 and PET0 to 10-15 significant digits, α and β to 15
+    assert d.en0 == pytest.approx(en0, rel=1e-10)
+    assert d.pet0 == pytest.approx(pet0, rel=1e-9)
+    assert d.alpha == pytest.approx(alpha, rel=1e-12)
+    assert 1 - d.power == pytest.approx(beta, rel=1e-12)
+
+
+@pytest.mark.parametrize("design", [(1, 10, 5, 29), (1, 15, 5, 25), (3, 13, 12, 43),
+                                    (4, 18, 10, 33), (11, 53, 26, 99), (0, 9, 2, 17)])
+@pytest.mark.parametrize("p", [0.05, 0.1, 0.2, 0.3, 0.4, 0.7])
+def test_item21_operating_characteristics_equal_the_closed_form(
+        design: tuple[int, int, int, int], p: float) -> None:
+    r1, n1, r, n = design
+    pet, en, rej = _oc_closed_form(r1, n1, r, n, p)
+    got = simon_oc(r1, n1, r, n, p)
+    assert got == pytest.approx((pet, en, rej), rel=1e-12, abs=1e-300)
+    d = simon_design(r1, n1, r, n, p, 0.9)
+    assert (d.pet0, d.en0, d.alpha) == pytest.approx((pet, en, rej), rel=1e-12, abs=1e-300)
 
 
 def test_stage1_decision_boundaries() -> None:
