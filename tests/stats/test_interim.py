@@ -65,10 +65,10 @@ def test_conditional_power_with_a_later_interim() -> None:
     assert cp.under_null == pytest.approx(0.025, rel=1e-6)
 
 
-def test_seed001_early_closure_logic() -> None:
-    # Seed 001 (clark2003): designed for 2-year DFS 40 % → 70 % with 34/arm; closed at an
+def test_clark2003_early_closure_logic() -> None:
+    # clark2003: designed for 2-year DFS 40 % → 70 % with 34/arm; closed at an
     # interim analysis because the 30 % improvement "could not be achieved despite full
-    # accrual".  The interim data are not in the abstract [U]; the final LA counts, relapse
+    # accrual".  The interim data are not in the abstract (unverified); the final LA counts, relapse
     # 16/21 on IL-2 vs 15/23 on observation (DFS 5/21 vs 8/23), stand in for them here at the
     # information fraction 44/68.  The effect points the wrong way, and the conditional power
     # is tiny under the trend and small even under the design alternative.
@@ -116,7 +116,7 @@ def test_futility_decision_continue_branch() -> None:
     assert futility_decision(cp, 0.1).value == "continue"
 
 
-def test_interim_binary_seed001() -> None:
+def test_interim_binary_clark2003() -> None:
     from hdil2.stats.interim import interim_binary
 
     s = interim_binary(5, 21, 8, 23, planned_n1=34, planned_n2=34, p1=0.7, p2=0.4)
@@ -126,17 +126,25 @@ def test_interim_binary_seed001() -> None:
     assert s.design_drift == pytest.approx(0.3 / math.sqrt(0.55 * 0.45 * 2 / 34), rel=1e-12)
 
 
-def test_interim_survival_drift_matches_schoenfeld() -> None:
-    # Schoenfeld: D = 4 (z_α + z_β)² / log(HR)² ⇔ drift = −log(HR) √D / 2 = z_α + z_β
+def test_item21_interim_survival_drift_asserted() -> None:
+    # The design drift for a log-rank interim is −log(HR)·√D/2 with D the planned events (1:1):
+    # HR 0.7, D = 331: −ln 0.7 = 0.356674944, √331 = 18.193405399, so the drift is
+    # 0.356674944 × 18.193405399 / 2 = 3.2445659.  Schoenfeld's D for HR 0.7, one-sided
+    # α 0.025 and power 0.9 is 330.4, rounded up to 331: at exactly that D the drift would be
+    # z_0.025 + z_0.1 = 1.959964 + 1.281552 = 3.241516, a little below the drift at 331.
     from hdil2.stats.interim import interim_survival
     from hdil2.stats.sample_size import survival_size
 
+    s = interim_survival(1.2, 100, 331, 0.7)
+    assert s.information == pytest.approx(100 / 331, rel=1e-12)
+    assert s.design_drift == pytest.approx(3.2445659, abs=5e-8)
     d = survival_size(hazard_ratio=0.7, alpha=0.025, power=0.9, sides=1).events
     assert d is not None
-    s = interim_survival(1.2, 100, 331, 0.7)
-    assert s.information == pytest.approx(100 / 331)
-    drift_at_d = -math.log(0.7) * math.sqrt(d) / 2
-    assert drift_at_d == pytest.approx(norm.isf(0.025) + norm.isf(0.1), rel=1e-12)
+    assert math.ceil(d) == 331
+    assert s.design_drift > 3.241516
+    # 2:1 allocation (ratio r = 2): −log(HR)·√(D·r)/(1 + r) = 0.356674944 × √662 / 3 = 3.0590
+    s2 = interim_survival(1.2, 100, 331, 0.7, ratio=2.0)
+    assert s2.design_drift == pytest.approx(0.356674944 * 25.729360660 / 3, rel=1e-8)
 
 
 def test_interim_inputs_refused() -> None:

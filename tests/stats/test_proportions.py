@@ -1,4 +1,8 @@
-"""Proportions: every recomputable number of clinical reference §7 at its printed precision."""
+"""Proportions: the IL-2 papers' printed numbers at their precision, and R's values to 1e-6.
+
+R's values (fisher.test, chisq.test, binom.test, prop.test, prop.trend.test) are in
+results/proportions_r.py, printed by results/proportions_r.R beside it.
+"""
 
 from __future__ import annotations
 
@@ -15,64 +19,29 @@ from hdil2.stats.proportions import binomial_ci, cochran_armitage, compare_propo
 
 R = load_results("proportions_r")
 
-# reference §7 table: (item, x1, n1, x2, n2, printed P, digits the paper printed)
+# P values the papers print, recomputed: (label, x1, n1, x2, n2, printed P, digits printed)
 FISHER_REPRODUCED = [
-    ("1 seed 002 ORR HD vs LD", 22, 96, 9, 96, "0.018", 3),
-    ("1b mcdermott2005 final ORR", 22, 95, 9, 91, "0.018", 3),
-    ("3 seed 002 progression-free at 3 y", 9, 96, 2, 96, "0.06", 2),
-    ("3b mcdermott2005 progression-free at 3 y", 10, 95, 3, 91, "0.082", 3),
-    ("5 seed 002 CA-IX high in responders", 21, 27, 20, 39, "0.04", 2),
-    ("8 seed 002 / upton2005 clear cell vs variant", 30, 146, 1, 17, "0.20", 2),
+    ("atkins2004 ORR HD vs LD", 22, 96, 9, 96, "0.018", 3),
+    ("mcdermott2005 final ORR", 22, 95, 9, 91, "0.018", 3),
+    ("atkins2004 progression-free at 3 y", 9, 96, 2, 96, "0.06", 2),
+    ("mcdermott2005 progression-free at 3 y", 10, 95, 3, 91, "0.082", 3),
+    ("atkins2004 CA-IX high in responders", 21, 27, 20, 39, "0.04", 2),
+    ("atkins2004 / upton2005 clear cell vs variant", 30, 146, 1, 17, "0.20", 2),
 ]
 
 
 @pytest.mark.parametrize(("item", "x1", "n1", "x2", "n2", "printed", "digits"),
                          FISHER_REPRODUCED, ids=[r[0] for r in FISHER_REPRODUCED])
-def test_fisher_two_sided_reproduces_seed(item: str, x1: int, n1: int, x2: int, n2: int,
+def test_fisher_two_sided_reproduces_the_papers(item: str, x1: int, n1: int, x2: int, n2: int,
                                           printed: str, digits: int) -> None:
     res = compare_proportions(x1, n1, x2, n2)
     assert res.tests[0].method == "fisher_exact_two_sided"
     assert f"{res.fisher_p:.{digits}f}" == printed
 
 
-# the reference's full table of recomputed values (Fisher, χ² Yates, χ² uncorrected), at the
-# precision the reference prints them
-TABLE_7 = [
-    (22, 96, 9, 96, "0.0176", "0.0186", "0.0108"),
-    (22, 95, 9, 91, "0.0182", "0.0257", "0.0152"),
-    # the reference prints 0.121 for the uncorrected χ² of item 2, but P = 0.12050 (a rounding
-    # slip in the reference's own table; the seed prints no P here)
-    (8, 96, 3, 96, "0.213", "0.214", "0.1205"),
-    (9, 96, 2, 96, "0.058", "0.062", "0.030"),
-    (10, 95, 3, 91, "0.0820", "0.0999", "0.0532"),
-    (29, 115, 2, 50, "0.0009", "0.0028", "0.0013"),
-    (21, 27, 20, 39, "0.0397", "0.054", "0.029"),
-    (9, 9, 11, 22, "0.012", "0.026", "0.008"),
-    (30, 146, 1, 17, "0.1995", "0.258", "0.145"),
-    (16, 21, 15, 23, "0.52", "0.64", "0.43"),
-    (3, 21, 5, 23, "0.70", "0.80", "0.52"),
-    (3, 28, 12, 71, "0.55", "0.64", "0.44"),
-    (21, 40, 8, 30, "0.049", "0.054", "0.030"),
-    (28, 57, 1, 13, "0.010", "0.015", "0.006"),
-    (23, 149, 38, 201, "0.48", "0.48", "0.40"),
-]
-
-
-def _fmt_like(value: float, printed: str) -> str:
-    return f"{value:.{len(printed.split('.')[1])}f}"
-
-
-@pytest.mark.parametrize(("x1", "n1", "x2", "n2", "fisher", "yates", "pearson"), TABLE_7)
-def test_reference_table_7(x1: int, n1: int, x2: int, n2: int, fisher: str, yates: str,
-                           pearson: str) -> None:
-    res = compare_proportions(x1, n1, x2, n2)
-    assert _fmt_like(res.test("fisher_exact_two_sided").p_value, fisher) == fisher
-    assert _fmt_like(res.test("chi2_yates").p_value, yates) == yates
-    assert _fmt_like(res.test("chi2_pearson").p_value, pearson) == pearson
-
-
 def test_two_compartment_fisher_is_1_2e_minus_5() -> None:
-    # item 7: 26/27 vs 18/39; Fisher 1.2e-5, Yates 6.8e-5, uncorrected 2.2e-5; OR 30.3
+    # atkins2004's two-compartment model, 26/27 vs 18/39: printed "OR 3 0" (30, the PDF lost a
+    # digit) and "P = 0.01", which the counts cannot give (Fisher 1.2e-5: "< 0.01" fits)
     res = compare_proportions(26, 27, 18, 39)
     assert f"{res.fisher_p:.1e}" == "1.2e-05"
     assert f"{res.test('chi2_yates').p_value:.1e}" == "6.8e-05"
@@ -81,19 +50,22 @@ def test_two_compartment_fisher_is_1_2e_minus_5() -> None:
 
 
 def test_ca_ix_odds_ratios() -> None:
-    # item 5: sample OR 21·19/(6·20) = 3.325 ("OR 3.3"), conditional MLE 3.26
+    # atkins2004 CA-IX: printed "OR 3.3"; the sample OR is 21·19/(6·20) = 3.325, R's
+    # conditional MLE 3.2645
     res = compare_proportions(21, 27, 20, 39)
     assert res.estimate("odds_ratio_sample").estimate == pytest.approx(3.325)
-    assert f"{res.estimate('odds_ratio_conditional_mle').estimate:.2f}" == "3.26"
+    assert res.estimate("odds_ratio_conditional_mle").estimate == pytest.approx(
+        R.TWO_BY_TWO[(21, 27, 20, 39)]["or_cond"][0], abs=2.5e-4)
 
 
 def test_pathology_model_odds_ratio() -> None:
+    # atkins2004 / upton2005 pathology model: printed "OR 8.1"
     assert f"{compare_proportions(29, 115, 2, 50).estimate('odds_ratio_sample').estimate:.1f}" \
         == "8.1"
 
 
 def test_zero_cell_odds_ratio_is_infinite_and_json_safe() -> None:
-    # item 6: 9/9 vs 11/22, OR ∞
+    # 9/9 vs 11/22 (atkins2004): the sample odds ratio is infinite
     res = compare_proportions(9, 9, 11, 22)
     assert res.estimate("odds_ratio_sample").estimate == float("inf")
     d = res.to_dict()
@@ -145,7 +117,8 @@ def test_conditional_odds_ratio_definition() -> None:
     assert nh.cdf(x, total, successes, row1, est.ci.upper) == pytest.approx(0.025, rel=1e-7)
 
 
-# reference §7: exact 95 % (Clopper-Pearson) intervals the UI quotes, in percent, 1 decimal
+# exact 95 % (Clopper-Pearson) intervals of the papers' rates, in percent, to 1 decimal (each
+# also checked against R's binom.test to 1e-6 in test_item21_rates_match_r)
 CLOPPER_PEARSON = [
     (37, 255, "14.5", "10.4", "19.4"), (17, 255, "6.7", "3.9", "10.5"),
     (22, 96, "22.9", "15.0", "32.6"), (9, 96, "9.4", "4.4", "17.1"),
@@ -154,7 +127,7 @@ CLOPPER_PEARSON = [
     (8, 30, "26.7", "12.3", "45.9"), (21, 40, "52.5", "36.1", "68.5"),
     (28, 57, "49.1", "35.6", "62.7"), (14, 36, "38.9", "23.1", "56.5"),
     (15, 77, "19.5", "11.3", "30.1"), (1, 33, "3.0", "0.1", "15.8"),
-    (0, 17, "0.0", "0.0", "19.5"),  # item 15: 0/17 responses, exact CI 0-19.5 %
+    (0, 17, "0.0", "0.0", "19.5"),  # lee2000: 0/17 responses, exact CI 0-19.5 %
 ]
 
 
@@ -178,7 +151,8 @@ def test_intervals_match_r(key: tuple[int, int]) -> None:
 
 
 def test_upton_trend() -> None:
-    # reference §7: good 14/36, intermediate 15/77, poor 1/33: z = −3.69, P = 0.0002
+    # upton2005 (quoted by atkins2004): good 14/36, intermediate 15/77, poor 1/33: printed
+    # z = −3.69, P = 0.0002; R's prop.trend.test χ² = z²
     t = cochran_armitage([14, 15, 1], [36, 77, 33])
     assert f"{t.z:.2f}" == "-3.69"
     assert f"{t.p_value:.4f}" == "0.0002"
@@ -214,30 +188,33 @@ def test_bad_level_and_method() -> None:
     assert e.value.field == "method"
 
 
-# reference §7 "Percentages printed in the seeds, re-derived": (x, n, seed's printed %)
-SEED_PERCENTAGES = [
-    (3, 28, "11"), (12, 71, "17"),  # seed 000
-    (37, 255, "15"), (17, 255, "7"), (20, 255, "8"), (22, 96, "23"), (9, 96, "9"),  # 002
+@pytest.mark.parametrize("key", sorted(R.RATES))
+def test_item21_rates_match_r(key: tuple[int, int]) -> None:
+    # rate() against R's binom.test (estimate, exact interval) and prop.test (Wilson)
+    ref = R.RATES[key]
+    r = rate(*key)
+    assert r.estimate == ref["estimate"][0]
+    assert (r.ci.lower, r.ci.upper) == pytest.approx(tuple(ref["clopper_pearson"]), rel=1e-6,
+                                                     abs=1e-12)
+    w = rate(*key, method="wilson")
+    assert (w.ci.lower, w.ci.upper) == pytest.approx(tuple(ref["wilson"]), rel=1e-6,
+                                                     abs=1e-12)
+
+
+# percentages the papers print, with R's binom.test estimate: (x, n, printed %)
+PRINTED_PERCENTAGES = [
+    (3, 28, "11"), (12, 71, "17"),  # atkins1993
+    (37, 255, "15"), (17, 255, "7"), (20, 255, "8"), (22, 96, "23"), (9, 96, "9"),  # atkins2004
     (2, 50, "4"), (27, 66, "41"), (20, 66, "30"), (24, 66, "36"), (31, 66, "47"),
     (11, 66, "17"),
-    (8, 30, "27"), (14, 57, "25"),  # seed 004
+    (8, 30, "27"), (14, 57, "25"),  # shablak2011
+    (21, 40, "52"),  # shablak2011 prints 52.5 % as 52 %
 ]
 
 
-@pytest.mark.parametrize(("x", "n", "printed"), SEED_PERCENTAGES)
-def test_seed_percentages(x: int, n: int, printed: str) -> None:
-    assert f"{100 * rate(x, n).estimate:.0f}" == printed
-
-
-def test_shablak_52_percent_is_round_half_even() -> None:
-    # seed 004 prints 21/40 = 52.5 % as "52 %": round-half-even (or truncation), not half-up
-    assert 100 * rate(21, 40).estimate == 52.5
-    assert f"{52.5:.0f}" == "52"
-
-
-@pytest.mark.parametrize(("x", "n", "pct"), [
-    (11, 99, "11.1"), (29, 115, "25.2"), (41, 66, "62.1"), (21, 27, "77.8"), (20, 39, "51.3"),
-    (26, 27, "96.3"), (18, 39, "46.2"), (28, 57, "49.1"),
-])
-def test_reference_rederived_percentages(x: int, n: int, pct: str) -> None:
-    assert f"{100 * rate(x, n).estimate:.1f}" == pct
+@pytest.mark.parametrize(("x", "n", "printed"), PRINTED_PERCENTAGES)
+def test_item21_printed_percentages_are_r_estimates(x: int, n: int, printed: str) -> None:
+    # the paper's rounding of R's estimate (round half to even for 52.5) and hdil2's estimate
+    want = R.RATES[(x, n)]["estimate"][0]
+    assert round(100 * want) == int(printed)
+    assert rate(x, n).estimate == want

@@ -14,7 +14,10 @@ out("tests/stats) with ", R.version.string, ". The R code is results/proportions
 out('"""\n\nimport math\n\nINF = math.inf\nNAN = math.nan\n\n')
 tables <- list(c(22, 96, 9, 96), c(22, 95, 9, 91), c(9, 96, 2, 96), c(21, 27, 20, 39),
                c(30, 146, 1, 17), c(26, 27, 18, 39), c(9, 9, 11, 22), c(3, 28, 12, 71),
-               c(0, 10, 0, 12))
+               c(0, 10, 0, 12),
+               # the rest of the recomputed comparisons of the IL-2 papers
+               c(8, 96, 3, 96), c(10, 95, 3, 91), c(29, 115, 2, 50), c(16, 21, 15, 23),
+               c(3, 21, 5, 23), c(21, 40, 8, 30), c(28, 57, 1, 13), c(23, 149, 38, 201))
 out("TWO_BY_TWO = {\n")
 for (tb in tables) {
   m <- matrix(c(tb[1], tb[3], tb[2] - tb[1], tb[4] - tb[3]), 2)
@@ -30,13 +33,19 @@ for (tb in tables) {
   out("    },\n")
 }
 out("}\n\n")
-rates <- list(c(22, 96), c(9, 96), c(0, 17), c(17, 17), c(1, 33), c(37, 255))
+rates <- list(c(22, 96), c(9, 96), c(0, 17), c(17, 17), c(1, 33), c(37, 255),
+              # every rate and interval the IL-2 papers print that the tests check
+              c(17, 255), c(12, 71), c(3, 28), c(38, 201), c(23, 149), c(8, 30), c(21, 40),
+              c(28, 57), c(14, 36), c(15, 77), c(20, 255), c(2, 50), c(27, 66), c(20, 66),
+              c(24, 66), c(31, 66), c(11, 66), c(14, 57), c(11, 99), c(29, 115), c(41, 66),
+              c(21, 27), c(20, 39), c(26, 27), c(18, 39))
 out("RATES = {\n")
 for (r in rates) {
   b <- binom.test(r[1], r[2])
   w <- prop.test(r[1], r[2], correct = FALSE)
   b90 <- binom.test(r[1], r[2], conf.level = 0.9)
   out("    (", r[1], ", ", r[2], "): {\n")
+  out('        "estimate": ', num(b$estimate), ",\n")
   out('        "clopper_pearson": ', num(b$conf.int), ",\n")
   out('        "clopper_pearson_90": ', num(b90$conf.int), ",\n")
   out('        "wilson": ', num(w$conf.int), ",\n")
