@@ -1,17 +1,27 @@
-"""The ``hdil2 stats`` and ``hdil2 design`` commands: JSON output, errors, schemas."""
+"""The ``hdil2 stats`` and ``hdil2 design`` commands: JSON output, errors, schemas.
+
+The numbers the commands print are checked against R (results/*.py, made by results/*.R), the
+papers' printed values and closed forms written out here (issue 8 item 21).
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
+from hdil2_stats_support import load_results
+from scipy.stats import norm
 
 from hdil2.cli.app import main
 from hdil2.cli.schema import json_schema
 from hdil2.cli.stats import SCHEMAS
 
 DATA = Path(__file__).resolve().parent / "data"
+SURV = load_results("survival_r")
+PROP = load_results("proportions_r")
+RPACT = load_results("design_rpact")
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -29,36 +39,54 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: i
 def test_rate_json(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "stats", "rate", "--x", "22", "--n", "96")
     assert d["ci"]["method"] == "clopper-pearson"
-    assert round(100 * d["ci"]["lower"], 1) == 15.0
+    ref = PROP.RATES[(22, 96)]
+    assert (d["ci"]["lower"], d["ci"]["upper"]) == pytest.approx(tuple(ref["clopper_pearson"]),
+                                                                 rel=1e-6)
+    assert d["estimate"] == ref["estimate"][0]
     assert d["reasons"][0]["source"] == "clopper1934"
 
 
-def test_compare_reproduces_seed_002(capsys: pytest.CaptureFixture[str]) -> None:
+def test_compare_reproduces_atkins2004(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "stats", "compare", "--x1", "22", "--n1", "96", "--x2", "9",
                  "--n2", "96")
-    fisher = d["tests"][0]
+    fisher, yates, pearson = d["tests"]
     assert fisher["method"] == "fisher_exact_two_sided"
-    assert f"{fisher['p_value']:.3f}" == "0.018"
+    assert f"{fisher['p_value']:.3f}" == "0.018"  # as atkins2004 prints it
+    ref = PROP.TWO_BY_TWO[(22, 96, 9, 96)]
+    assert fisher["p_value"] == pytest.approx(ref["fisher_p"][0], rel=1e-6)
+    assert [yates["statistic"], yates["p_value"]] == pytest.approx(ref["yates"], rel=1e-6)
+    assert [pearson["statistic"], pearson["p_value"]] == pytest.approx(ref["pearson"],
+                                                                       rel=1e-6)
 
 
 def test_compare_from_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "req.json"
     f.write_text(json.dumps({"x1": 21, "n1": 27, "x2": 20, "n2": 39}))
     d = run_json(capsys, "stats", "compare", str(f))
-    assert f"{d['tests'][0]['p_value']:.2f}" == "0.04"
+    assert f"{d['tests'][0]['p_value']:.2f}" == "0.04"  # as atkins2004 prints it
+    assert d["tests"][0]["p_value"] == pytest.approx(
+        PROP.TWO_BY_TWO[(21, 27, 20, 39)]["fisher_p"][0], rel=1e-6)
 
 
 def test_trend(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "stats", "trend", "--successes", "14,15,1", "--totals", "36,77,33")
-    assert f"{d['z']:.2f}" == "-3.69"
+    assert f"{d['z']:.2f}" == "-3.69"  # as upton2005 prints it
+    assert [d["chi2"], d["p_value"]] == pytest.approx(PROP.TREND["upton"], rel=1e-6)
 
 
 def test_km_csv_groups_and_landmarks(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "stats", "km", str(DATA / "aml.csv"), "--event", "status",
                  "--group", "x", "--at", "12,24")
     curves = {c["label"]: c for c in d["curves"]}
-    assert curves["Maintained"]["median"]["estimate"] == 31
-    assert curves["Maintained"]["landmarks"][0]["n_risk"] == 10
+    for label in ("Maintained", "Nonmaintained"):
+        ref = SURV.KM[("aml", f"x={label}", "log")]
+        got = curves[label]
+        assert [got["median"][k] for k in ("estimate", "lower", "upper")] == ref["median"]
+        assert [m["surv"] for m in got["landmarks"]] == pytest.approx(
+            ref["landmark_surv"][:2], rel=1e-6)
+        assert [m["lower"] for m in got["landmarks"]] == pytest.approx(
+            ref["landmark_lower"][:2], rel=1e-6)
+        assert [m["n_risk"] for m in got["landmarks"]] == ref["landmark_n_risk"][:2]
 
 
 def test_km_event_values_for_r_lung(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,6 +94,8 @@ def test_km_event_values_for_r_lung(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "stats", "km", str(DATA / "lung.csv"), "--event", "status",
                  "--event-value", "2", "--censor-value", "1")
     assert d["curves"][0]["events"] == 165
+    ref = SURV.KM[("lung_all", "all", "log")]
+    assert d["curves"][0]["median"]["estimate"] == ref["median"][0]
 
 
 def test_logrank_stratified(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,6 +103,10 @@ def test_logrank_stratified(capsys: pytest.CaptureFixture[str]) -> None:
                  "--group", "trt", "--strata", "celltype")
     assert d["method"] == "stratified_log_rank"
     assert d["df"] == 1
+    ref = SURV.LOGRANK[("veteran_trt_strata_celltype", 0)]
+    assert d["chisq"] == pytest.approx(ref["chisq"][0], rel=1e-6)
+    assert d["p_value"] == pytest.approx(ref["pvalue"][0], rel=1e-6)
+    assert d["expected"] == pytest.approx(ref["exp"], rel=1e-6)
 
 
 def test_cox(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,6 +114,11 @@ def test_cox(capsys: pytest.CaptureFixture[str]) -> None:
                  "--covariates", "trt,karno,age")
     assert [t["name"] for t in d["terms"]] == ["trt", "karno", "age"]
     assert d["ties"] == "efron"
+    ref = SURV.COX[("veteran", "efron")]
+    for key, want in (("coef", "coef"), ("se", "se"), ("hr_lower", "hr_lower"),
+                      ("p_value", "p")):
+        assert [t[key] for t in d["terms"]] == pytest.approx(ref[want], rel=1e-6)
+    assert d["loglik"] == pytest.approx(ref["loglik"][1], rel=1e-6)
 
 
 def test_missing_value_in_csv_named(capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,8 +139,12 @@ def test_event_value_needs_censor_value(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_simon_design(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "design", "simon", "--p0", "0.1", "--p1", "0.3")
-    assert (d["optimal"]["r1"], d["optimal"]["n1"], d["optimal"]["r"], d["optimal"]["n"]) == (
-        1, 10, 5, 29)
+    # Simon (1989): optimal 1/10, 5/29 (EN0 15.0, PET0 0.74); minimax 1/15, 5/25 (19.5, 0.55)
+    for kind, design, en0, pet0 in (("optimal", (1, 10, 5, 29), "15.0", "0.74"),
+                                    ("minimax", (1, 15, 5, 25), "19.5", "0.55")):
+        got = d[kind]
+        assert (got["r1"], got["n1"], got["r"], got["n"]) == design
+        assert (f"{got['en0']:.1f}", f"{got['pet0']:.2f}") == (en0, pet0)
 
 
 def test_simon_stage1_stop(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,15 +159,32 @@ def test_simon_estimate_and_oc(capsys: pytest.CaptureFixture[str]) -> None:
                  "--n", "29", "--p0", "0.1", "--x1", "3", "--x2", "4")
     assert d["stage"] == 2
     assert d["method"] == "koyama_chen_stagewise"
+    # Jung & Kim's UMVUE written out: s = 7 responses, x1 over 2..7 (x1 > r1 = 1, x1 ≤ 10)
+    num = sum(math.comb(9, x1 - 1) * math.comb(19, 7 - x1) for x1 in range(2, 8))
+    den = sum(math.comb(10, x1) * math.comb(19, 7 - x1) for x1 in range(2, 8))
+    assert d["umvue"] == pytest.approx(num / den, rel=1e-12)
+    # stage-wise P value: P(stage 2 and ≥ 7 responses | p0 = 0.1), as Koyama & Chen define it
+    pmf = [[math.comb(m, k) * 0.1**k * 0.9 ** (m - k) for k in range(m + 1)] for m in (10, 19)]
+    pval = sum(pmf[0][x1] * sum(pmf[1][max(7 - x1, 0):]) for x1 in range(2, 11))
+    assert d["p_value"] == pytest.approx(pval, rel=1e-10)
     d = run_json(capsys, "design", "simon-oc", "--r1", "1", "--n1", "10", "--r", "5", "--n",
                  "29", "--p0", "0.1", "--p1", "0.3")
-    assert f"{d['en0']:.1f}" == "15.0"
+    # Simon (1989) prints EN0 15.0, PET0 0.74; PhIIdesign's values to full precision
+    assert (f"{d['en0']:.1f}", f"{d['pet0']:.2f}") == ("15.0", "0.74")
+    assert d["en0"] == pytest.approx(15.0141203471, rel=1e-10)
+    assert d["alpha"] == pytest.approx(0.0470863066438917, rel=1e-12)
+    assert 1 - d["power"] == pytest.approx(0.194937086849675, rel=1e-12)
 
 
-def test_two_proportions_seed001(capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_proportions_clark2003(capsys: pytest.CaptureFixture[str]) -> None:
     d = run_json(capsys, "design", "two-proportions", "--p1", "0.7", "--p2", "0.4", "--n1",
                  "34", "--sides", "1")
     assert f"{d['power']:.2f}" == "0.81"
+    assert d["power"] == pytest.approx(RPACT.POWER_RATES[(0.7, 0.4, 34, 1)][0], rel=1e-9)
+    d = run_json(capsys, "design", "two-proportions", "--p1", "0.7", "--p2", "0.4", "--sides",
+                 "1")
+    assert d["n1_exact"] == pytest.approx(RPACT.RATES[(0.7, 0.4, 1, 0.8)][0], rel=1e-9)
+    assert d["n1"] == 33
 
 
 def test_survival_design_from_survival_rates(capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,11 +194,20 @@ def test_survival_design_from_survival_rates(capsys: pytest.CaptureFixture[str])
 
 
 def test_group_sequential_and_conditional_power(capsys: pytest.CaptureFixture[str]) -> None:
-    d = run_json(capsys, "design", "group-sequential", "--rates", "0.5,1", "--futility",
-                 "0,none")
-    assert len(d["critical_values"]) == 2
+    d = run_json(capsys, "design", "group-sequential", "--rates", "0.5,1", "--alpha", "0.05",
+                 "--futility", "0,none")
+    ref = RPACT.GROUP_SEQUENTIAL["of2"]
+    assert d["critical_values"] == pytest.approx(ref["critical_values"], rel=1e-6)
+    assert d["inflation_factor"] == pytest.approx(ref["inflation_factor"][0], rel=1e-6)
+    assert d["futility_stop_h0"] == pytest.approx(0.5, rel=1e-9)  # P(Z(0.5) < 0 | H0)
     d = run_json(capsys, "design", "conditional-power", "--z", "-0.8", "--information",
                  "0.65", "--critical", "1.645", "--rates", "1", "--design-drift", "2.486")
+    # Lan & Wittes with the final analysis left: 1 − Φ((c − z√t − θ(1 − t)) / √(1 − t))
+    cp = d["conditional_power"]
+    for key, theta in (("under_design", 2.486), ("under_trend", -0.8 / math.sqrt(0.65)),
+                       ("under_null", 0.0)):
+        want = norm.sf((1.645 + 0.8 * math.sqrt(0.65) - theta * 0.35) / math.sqrt(0.35))
+        assert cp[key] == pytest.approx(want, rel=1e-9)
     assert d["advice"]["value"] == "consider stopping for futility"
 
 
@@ -176,10 +245,18 @@ def test_schemas_are_valid_json_schema(name: str) -> None:
 
 
 def test_conditional_power_from_binary_counts(capsys: pytest.CaptureFixture[str]) -> None:
-    # seed 001 stand-in: DFS 5/21 (IL-2) vs 8/23 (observation), 34/arm planned, 70 % vs 40 %
+    # clark2003 stand-in: DFS 5/21 (IL-2) vs 8/23 (observation), 34/arm planned, 70 % vs 40 %
     d = run_json(capsys, "design", "conditional-power", "--binary", "5/21,8/23", "--planned",
                  "34,34", "--design-rates", "0.7,0.4", "--alpha", "0.05")
     assert d["interim"]["information"] == pytest.approx(44 / 68)
+    # pooled z for 5/21 vs 8/23 and the drift 0.3/√(0.55·0.45·2/34), written out
+    pbar = 13 / 44
+    z = (5 / 21 - 8 / 23) / math.sqrt(pbar * (1 - pbar) * (1 / 21 + 1 / 23))
+    theta, t, c = 0.3 / math.sqrt(0.55 * 0.45 * 2 / 34), 44 / 68, norm.isf(0.05)
+    assert d["interim"]["z"] == pytest.approx(z, rel=1e-12)
+    assert d["interim"]["design_drift"] == pytest.approx(theta, rel=1e-12)
+    want = norm.sf((c - z * math.sqrt(t) - theta * (1 - t)) / math.sqrt(1 - t))
+    assert d["conditional_power"]["under_design"] == pytest.approx(want, rel=1e-9)
     assert d["conditional_power"]["under_design"] < 0.01
     assert d["advice"]["value"] == "consider stopping for futility"
 
@@ -188,6 +265,10 @@ def test_conditional_power_from_events(capsys: pytest.CaptureFixture[str]) -> No
     d = run_json(capsys, "design", "conditional-power", "--z", "1.0", "--events", "100",
                  "--planned-events", "331", "--hazard-ratio", "0.7", "--alpha", "0.025")
     assert d["interim"]["method"] == "log_rank_z"
+    theta, t, c = -math.log(0.7) * math.sqrt(331) / 2, 100 / 331, norm.isf(0.025)
+    assert d["interim"]["design_drift"] == pytest.approx(3.2445659, abs=5e-8)
+    want = norm.sf((c - 1.0 * math.sqrt(t) - theta * (1 - t)) / math.sqrt(1 - t))
+    assert d["conditional_power"]["under_design"] == pytest.approx(want, rel=1e-9)
     assert d["advice"]["value"] == "continue"
 
 
