@@ -1,12 +1,13 @@
-"""Response rates and 2×2 comparisons: exact intervals and tests (clinical reference §7).
+"""Response rates and 2×2 comparisons: exact intervals and tests (docs/statistics.md).
 
-* :func:`binomial_ci` — Clopper-Pearson exact interval (``clopper1934``; the default, as the
-  reference quotes) or Wilson score interval without continuity correction (``wilson1927``).
+* :func:`binomial_ci` — Clopper-Pearson exact interval (``clopper1934``; the default: the
+  exact interval the IL-2 papers quote, e.g. 0/17 → 0-19.5 % in Lee et al. 2000, ``lee2000``)
+  or Wilson score interval without continuity correction (``wilson1927``).
 * :func:`rate` — a response rate with its interval.
 * :func:`compare_proportions` — two groups: Fisher's exact test, two-sided, summing the
   probabilities of tables no more likely than the observed one (``fisher1935``; R
-  ``fisher.test``; this is the test that reproduces the seeds' P values, reference §7 and
-  Appendix A); Pearson χ² with and without Yates' continuity correction; the sample
+  ``fisher.test``; this is the test that reproduces the P values the IL-2 papers print, e.g.
+  Atkins et al. 2004, ``atkins2004``); Pearson χ² with and without Yates' correction; the sample
   (cross-product) odds ratio and the conditional maximum-likelihood odds ratio with its exact
   interval (as R ``fisher.test``); the risk difference with Wald and Newcombe hybrid-score
   intervals.
@@ -158,9 +159,11 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int,
     """Compare two proportions in the 2×2 table [[x1, n1−x1], [x2, n2−x2]].
 
     Fisher's exact test is two-sided by the "probability no larger than observed" rule (R
-    ``fisher.test``, SciPy ``fisher_exact``); it reproduces seed 002's P = 0.018 for 22/96 vs
-    9/96 (reference §7 item 1).  χ² statistics are Pearson's with and without Yates'
-    correction (1 df).  A χ² with an expected count of zero is undefined (P reported as None).
+    ``fisher.test``, SciPy ``fisher_exact``); it reproduces the P = 0.018 Atkins et al. 2004
+    (``atkins2004``) print for 22/96 vs 9/96.  χ² statistics are Pearson's with and without
+    Yates' correction (1 df).  A χ² with an expected count of zero is undefined (P reported as
+    None).  Bounds (:mod:`hdil2.stats.limits`): n1, n2 ≤ 10⁸, and at most 5,000 tables in the
+    support of the exact conditional odds ratio.
     """
     import numpy as np
     from scipy.stats import chi2_contingency, fisher_exact, norm
@@ -246,8 +249,8 @@ def cochran_armitage(successes: Sequence[int], totals: Sequence[int],
 
     With p̄ = Σxᵢ/N: z = Σsᵢ(xᵢ − nᵢp̄) / √(p̄(1−p̄)[Σnᵢsᵢ² − (Σnᵢsᵢ)²/N]); z² is R's
     ``prop.trend.test`` statistic.  Scores default to 0, 1, 2, … in the given group order.  The
-    Upton groups good 14/36, intermediate 15/77, poor 1/33 give z = −3.69, P = 0.0002
-    (reference §7).
+    pathology groups of Upton et al. 2005 (``upton2005``), good 14/36, intermediate 15/77, poor
+    1/33, give z = −3.69, P = 0.0002 as printed.  At most 10,000 groups.
     """
     from scipy.stats import norm
 
