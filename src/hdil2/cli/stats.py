@@ -447,13 +447,17 @@ def _register_stats(app: typer.Typer) -> None:
                 f" ({res.n_dropped} left out for a missing "
                 + ", ".join(c if k == res.n_dropped else f"{c} ({k})"
                             for c, k in res.missing.items()) + ")")
+            caption = None if not res.factors else "reference level: " + "; ".join(
+                f"{f.covariate} {f.reference}" for f in res.factors)
             t = Table(title=f"Cox PH ({res.ties} ties): n = {res.n}{dropped}, events = "
-                      f"{res.events}", title_justify="left")
+                      f"{res.events}", title_justify="left", caption=caption,
+                      caption_justify="left")
             t.add_column("term", overflow="fold")
             for c in ("coef", "se", "HR", f"{100 * res.level:g} % CI", "z", "P"):
                 t.add_column(c, no_wrap=True)
             for tm in res.terms:
-                t.add_row(tm.label(), _fmt(tm.coef), _fmt(tm.se), _fmt(tm.hr),
+                label = tm.name if tm.level is None else f"{tm.covariate}: {tm.level}"
+                t.add_row(label, _fmt(tm.coef), _fmt(tm.se), _fmt(tm.hr),
                           f"{_fmt(tm.hr_lower)}-{_fmt(tm.hr_upper)}", _fmt(tm.z),
                           _fmt(tm.p_value))
             con.print(t)
@@ -480,9 +484,9 @@ def _design_rows(d: Any) -> list[str]:
 def _design_table(con: Console, title: str, designs: list[Any]) -> None:
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left")
+    t = Table(title=title, title_justify="left", pad_edge=False)
     for c in ("design", "r1/n1", "r/n", "EN(p0)", "PET(p0)", "exact α", "power", "q range"):
-        t.add_column(c)
+        t.add_column(c, no_wrap=True)  # values are never split (fits 80 columns)
     for d in designs:
         t.add_row(*_design_rows(d))
     con.print(t)
@@ -704,10 +708,11 @@ def _register_design(app: typer.Typer) -> None:
             from rich.table import Table
 
             t = Table(title=f"{res.spending} type α-spending, one-sided α {res.alpha:g}",
-                      title_justify="left")
-            for c in ("analysis", "information", "efficacy z", "nominal P", "α spent",
+                      title_justify="left", show_edge=False)
+            # headers wrap at spaces; values (up to 9 characters) are never cut at 80 columns
+            for c in ("analysis", "info. frac.", "efficacy z", "nominal P", "α spent",
                       "P(reject) H1", "futility z"):
-                t.add_column(c)
+                t.add_column(c, min_width=9 if c != "analysis" else None)
             for k, tk in enumerate(res.information_rates):
                 t.add_row(str(k + 1), f"{tk:g}", _fmt(res.critical_values[k]),
                           _fmt(res.nominal_p[k]), _fmt(res.alpha_spent[k]),
