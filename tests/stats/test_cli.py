@@ -373,6 +373,6 @@ def test_item14_cox_human_output_names_the_levels(capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "stats", "cox", str(DATA / "aml.csv"), "--event", "status",
                        "--covariates", "x")
     assert code == 0
-    assert "Nonmaintained" in out
-    assert "reference Maintained" in out
+    assert "x: Nonmaintained" in out
+    assert "reference level: x Maintained" in out
     assert "2.4981" in out

@@ -453,13 +453,12 @@ def _register_stats(app: typer.Typer) -> None:
                       f"{res.events}", title_justify="left", caption=caption,
                       caption_justify="left")
             t.add_column("term", overflow="fold")
-            for c in ("coef", "se", "HR", f"{100 * res.level:g} % CI", "z", "P"):
+            for c in ("coef", "se", "HR", f"{100 * res.level:g} % CI", "P"):
                 t.add_column(c, no_wrap=True)
-            for tm in res.terms:
+            for tm in res.terms:  # z = coef / se is in the JSON output
                 label = tm.name if tm.level is None else f"{tm.covariate}: {tm.level}"
                 t.add_row(label, _fmt(tm.coef), _fmt(tm.se), _fmt(tm.hr),
-                          f"{_fmt(tm.hr_lower)}-{_fmt(tm.hr_upper)}", _fmt(tm.z),
-                          _fmt(tm.p_value))
+                          f"{_fmt(tm.hr_lower)}-{_fmt(tm.hr_upper)}", _fmt(tm.p_value))
             con.print(t)
             g = Table(title="Global tests", title_justify="left")
             for c in ("test", "statistic", "df", "P"):
