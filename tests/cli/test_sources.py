@@ -32,7 +32,7 @@ def test_item18_every_key_prints_its_full_reference() -> None:
     assert set(docs) == set(SOURCES)
     for key, d in docs.items():
         # a paper has its year; software and living documents have a place to find them
-        undated = ("proleukin-label", "r-survival", "rpact", "admiralonco")
+        undated = ("proleukin-label", "r-survival", "rpact", "admiralonco", "admiral")
         assert re.search(r"\b(1[89]|20)\d\d\b", d["citation"]) or d["url"] \
             or key in undated, key
         assert d["uses"], f"{key}: what hdil2 takes from it is not stated"

@@ -178,7 +178,9 @@ def _render_advice(con: Console, d: Decision[Any]) -> None:
     con.print(line)
     if "earliest_start_date" in det:
         con.print(f"course {det['next_course']} no earlier than {det['earliest_start_date']}")
-    if "missing" in det:
-        con.print(f"missing: {det['missing']}")
+    if det.get("missing"):
+        con.print("Record before deciding: " + ", ".join(det["missing"]))
+    elif det.get("not_recorded"):
+        con.print("Not recorded, weighed value by value: " + ", ".join(det["not_recorded"]))
     con.print(f"policy variant: {det.get('variant')}")
     reasons_table(con, d.reasons)

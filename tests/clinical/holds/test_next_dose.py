@@ -290,3 +290,20 @@ def test_adding_a_finding_never_relaxes_the_advice(flags: dict[str, bool]) -> No
     worse = advise({**NORMAL, **dict.fromkeys(flags, True)}, rulesets=("label", "dutcher2014"))
     order = ["give", "hold", "stop_cycle", "stop_course", "stop_permanently"]
     assert order.index(worse.value) >= order.index(base.value)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("first_dose", "2026-03-05", "needs a time"),
+    ("tz", "EST", "America/New_York"),
+    ("tz", "UTC", "Area/Location"),
+])
+def test_item3_item2_next_dose_checks_start_and_zone_like_the_calendar(
+        field: str, value: str, message: str, normal: dict[str, Any]) -> None:
+    """next-dose reads the course's first dose and zone by the calendar's rules: a date-only
+    start is not midnight, and a fixed-offset zone is not the ward's clock."""
+    raw: dict[str, Any] = {"regimen": "hd-il2-600k", "first_dose": "2026-03-05T08:00",
+                           "tz": "America/New_York", "doses": [], "observations": normal}
+    raw[field] = value
+    with pytest.raises(ValueError, match=message) as err:
+        NextDoseRequest.model_validate(raw)
+    assert field in str(err.value)

@@ -49,7 +49,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from hdil2.clinical.calendar import CourseCalendar, DoseSlot, course_calendar
+from hdil2.clinical.calendar import (
+    CourseCalendar,
+    DoseSlot,
+    StartTime,
+    WardZone,
+    course_calendar,
+)
 from hdil2.clinical.holds.logic import Cond, Env, completions, decisive_fields
 from hdil2.clinical.holds.observations import DoseObservations
 from hdil2.clinical.holds.rules import (
@@ -100,9 +106,10 @@ class NextDoseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     regimen: str = Field(description="a q8h HD IL-2 regimen key")
-    first_dose: dt.datetime = Field(
-        description="wall-clock time of the course's first dose in the ward's time zone")
-    tz: str = Field(description="the ward's IANA time zone, e.g. 'America/New_York'")
+    first_dose: StartTime = Field(
+        description="the course's first dose: local wall-clock time in the ward's zone "
+        "(e.g. 2026-04-06T08:00), or with its UTC offset")
+    tz: WardZone = Field(description="the ward's IANA Area/Location zone, e.g. 'America/New_York'")
     doses: tuple[DoseRecord, ...] = Field((), description="doses recorded so far, in order")
     observations: DoseObservations = Field(description="observations at the next dose")
     rulesets: tuple[Literal["label", "dutcher2014", "springerplus2015"], ...] = Field(
