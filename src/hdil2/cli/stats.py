@@ -85,7 +85,8 @@ def _floats(text: str | None, field: str) -> list[float] | None:
 def _table(con: Console, title: str, rows: list[tuple[str, Any]]) -> None:
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", show_header=False)
+    con.print(title, style="italic")  # its own line: a table title wraps at the table's width
+    t = Table(show_header=False)
     t.add_column("", style="bold")
     t.add_column("")
     for k, v in rows:
@@ -129,18 +130,16 @@ def _survival_request(path: str, fmt: str | None, time: str, event: str, group: 
         req = common.load_model(SurvivalRequest, path)
         upd = {k: v for k, v in extra.items() if v is not None}
         return req.model_copy(update=upd) if upd else req
-    import sys
-    from pathlib import Path
+    import io
 
     import pandas as pd
 
-    src: Any = sys.stdin if path == "-" else path
-    if path != "-" and not Path(path).is_file():
-        raise InputError("input", f"file not found: {path}", path)
+    text = common.read_text(path, "input", "CSV")  # missing, empty, not UTF-8: named
     try:
-        df = pd.read_csv(src)
+        df = pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as e:
-        raise InputError("input", f"cannot read CSV: {e}") from None
+        name = "standard input (-)" if path == "-" else path
+        raise InputError("input", f"cannot read CSV {name}: {e}") from None
     for opt, col in (("--time", time), ("--event", event), ("--group", group),
                      ("--strata", strata)):
         if col is not None and col not in df.columns:
