@@ -331,3 +331,21 @@ def test_item13_recist_still_needs_the_nodal_short_axis() -> None:
             assess(req, criteria)  # type: ignore[arg-type]
         assert [x.field for x in e.value.errors] == ["visits[0].lesions.N.sa_mm",
                                                      "visits[1].lesions.N.sa_mm"]
+
+
+def test_additional_new_lesion_on_a_disregarded_early_scan_still_confirms_icpd() -> None:
+    # day 126: new lesion X1 → iUPD; day 140 (14 days later, a routine scan): X2 appears, but a
+    # scan < 4 weeks after the iUPD that was not done for new symptoms is disregarded for
+    # confirmation (RECIST FAQ); day 182 (8 weeks after the iUPD): X2 is still there. It appeared
+    # after the iUPD, so it is an additional new lesion and confirms iCPD (irecist, Table 2).
+    lesions = [{"id": "T1", "organ": "liver", "kind": "target"}]
+    x1 = {"id": "X1", "organ": "lung", "ld_mm": 8}
+    x2 = {"id": "X2", "organ": "bone", "ld_mm": 9}
+    req = request(lesions, [(0, {"T1": {"ld_mm": 50}}), (63, {"T1": {"ld_mm": 40}}),
+                            (126, {"T1": {"ld_mm": 40}}), (140, {"T1": {"ld_mm": 40}}),
+                            (182, {"T1": {"ld_mm": 40}})],
+                  new={2: [x1], 3: [x1, x2], 4: [x1, x2]})
+    a = assess(req, "irecist")
+    assert [tp.overall for tp in a.timepoints] == ["iSD", "iUPD", "iUPD", "iCPD"]
+    icpd = next(r for r in a.timepoints[-1].reasons if r.rule == "irecist.icpd")
+    assert "additional new lesion(s) X2" in icpd.text

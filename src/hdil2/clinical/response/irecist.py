@@ -66,6 +66,7 @@ class _Pending:
     basis: frozenset[str]
     target_sum: Decimal | None
     nlt_sum: Decimal
+    seen: frozenset[str]  # new lesions seen up to and including the iUPD visit
 
 
 @dataclass
@@ -171,7 +172,8 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
                 # with a target not evaluated, the measured sum (which already proves PD) is
                 # the reference for the further 5 mm
                 pending = _Pending(visit.date, frozenset(basis),
-                                   total if total is not None else partial, nlt_now)
+                                   total if total is not None else partial, nlt_now,
+                                   frozenset(book.seen))
                 reasons.append(Reason("irecist.iupd", "irecist", tag=Tag.VERIFIED, inputs=inputs,
                                       text=f"RECIST 1.1 progression by {', '.join(sorted(basis))}"
                                       ": iUPD (unconfirmed); confirm at the next assessment "
@@ -193,8 +195,10 @@ def assess_timepoints(req: AssessmentRequest, policies: Mapping[str, Any]) -> tu
                 # still a measurement on study: it counts for the nadirs
                 nadir, nlt_nadir = _next_nadirs(nadir, total, nlt_nadir, nlt_now, nlt_grew)
                 continue
-            why = _confirmation(pending, t_cat, n_cat, total, partial, nadir, newly, nlt_now,
-                                nt_grew, nlnt_grew)
+            # additional = new since the iUPD, including one first seen on a disregarded scan
+            since_iupd = sorted(lid for lid in present_new if lid not in pending.seen)
+            why = _confirmation(pending, t_cat, n_cat, total, partial, nadir, since_iupd,
+                                nlt_now, nt_grew, nlnt_grew)
             if why:
                 cat = ICPD
                 confirmed_on = visit.date
