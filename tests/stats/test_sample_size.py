@@ -1,4 +1,4 @@
-"""Sample size and power against rpact 3.3.4 and the seed 001 design check (reference §7)."""
+"""Sample size and power against rpact 3.3.4 and the design of Clark et al. 2003 (clark2003)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from hdil2.stats.sample_size import (
 R = load_results("design_rpact")
 
 
-def test_seed001_power_with_34_per_arm() -> None:
-    # reference §7: 2-year DFS 40 % → 70 % with 34/arm: normal-approximation power 0.71
+def test_clark2003_power_with_34_per_arm() -> None:
+    # clark2003: 2-year DFS 40 % → 70 % with 34/arm: normal-approximation power 0.71
     # (two-sided α 0.05) or 0.81 (one-sided α 0.05)
     two = two_proportions_power(0.7, 0.4, 34, alpha=0.05, sides=2)
     one = two_proportions_power(0.7, 0.4, 34, alpha=0.05, sides=1)
@@ -30,7 +30,7 @@ def test_seed001_power_with_34_per_arm() -> None:
     assert one.method == "two_proportions_normal"
 
 
-def test_seed001_34_per_arm_is_one_sided_80_percent() -> None:
+def test_clark2003_34_per_arm_is_one_sided_80_percent() -> None:
     # 34/arm is what a one-sided α 0.05, 80 % power, normal-approximation design gives once
     # 32.94 is rounded up (33) and the total made even-per-arm with a margin; two-sided needs 42
     one = two_proportions_size(0.7, 0.4, alpha=0.05, power=0.8, sides=1)
@@ -52,7 +52,7 @@ def test_normal_power_matches_rpact() -> None:
     one = two_proportions_power(0.7, 0.4, 34, sides=1)
     assert one.power == pytest.approx(R.POWER_RATES[(0.7, 0.4, 34, 1)][0], rel=1e-9)
     # rpact's two-sided power differs from Φ(upper) + Φ(lower tail) by 2.3e-6 (0.7095480 vs
-    # 0.7095457); both round to the seed's 0.71
+    # 0.7095457); both round to the 0.71 of the design check
     two = two_proportions_power(0.7, 0.4, 34, sides=2)
     assert two.power == pytest.approx(R.POWER_RATES[(0.7, 0.4, 34, 2)][0], rel=5e-6)
 
@@ -106,7 +106,7 @@ def test_item15_fast_fisher_power_equals_every_table_summed(p1: float, p2: float
 def test_survival_size_matches_rpact(name: str) -> None:
     ref = R.SURVIVAL[name]
     method = "freedman" if name.endswith("freedman") else "schoenfeld"
-    if name.startswith("seed001"):
+    if name.startswith("clark2003"):
         # pi1 = 0.3, pi2 = 0.6 are rpact's event probabilities by 2 years: DFS 70 % vs 40 %
         res = survival_size(lambda1=hazard_from_survival(0.7, 2),
                             lambda2=hazard_from_survival(0.4, 2), alpha=0.05, power=0.8,

@@ -59,8 +59,8 @@ out("}\n\n")
 
 out("SURVIVAL = {\n")
 sv <- list(
-  list("seed001_schoenfeld", 0.3, 0.6, 2, 1, 0.05, 0.2, 3, 2, 0, "Schoenfeld"),
-  list("seed001_freedman", 0.3, 0.6, 2, 1, 0.05, 0.2, 3, 2, 0, "Freedman"),
+  list("clark2003_schoenfeld", 0.3, 0.6, 2, 1, 0.05, 0.2, 3, 2, 0, "Schoenfeld"),
+  list("clark2003_freedman", 0.3, 0.6, 2, 1, 0.05, 0.2, 3, 2, 0, "Freedman"),
   list("hr07_dropout_schoenfeld", NA, NA, NA, 1, 0.025, 0.1, 24, 12, 0.05, "Schoenfeld"),
   list("hr07_dropout_freedman", NA, NA, NA, 1, 0.025, 0.1, 24, 12, 0.05, "Freedman")
 )
