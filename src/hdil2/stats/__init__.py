@@ -12,6 +12,8 @@ Pure functions over numbers and arrays; every result is a small frozen dataclass
 * :mod:`~hdil2.stats.sample_size` — two proportions and survival (Schoenfeld, Freedman,
   Lachin-Foulkes).
 * :mod:`~hdil2.stats.interim` — Lan-DeMets boundaries, conditional power, futility.
+* :mod:`~hdil2.stats.limits` — the bound on each request's work: a request over it is refused
+  before any work starts.
 
 Modules import NumPy/SciPy inside functions, so ``import hdil2.stats`` stays light.
 """
