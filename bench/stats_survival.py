@@ -1,5 +1,6 @@
 """Benchmark: Kaplan-Meier, log-rank and Cox at 10^4, 10^5, 10^6 subjects against the peers.
 
+    .venv/bin/python -m pip install -e '.[bench]'       # the peers: lifelines, statsmodels
     .venv/bin/python bench/stats_survival.py            # all sizes
     .venv/bin/python bench/stats_survival.py 10000      # chosen sizes
 
