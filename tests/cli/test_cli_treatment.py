@@ -58,7 +58,7 @@ def test_dose_request_file_validates_against_schema(tmp_path: Any) -> None:
         (["dose", "--weight", "70 kg"], "--regimen"),
         (["calendar", "--regimen", "hd-il2-600k", "--start", "2026-03-08T02:30", "--tz",
           "America/New_York"], "first_dose"),
-        (["calendar", "--regimen", "hd-il2-600k", "--start", "yesterday", "--tz", "UTC"],
+        (["calendar", "--regimen", "hd-il2-600k", "--start", "yesterday", "--tz", "Europe/London"],
          "first_dose"),
         (["dose", "missing-file.json"], "input"),
     ],
@@ -76,7 +76,7 @@ def test_bad_input_exit_2_and_names_field(args: list[str], field: str) -> None:
 
 
 def test_negative_creatinine_is_refused() -> None:
-    req = {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00", "tz": "UTC",
+    req = {"regimen": "hd-il2-600k", "first_dose": "2026-04-06T08:00", "tz": "Europe/London",
            "observations": {"creatinine": "-1.2 mg/dL", "spo2_pct": -3}}
     code, _, err = run(["next-dose", "-", "--json"], json.dumps(req))
     assert code == 2
