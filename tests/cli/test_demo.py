@@ -1,7 +1,8 @@
 """The Quick start's main job: the demo walk-through runs every step and leaves its inputs.
 
 Every expected value below is worked by hand from the demo patient (70 kg, 175 cm; labs in
-``hdil2/clinical/data/demo_patient.json``) and the sources' own rules, not read back from hdil2:
+``hdil2/clinical/selection/data/demo_patient.json``) and the sources' own rules, not read back
+from hdil2:
 
 * screen: MSKCC 2002 (`motzer2002`) - KPS 90, LDH 210 < 1.5 × 250, Hb 14.1 ≥ 13.5, corrected
   calcium 9.4 + 0.8 × (4.0 − 3.9) = 9.48 ≤ 10 mg/dL, diagnosis 2023-09-18 to day 1 2024-06-03

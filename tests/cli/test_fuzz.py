@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from hdil2.cli.invoke import invoke
 from hdil2.cli.schema import json_schema, registry
+from peer_data import ROOT
 
 # seconds one in-process call may take; CI machines are slow and shared, so the budget is
 # generous - a hang (minutes) is what it must catch
@@ -362,7 +363,7 @@ numbers = st.one_of(
 
 
 def _patient_file() -> str:
-    return str(Path(__file__).resolve().parents[2] / "src" / "hdil2" / "clinical" / "data"
+    return str(ROOT / "src" / "hdil2" / "clinical" / "selection" / "data"
                / "demo_patient.json")
 
 

@@ -23,7 +23,7 @@ TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 AML = str(TESTS / "stats" / "data" / "aml.csv")
 LUNG = str(TESTS / "stats" / "data" / "lung.csv")
-PATIENT = str(ROOT / "src" / "hdil2" / "clinical" / "data" / "demo_patient.json")
+PATIENT = str(ROOT / "src" / "hdil2" / "clinical" / "selection" / "data" / "demo_patient.json")
 VISITS = str(TESTS / "clinical" / "response" / "data" / "example_visits.json")
 HISTORY = str(TESTS / "clinical" / "response" / "data" / "example_history.json")
 

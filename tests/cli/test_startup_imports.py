@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from peer_data import ROOT
+
 RESPONSE_DATA = Path(__file__).resolve().parents[1] / "clinical" / "response" / "data"
-DEMO_PATIENT = Path(__file__).resolve().parents[2] / "src/hdil2/clinical/data/demo_patient.json"
+DEMO_PATIENT = ROOT / "src/hdil2/clinical/selection/data/demo_patient.json"
 
 HEAVY = ("numpy", "pandas", "scipy", "matplotlib", "django", "statsmodels", "lifelines")
 

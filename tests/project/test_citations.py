@@ -242,7 +242,7 @@ def test_item18_decisions_state_policies_that_exist_with_their_defaults() -> Non
     import pkgutil
 
     import hdil2.clinical
-    from hdil2.clinical.policy import Policy
+    from hdil2.core.policy import Policy
 
     policies: dict[str, Policy] = {}
     for info in pkgutil.walk_packages(hdil2.clinical.__path__, "hdil2.clinical."):

@@ -16,7 +16,8 @@ import pytest
 from hdil2.cli.invoke import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
-PATIENT = json.loads((ROOT / "src" / "hdil2" / "clinical" / "data" / "demo_patient.json")
+PATIENT = json.loads((ROOT / "src" / "hdil2" / "clinical" / "selection" / "data"
+                      / "demo_patient.json")
                      .read_text(encoding="utf-8"))
 
 

@@ -27,7 +27,7 @@ DEMO_FIRST_DOSE_TIME = "08:00"
 def _demo_patient() -> dict[str, Any]:
     from importlib.resources import files
 
-    text = files("hdil2.clinical.data").joinpath("demo_patient.json").read_text("utf-8")
+    text = files("hdil2.clinical.selection.data").joinpath("demo_patient.json").read_text("utf-8")
     doc: dict[str, Any] = json.loads(text)
     return doc
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
 SCHEMAS: dict[str, str] = {
-    "next-dose": "hdil2.clinical.holds.advice:NextDoseRequest",
-    "dose-observations": "hdil2.clinical.holds.observations:DoseObservations",
+    "next-dose": "hdil2.clinical.toxicity.holds.advice:NextDoseRequest",
+    "dose-observations": "hdil2.clinical.toxicity.holds.observations:DoseObservations",
 }
 
 
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Give, hold or stop at the next scheduled dose, with reasons and what must recover."""
-        from hdil2.clinical.holds.advice import NextDoseRequest
+        from hdil2.clinical.toxicity.holds.advice import NextDoseRequest
 
         req = common.load_model(NextDoseRequest, input)
         decision = req.advise()

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # name -> "module:Model" of every JSON input this area accepts (see `hdil2 schema`)
 SCHEMAS: dict[str, str] = {
     "assess": "hdil2.clinical.response.models:AssessmentRequest",
-    "next-course": "hdil2.clinical.course_policy:CourseHistory",
+    "next-course": "hdil2.clinical.response.next_course:CourseHistory",
 }
 
 CRITERIA = ("recist1.1", "irecist", "who", "nci")
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """After the last course: next course, consolidation course or stop, with the reasons
         and the earliest date of the next course."""
-        from hdil2.clinical.course_policy import CourseHistory, advise
+        from hdil2.clinical.response.next_course import CourseHistory, advise
 
         hist = common.load_model(CourseHistory, input)
         overrides = {**hist.policies, **_policies(policy)}

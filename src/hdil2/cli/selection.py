@@ -18,13 +18,13 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from hdil2.clinical.risk.base import ModelResult
-    from hdil2.clinical.screening import Screening
+    from hdil2.clinical.selection.models.base import ModelResult
+    from hdil2.clinical.selection.screening import Screening
 
 # name -> "module:Model" of every JSON document this area reads or writes (see `hdil2 schema`)
 SCHEMAS: dict[str, str] = {
-    "patient": "hdil2.clinical.patient:Patient",
-    "screening-result": "hdil2.clinical.screening:ScreeningDocument",
+    "patient": "hdil2.clinical.selection.patient:Patient",
+    "screening-result": "hdil2.clinical.selection.screening:ScreeningDocument",
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
@@ -74,9 +74,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Screen a patient: eligibility verdict and every selection model (details with
         --verbose)."""
-        from hdil2.clinical.eligibility import EligibilitySettings
-        from hdil2.clinical.patient import Patient
-        from hdil2.clinical.screening import screen
+        from hdil2.clinical.selection.eligibility import EligibilitySettings
+        from hdil2.clinical.selection.patient import Patient
+        from hdil2.clinical.selection.screening import screen
 
         patient = common.load_model(Patient, input)
         settings = EligibilitySettings(stress_test_valid_days, pft_valid_days)
@@ -117,7 +117,7 @@ def render_screening_summary(con: Console, result: Screening) -> None:
     from rich import box
     from rich.table import Table
 
-    from hdil2.clinical.risk.base import num
+    from hdil2.clinical.selection.models.base import num
 
     _verdict_line(con, result)
     e = result.eligibility
@@ -155,7 +155,7 @@ def render_screening(con: Console, result: Screening) -> None:
     from rich.table import Table
 
     from hdil2.cli.render import reasons_table
-    from hdil2.clinical.risk.base import num
+    from hdil2.clinical.selection.models.base import num
 
     e = result.eligibility
     _verdict_line(con, result)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
 SCHEMAS: dict[str, str] = {
-    "grade": "hdil2.clinical.ctcae:GradeRequest",
+    "grade": "hdil2.clinical.toxicity.ctcae:GradeRequest",
 }
 
 
@@ -69,7 +69,7 @@ def _register_grade(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """CTCAE v5.0 grade of one toxicity, with the clause that fired."""
-        from hdil2.clinical import ctcae
+        from hdil2.clinical.toxicity import ctcae
         from hdil2.core.errors import InputError
 
         if list_terms:

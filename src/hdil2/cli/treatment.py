@@ -11,12 +11,12 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from hdil2.clinical.calendar import CourseCalendar
-    from hdil2.clinical.dosing import DosePlan
+    from hdil2.clinical.treatment.calendar import CourseCalendar
+    from hdil2.clinical.treatment.dosing import DosePlan
 
 SCHEMAS: dict[str, str] = {
-    "dose": "hdil2.clinical.dosing:DoseRequest",
-    "calendar": "hdil2.clinical.calendar:CalendarRequest",
+    "dose": "hdil2.clinical.treatment.dosing:DoseRequest",
+    "calendar": "hdil2.clinical.treatment.calendar:CalendarRequest",
 }
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """List the cited IL-2 regimens (or show one with every fact and policy)."""
-        from hdil2.clinical.regimens import NOT_PROVIDED, REGIMENS, regimen
+        from hdil2.clinical.treatment.regimens import NOT_PROVIDED, REGIMENS, regimen
 
         chosen = [regimen(key)] if key else list(REGIMENS.values())
         doc = {
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Dose per administration, vials, volume, and totals per cycle and course."""
-        from hdil2.clinical.dosing import DoseRequest
+        from hdil2.clinical.treatment.dosing import DoseRequest
         from hdil2.core.errors import InputError
 
         if input is not None:
@@ -134,7 +134,7 @@ def _register_calendar(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Every scheduled dose of a course, in the ward's local time (DST changes flagged)."""
-        from hdil2.clinical.calendar import CalendarRequest
+        from hdil2.clinical.treatment.calendar import CalendarRequest
         from hdil2.core.errors import InputError
 
         if input is not None:
@@ -201,7 +201,7 @@ def _render_calendar(con: Console, cal: CourseCalendar) -> None:
 
 
 def _regimen_doc(r: Any) -> dict[str, Any]:
-    from hdil2.clinical.regimens import Q8hSchedule
+    from hdil2.clinical.treatment.regimens import Q8hSchedule
 
     s = r.schedule
     if isinstance(s, Q8hSchedule):

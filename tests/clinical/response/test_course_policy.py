@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.course_policy import (
+from hdil2.clinical.response.next_course import (
     COURSE_RULES,
     VARIANTS,
     CourseHistory,

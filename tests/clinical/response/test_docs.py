@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from hdil2.clinical.course_policy import CourseHistory
 from hdil2.clinical.response import AssessmentRequest, assess
+from hdil2.clinical.response.next_course import CourseHistory
+from peer_data import ROOT
 
-DOCS = Path(__file__).resolve().parents[3] / "docs"
+DOCS = ROOT / "docs"
 RESPONSE = re.compile(
     r"```json\n(\{.*?\})\n```\s*\nResult \(([\w.]+)\): visits \*\*([^*]+)\*\*; best response "
     r"\*\*(\S+)\*\* unconfirmed, \*\*(\S+)\*\* confirmed", re.S)

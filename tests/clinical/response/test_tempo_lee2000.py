@@ -2,7 +2,7 @@
 inconsistencies of the printed tables (docs/course-policy.md), each as a test.
 
 The cohort (``data/lee2000_cohort.csv``, built by ``data/make_lee2000_cohort.py``) has one row
-per patient; :func:`hdil2.clinical.tempo.tempo_tables` — the function the registry and the
+per patient; :func:`hdil2.clinical.response.tempo.tempo_tables` — the function the registry and the
 simulator call — must give back every printed count.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.course_policy import CourseRecord, advise
-from hdil2.clinical.tempo import PatientCourses, responders_traced, tempo_tables
+from hdil2.clinical.response.next_course import CourseRecord, advise
+from hdil2.clinical.response.tempo import PatientCourses, responders_traced, tempo_tables
 from hdil2.core.errors import InputError
 
 DATA = Path(__file__).resolve().parent / "data" / "lee2000_cohort.csv"

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.patient import Patient
+from hdil2.clinical.selection.patient import Patient
 
 DELETE = object()
 
 
 def demo_dict() -> dict[str, Any]:
-    text = resources.files("hdil2.clinical.data").joinpath("demo_patient.json").read_text(
+    text = resources.files("hdil2.clinical.selection.data").joinpath("demo_patient.json").read_text(
         encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scipy.stats import fisher_exact
 
-from hdil2.clinical.risk import caix
-from hdil2.clinical.risk.caix import COUNTS, OUTCOMES
+from hdil2.clinical.selection.models import caix
+from hdil2.clinical.selection.models.caix import COUNTS, OUTCOMES
 
 from .conftest import DELETE, Make
 

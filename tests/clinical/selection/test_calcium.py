@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from hdil2.clinical.risk import corrected_calcium
-from hdil2.clinical.risk.calcium import CA_MMOL_L_TO_MG_DL, FORMULAS
+from hdil2.clinical.selection.models import corrected_calcium
+from hdil2.clinical.selection.models.calcium import CA_MMOL_L_TO_MG_DL, FORMULAS
 from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make

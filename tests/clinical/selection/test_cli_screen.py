@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hdil2.cli.invoke import invoke
+from peer_data import ROOT
 
 from .conftest import demo_dict, patched
 
-DEMO = Path(__file__).resolve().parents[3] / "src/hdil2/clinical/data/demo_patient.json"
+DEMO = ROOT / "src/hdil2/clinical/selection/data/demo_patient.json"
 
 
 run = invoke

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hdil2.clinical.eligibility import eligibility
-from hdil2.clinical.patient import Patient
-from hdil2.clinical.risk import MODELS
+from hdil2.clinical.selection.eligibility import eligibility
+from hdil2.clinical.selection.models import MODELS
+from hdil2.clinical.selection.patient import Patient
+from peer_data import ROOT
 
 from .conftest import patched
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "selection.md"
+DOC = ROOT / "docs" / "selection.md"
 EXAMPLE = re.compile(r"```json\n(\{.*?\})\n```\s*\nResult: \*\*([a-z_]+)\*\*", re.S)
 
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hdil2.clinical.eligibility import (
+from hdil2.clinical.selection.eligibility import (
     CRITERIA,
     PROFILES,
     EligibilitySettings,
     eligibility,
     evaluate_criterion,
 )
-from hdil2.clinical.patient import Patient
+from hdil2.clinical.selection.patient import Patient
 from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make, patched

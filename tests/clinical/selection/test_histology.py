@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from scipy.stats import binomtest, fisher_exact
 
-from hdil2.clinical.risk import favourable_histology
-from hdil2.clinical.risk.histology import OUTCOMES
+from hdil2.clinical.selection.models import favourable_histology
+from hdil2.clinical.selection.models.histology import OUTCOMES
 
 from .conftest import DELETE, Make
 

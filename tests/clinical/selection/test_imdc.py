@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.risk import imdc
-from hdil2.clinical.risk.imdc import OUTCOMES
+from hdil2.clinical.selection.models import imdc
+from hdil2.clinical.selection.models.imdc import OUTCOMES
 
 from .conftest import DELETE, Make
 

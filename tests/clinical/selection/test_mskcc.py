@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hdil2.clinical.patient import Patient
-from hdil2.clinical.risk import mskcc1999, mskcc2002
-from hdil2.clinical.risk.mskcc import OUTCOMES_1999, OUTCOMES_2002
+from hdil2.clinical.selection.models import mskcc1999, mskcc2002
+from hdil2.clinical.selection.models.mskcc import OUTCOMES_1999, OUTCOMES_2002
+from hdil2.clinical.selection.patient import Patient
 
 from .conftest import DELETE, Make, patched
 

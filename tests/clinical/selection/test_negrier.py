@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.risk import negrier_rapid_progression as negrier
+from hdil2.clinical.selection.models import negrier_rapid_progression as negrier
 from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make

@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from hdil2.cli.schema import json_schema
-from hdil2.clinical.patient import Patient, metastatic_organ_count
+from hdil2.clinical.selection.patient import Patient, metastatic_organ_count
 
 from .conftest import DELETE, Make, demo_dict, patched
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from hdil2.clinical.risk import ucla_sani
+from hdil2.clinical.selection.models import ucla_sani
 
 from .conftest import DELETE, Make
 

@@ -6,9 +6,9 @@ import jsonschema
 import pytest
 
 from hdil2.cli.schema import json_schema
-from hdil2.clinical.patient import Patient
-from hdil2.clinical.risk import MODELS
-from hdil2.clinical.screening import ALL_POLICIES, screen
+from hdil2.clinical.selection.models import MODELS
+from hdil2.clinical.selection.patient import Patient
+from hdil2.clinical.selection.screening import ALL_POLICIES, screen
 from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from scipy.stats import fisher_exact
 
-from hdil2.clinical.risk import two_compartment
-from hdil2.clinical.risk.two_compartment import COUNTS, OUTCOMES
+from hdil2.clinical.selection.models import two_compartment
+from hdil2.clinical.selection.models.two_compartment import COUNTS, OUTCOMES
 
 from .conftest import DELETE, Make
 

@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binomtest, fisher_exact
 
-from hdil2.clinical.patient import Patient
-from hdil2.clinical.risk import upton
-from hdil2.clinical.risk.upton import COUNTS, OUTCOMES
+from hdil2.clinical.selection.models import upton
+from hdil2.clinical.selection.models.upton import COUNTS, OUTCOMES
+from hdil2.clinical.selection.patient import Patient
 
 from .conftest import DELETE, Make, patched
 

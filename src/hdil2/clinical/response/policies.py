@@ -1,6 +1,6 @@
 """Named policies of the response criteria: the choices the sources leave open.
 
-Each is a :class:`~hdil2.clinical.policy.Policy` (what a source leaves open or unverified
+Each is a :class:`~hdil2.core.policy.Policy` (what a source leaves open or unverified
 becomes a policy, never a literal).  Every assessment states the value in force in its
 reasons.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hdil2.clinical.policy import Policy, check_overrides
+from hdil2.core.policy import Policy, check_overrides
 from hdil2.core.sources import Tag
 
 REAPPEARANCE_AFTER_CR = Policy(

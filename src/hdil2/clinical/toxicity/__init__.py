@@ -1,0 +1,1 @@
+"""Toxicity: CTCAE v5.0 grading (``ctcae``) and dose-hold advice (``holds``)."""

@@ -1,0 +1,1 @@
+"""Treatment planning: regimens, the product, body size, dosing and the q8h dose calendar."""
