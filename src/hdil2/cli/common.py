@@ -165,15 +165,58 @@ def parse_model(model: type[M], data: Any) -> M:
 
 def _schema_name(model: type[Any]) -> str | None:
     """The ``hdil2 schema`` name of ``model``, if it is a CLI input."""
-    from hdil2.cli.schema import registry
+    from hdil2.cli.schema import schema_name
 
-    target = f"{model.__module__}:{model.__name__}"
-    return next((k for k, v in registry().items() if v == target), None)
+    return schema_name(model)
 
 
 def load_model(model: type[M], path: str) -> M:
     """Read ``path`` and validate it as ``model``."""
     return parse_model(model, read_json(path, model=model))
+
+
+def site_profile() -> Any:
+    """The site profile of this run: ``--site FILE``, else the file named by ``HDIL2_SITE``."""
+    import os
+
+    from hdil2.app.profile import DEFAULT_PROFILE, load_profile
+
+    path = _SITE.get("path") or os.environ.get("HDIL2_SITE")
+    if not path:
+        return DEFAULT_PROFILE
+    return load_profile(read_text(path, "--site"), _display(path))
+
+
+_SITE: dict[str, str | None] = {"path": None}
+
+
+def answer(operation: str, path: str | None, options: dict[str, Any],
+           required: dict[str, str] | None = None) -> Any:
+    """Run ``operation`` on the JSON request in ``path`` or on ``options`` (never both).
+
+    ``options`` maps request fields to option values (``None`` = not given); ``required``
+    maps request fields to the option that must then be given and its hint.
+    """
+    from hdil2.app import operation as lookup
+    from hdil2.core.errors import InputError
+
+    op = lookup(operation)
+    site = site_profile()
+    given = {k: v for k, v in options.items() if v is not None and v != {} and v != []}
+    if path is not None:
+        if given:
+            first = next(iter(given))
+            raise InputError("input", "give either a JSON request or options, not both "
+                             f"(got --{first.replace('_', '-')})")
+        payload = read_json(path, model=op.request)
+    else:
+        filled = site.fill(op.name, op.request, given)
+        for field, hint in (required or {}).items():
+            if field not in filled:
+                option, _, why = hint.partition(" ")
+                raise InputError(option, why or "required")
+        payload = given
+    return op(payload, site)
 
 
 def dumps(doc: Any) -> str:

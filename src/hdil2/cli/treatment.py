@@ -14,24 +14,9 @@ if TYPE_CHECKING:
     from hdil2.clinical.treatment.calendar import CourseCalendar
     from hdil2.clinical.treatment.dosing import DosePlan
 
-SCHEMAS: dict[str, str] = {
-    "dose": "hdil2.clinical.treatment.dosing:DoseRequest",
-    "calendar": "hdil2.clinical.treatment.calendar:CalendarRequest",
-}
+SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
-
-
-def _policies(items: list[str] | None) -> dict[str, Any]:
-    from hdil2.core.errors import InputError
-
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise InputError("--policy", "expected NAME=VALUE", item)
-        out[name.strip()] = int(value) if value.strip().isdigit() else value.strip()
-    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -93,26 +78,14 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Dose per administration, vials, volume, and totals per cycle and course."""
-        from hdil2.clinical.treatment.dosing import DoseRequest
-        from hdil2.core.errors import InputError
+        from hdil2.app.operation import policy_overrides
 
-        if input is not None:
-            if any(v is not None for v in (regimen, weight, height, sex)):
-                raise InputError("input", "give either a JSON request or options, not both")
-            req = common.load_model(DoseRequest, input)
-        else:
-            raw: dict[str, Any] = {"regimen": regimen, "weight": weight,
-                                   "bsa_formula": bsa_formula, "policies": _policies(policy)}
-            if regimen is None:
-                raise InputError("--regimen", "required (see `hdil2 regimens`)")
-            if weight is None:
-                raise InputError("--weight", "required, with its unit, e.g. '70 kg'")
-            if height is not None:
-                raw["height"] = height
-            if sex is not None:
-                raw["sex"] = sex
-            req = common.parse_model(DoseRequest, raw)
-        plan = req.plan()
+        plan = common.answer("dose", input, {
+            "regimen": regimen, "weight": weight, "height": height, "sex": sex,
+            "bsa_formula": None if bsa_formula == "mosteller" else bsa_formula,
+            "policies": policy_overrides(policy)},
+            required={"regimen": "--regimen required (see `hdil2 regimens`)",
+                      "weight": "--weight required, with its unit, e.g. '70 kg'"})
         common.emit(plan, json_out, lambda con: _render_dose(con, plan))
 
     _register_calendar(app)
@@ -134,21 +107,13 @@ def _register_calendar(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Every scheduled dose of a course, in the ward's local time (DST changes flagged)."""
-        from hdil2.clinical.treatment.calendar import CalendarRequest
-        from hdil2.core.errors import InputError
+        from hdil2.app.operation import policy_overrides
 
-        if input is not None:
-            req = common.load_model(CalendarRequest, input)
-        else:
-            for name, val in (("--regimen", regimen), ("--start", start), ("--tz", tz)):
-                if val is None:
-                    raise InputError(name, "required")
-            raw: dict[str, Any] = {"regimen": regimen, "first_dose": start, "tz": tz,
-                                   "policies": _policies(policy)}
-            if cycles is not None:
-                raw["cycles"] = cycles
-            req = common.parse_model(CalendarRequest, raw)
-        cal = req.plan()
+        cal = common.answer("calendar", input, {
+            "regimen": regimen, "first_dose": start, "tz": tz, "cycles": cycles,
+            "policies": policy_overrides(policy)},
+            required={"regimen": "--regimen required", "first_dose": "--start required",
+                      "tz": "--tz required"})
         common.emit(cal, json_out, lambda con: _render_calendar(con, cal))
 
 

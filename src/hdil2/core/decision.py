@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
 from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 from hdil2.core.sources import SOURCES, Tag
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
+class Reason(Result):
     """Why a rule decided what it decided.
 
     ``rule`` is a stable dotted id (``"ctcae5.creatinine.baseline_clause"``); ``inputs`` the
@@ -50,14 +51,6 @@ class Reason:
             raise KeyError(f"Reason {self.rule!r} cites unknown source {self.source!r}")
         object.__setattr__(self, "inputs", _frozen(self.inputs))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "inputs": jsonable(dict(self.inputs)),
-            "source": self.source,
-            "tag": self.tag.value,
-            "text": self.text,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,3 +47,40 @@ class InputErrors(InputError):  # noqa: N818 - a batch of InputError
 
     def to_dict(self) -> dict[str, Any]:
         return {"errors": [e.to_dict() for e in self.errors]}
+
+
+def field_path(loc: tuple[Any, ...] | list[Any], prefix: str = "") -> str:
+    """A pydantic error location as hdil2's dotted field path: ``visits[2].lesions.T01``."""
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "input"
+
+
+def from_validation_error(exc: BaseException, prefix: str = "") -> InputError | None:
+    """An :class:`InputError` (or :class:`InputErrors`) for a pydantic validation error.
+
+    Each error item becomes one field-named error: the path of the bad value, pydantic's
+    message without its "Value error, " prefix, and the offending value when it is a scalar.
+    Returns ``None`` when ``exc`` is not a validation error.  An :class:`InputError` raised
+    inside a validator keeps its own field, placed under the item's path.
+    """
+    if isinstance(exc, InputError):
+        return exc
+    errors = getattr(exc, "errors", None)
+    if type(exc).__name__ != "ValidationError" or not callable(errors):
+        return None
+    items: list[InputError] = []
+    for err in errors():
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        value = err.get("input")
+        scalar = None if isinstance(value, dict | list) else value
+        if scalar is not None:
+            scalar = str(scalar)[:80]
+        items.append(InputError(field_path(tuple(err.get("loc", ())), prefix), msg, scalar))
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else InputErrors(items)

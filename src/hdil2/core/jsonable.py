@@ -1,14 +1,17 @@
 """Turn hdil2 values into plain JSON values.
 
 Decimals become JSON numbers (integers when integral), fractions become floats, dates and
-datetimes ISO 8601 strings, enums their value, dataclasses dicts.  One function so the CLI,
-the API and the reports print numbers the same way.
+datetimes ISO 8601 strings, enums their value, dataclasses dicts.  JSON has no NaN or infinity:
+a NaN float is written ``null`` and an infinite one ``"inf"`` / ``"-inf"``.  NumPy scalars and
+arrays (duck-typed, NumPy is not imported here) become Python numbers and lists.  One function so
+the CLI, the API and the reports print numbers the same way.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
@@ -21,7 +24,9 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
-        return value
+        if math.isfinite(value):
+            return value
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, Decimal):
         if value == value.to_integral_value():
             return int(value)
@@ -46,4 +51,6 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
+    if hasattr(value, "dtype") and hasattr(value, "tolist"):  # a NumPy array or scalar
+        return jsonable(value.tolist())
     raise TypeError(f"cannot turn {type(value).__name__} into JSON")

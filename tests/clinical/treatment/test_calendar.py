@@ -28,7 +28,7 @@ def test_hd_course_lists_28_doses_at_the_right_local_times() -> None:
     assert c1[-1].local == dt.datetime(2026, 4, 10, 16, 0, tzinfo=ZoneInfo(NY))  # 16:00 day 5
     assert c2[0].local == dt.datetime(2026, 4, 20, 8, 0, tzinfo=ZoneInfo(NY))  # day 15
     assert all(s.hours_since_previous in (None, 8.0) for s in cal.slots)
-    assert cal.dropped == ()
+    assert cal.cap_dropped_slots == ()
     assert [s.index for s in cal.slots] == list(range(1, 29))
 
 
@@ -36,7 +36,7 @@ def test_cap_drops_the_15th_slot_when_starting_at_midnight() -> None:
     cal = course_calendar("hd-il2-600k", dt.datetime(2026, 4, 6, 0, 0), NY)
     assert len(cal.cycle(1)) == 14
     assert cal.cycle(1)[-1].local.strftime("%d %H:%M") == "10 08:00"
-    assert [d.strftime("%d %H:%M") for d in cal.dropped] == ["10 16:00", "24 16:00"]
+    assert [d.strftime("%d %H:%M") for d in cal.cap_dropped_slots] == ["10 16:00", "24 16:00"]
     assert any(r.rule == "calendar.cap_drops_slot" and "15 q8h slots" in r.text
                for r in cal.reasons)
 
@@ -52,7 +52,7 @@ def test_nci_policy_allows_15_per_cycle() -> None:
     cal = course_calendar("hd-il2-720k", dt.datetime(2026, 4, 6, 0, 0), NY)
     assert len(cal.cycle(1)) == 15
     assert len(cal.slots) == 30
-    assert cal.dropped == ()
+    assert cal.cap_dropped_slots == ()
     moved = course_calendar("hd-il2-720k", dt.datetime(2026, 4, 6, 0, 0), NY,
                             {"nci_cycle2_start_day": 11})
     assert moved.cycle(2)[0].day == 11

@@ -52,6 +52,7 @@ from hdil2.clinical.treatment.regimens import Q8hSchedule, Regimen, ScWeeklySche
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.policy import check_overrides
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 UTC = dt.UTC
@@ -268,8 +269,8 @@ def localize_start(start: dt.datetime, tz: ZoneInfo, field: str = "start") -> dt
 
 
 @dataclass(frozen=True, slots=True)
-class DoseSlot:
-    """One scheduled dose."""
+class DoseSlot(Result):
+    """One scheduled dose: its place in the course and its time on the ward's clock and in UTC."""
 
     index: int  # 1-based within the course
     agent: str
@@ -277,41 +278,45 @@ class DoseSlot:
     dose_in_cycle: int  # 1-based
     day: int  # course day, day 1 = date of the first dose
     local: dt.datetime  # aware, in the ward's zone
+    utc: dt.datetime  # the same instant in UTC
     hours_since_previous: float | None  # real elapsed time within the cycle
     flags: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "index": self.index, "agent": self.agent, "cycle": self.cycle,
-            "dose_in_cycle": self.dose_in_cycle, "day": self.day,
-            "local": self.local.isoformat(), "utc": self.local.astimezone(UTC).isoformat(),
-            "hours_since_previous": self.hours_since_previous, "flags": list(self.flags),
-        }
+    @classmethod
+    def at(cls, index: int, agent: str, cycle: int, dose_in_cycle: int, day: int,
+           local: dt.datetime, hours_since_previous: float | None, flags: tuple[str, ...]
+           ) -> DoseSlot:
+        """A slot at the aware local time ``local`` (its UTC instant is derived)."""
+        return cls(index, agent, cycle, dose_in_cycle, day, local, local.astimezone(UTC),
+                   hours_since_previous, flags)
 
 
 @dataclass(frozen=True, slots=True)
-class CourseCalendar:
-    """Every scheduled dose of one course, with the reasons for its shape."""
+class CourseCalendar(Result):
+    """Every scheduled dose of one course, with the reasons for its shape.
+
+    ``cap_dropped_slots`` are the q8h slots inside the cycle's days that the dose cap drops;
+    ``flags`` every flag raised on a slot (daylight-saving intervals, moved slots).
+    """
 
     regimen: str
     tz: str
     first_dose: dt.datetime
+    doses: int
     slots: tuple[DoseSlot, ...]
-    dropped: tuple[dt.datetime, ...]  # q8h slots inside the cycle's days that the cap drops
+    cap_dropped_slots: tuple[dt.datetime, ...]
+    flags: tuple[str, ...]
     reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, regimen: str, tz: str, first_dose: dt.datetime, slots: tuple[DoseSlot, ...],
+           dropped: tuple[dt.datetime, ...], reasons: tuple[Reason, ...]) -> CourseCalendar:
+        """The calendar of ``slots`` (the count and the flags are derived)."""
+        return cls(regimen, tz, first_dose, len(slots), slots, dropped,
+                   tuple(sorted({f for s in slots for f in s.flags})), reasons)
 
     def cycle(self, n: int) -> tuple[DoseSlot, ...]:
         return tuple(s for s in self.slots if s.cycle == n)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "regimen": self.regimen, "tz": self.tz, "first_dose": self.first_dose.isoformat(),
-            "doses": len(self.slots),
-            "slots": [s.to_dict() for s in self.slots],
-            "cap_dropped_slots": [d.isoformat() for d in self.dropped],
-            "flags": sorted({f for s in self.slots for f in s.flags}),
-            "reasons": [r.to_dict() for r in self.reasons],
-        }
 
 
 def _place(wall: dt.datetime, tz: ZoneInfo, first: dt.datetime) -> tuple[dt.datetime, list[str]]:
@@ -404,7 +409,7 @@ def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
             day = _day(start, local)
             if wall.date() > last_day:
                 flags.append(f"after_day_{start_day + s.cycle_days - 1}")
-            slots.append(DoseSlot(len(slots) + 1, "aldesleukin", c, k + 1, day, local, hours,
+            slots.append(DoseSlot.at(len(slots) + 1, "aldesleukin", c, k + 1, day, local, hours,
                                   tuple(flags)))
             prev = local
             k += 1
@@ -412,7 +417,7 @@ def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
             break
     slots = slots[: s.max_doses_per_course]
     reasons.extend(_q8h_reasons(r, s, start, slots, dropped))
-    return CourseCalendar(r.key, z.key, start, tuple(slots), tuple(dropped), tuple(reasons))
+    return CourseCalendar.of(r.key, z.key, start, tuple(slots), tuple(dropped), tuple(reasons))
 
 
 def _q8h_reasons(r: Regimen, s: Q8hSchedule, start: dt.datetime, slots: list[DoseSlot],
@@ -489,11 +494,11 @@ def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, z: ZoneInfo,
     for agent, c, wall in planned:
         local, flags = _place(wall, z, start)
         counters[(agent, c)] = counters.get((agent, c), 0) + 1
-        slots.append(DoseSlot(len(slots) + 1, agent, c, counters[(agent, c)],
+        slots.append(DoseSlot.at(len(slots) + 1, agent, c, counters[(agent, c)],
                               _day(start, local), local, None, tuple(flags)))
     reasons.extend(f.reason() for f in r.facts)
     reasons.extend(comp.fact.reason() for comp in r.components)
-    return CourseCalendar(r.key, z.key, start, tuple(slots), (), tuple(reasons))
+    return CourseCalendar.of(r.key, z.key, start, tuple(slots), (), tuple(reasons))
 
 
 class CalendarRequest(BaseModel):

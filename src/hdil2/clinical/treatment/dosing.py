@@ -47,6 +47,7 @@ from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.policy import check_overrides
 from hdil2.core.quantity import Quantity
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 
@@ -64,7 +65,7 @@ def _num(d: Decimal | Fraction, places: str = "0.001") -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Preparation:
+class Preparation(Result):
     """How one aldesleukin dose is drawn up and (for an IV infusion) diluted.
 
     ``vials`` was counted at ``vial_drawable_iu`` IU per vial (``vial_drawable`` names the policy
@@ -85,7 +86,7 @@ class Preparation:
 
 
 @dataclass(frozen=True, slots=True)
-class ComponentDose:
+class ComponentDose(Result):
     """The dose of one drug of the regimen for this patient."""
 
     agent: str
@@ -105,7 +106,7 @@ class ComponentDose:
 
 
 @dataclass(frozen=True, slots=True)
-class DosePlan:
+class DosePlan(Result):
     """Everything a pharmacist needs to prepare the regimen's doses, with the reasons."""
 
     regimen: str
@@ -123,22 +124,6 @@ class DosePlan:
     @property
     def il2(self) -> ComponentDose:
         return next(c for c in self.components if c.agent == "aldesleukin")
-
-    def to_dict(self) -> dict[str, Any]:
-        from hdil2.core.jsonable import jsonable
-
-        out: dict[str, Any] = jsonable({
-            "regimen": self.regimen, "regimen_name": self.regimen_name,
-            "weight_kg": self.weight_kg, "weight_basis": self.weight_basis,
-            "actual_weight_kg": self.actual_weight_kg, "basis_weight_kg": self.basis_weight_kg,
-            "weight_capped": self.weight_capped,
-            "bsa_m2": self.bsa_m2, "bsa_formula": self.bsa_formula,
-            "components": [
-                dict(jsonable(c).items()) for c in self.components
-            ],
-        })
-        out["reasons"] = [r.to_dict() for r in self.reasons]
-        return out
 
 
 def _counts(r: Regimen, overrides: Mapping[str, Any] | None) -> dict[str, tuple[int, int]]:

@@ -1,0 +1,56 @@
+"""The catalogue of operations, loaded one area at a time.
+
+Each area module (``hdil2.app.treatment`` …) defines ``OPERATIONS``, a tuple of
+:class:`~hdil2.app.operation.Operation`.  :data:`AREAS` says which module holds which operation
+names, so a caller asking for one operation imports only its area (a clinical command starts
+without loading the statistics); a test checks that :data:`AREAS` and the modules agree.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from hdil2.app.operation import Operation
+from hdil2.core.errors import InputError
+
+AREAS: dict[str, tuple[str, ...]] = {
+    "hdil2.app.treatment": ("dose", "calendar"),
+}
+
+
+def _area_of(name: str) -> str:
+    for module, members in AREAS.items():
+        if name in members:
+            return module
+    raise InputError("operation", f"unknown operation {name!r}; known: {', '.join(names())}",
+                     name)
+
+
+def area_operations(module: str) -> dict[str, Operation[Any]]:
+    """The operations of one area module, by name."""
+    ops: tuple[Operation[Any], ...] = importlib.import_module(module).OPERATIONS
+    return {op.name: op for op in ops}
+
+
+def operation(name: str) -> Operation[Any]:
+    """The operation called ``name`` (an :class:`InputError` naming it if unknown)."""
+    return area_operations(_area_of(name))[name]
+
+
+def names() -> list[str]:
+    """Every operation name, sorted."""
+    return sorted(n for ns in AREAS.values() for n in ns)
+
+
+def operations() -> dict[str, Operation[Any]]:
+    """Every operation, by name (imports every area)."""
+    out: dict[str, Operation[Any]] = {}
+    for module in AREAS:
+        out.update(area_operations(module))
+    return dict(sorted(out.items()))
+
+
+def run(name: str, payload: Any, profile: Any = None) -> Any:
+    """Validate ``payload`` for operation ``name`` and run it with the site ``profile``."""
+    return operation(name)(payload, profile)

@@ -1,0 +1,89 @@
+"""The application layer's contract: one catalogue, schemas for every input and output, and
+every output an operation gives validates against its own output schema."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+
+from hdil2 import app
+from hdil2.core.errors import InputError
+from hdil2.core.jsonable import jsonable
+
+from .strategies import STRATEGIES
+
+NAMES = app.names()
+
+
+def test_areas_list_exactly_what_each_area_module_defines() -> None:
+    for module, names in app.AREAS.items():
+        defined = tuple(op.name for op in importlib.import_module(module).OPERATIONS)
+        assert sorted(defined) == sorted(names), module
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_schema_is_a_valid_draft_2020_12_schema(name: str) -> None:
+    op = app.operation(name)
+    jsonschema.Draft202012Validator.check_schema(op.input_schema())
+    jsonschema.Draft202012Validator.check_schema(op.output_schema())
+
+
+def test_every_operation_has_a_strategy_of_valid_requests() -> None:
+    assert sorted(STRATEGIES) == NAMES
+
+
+def test_unknown_operation_names_the_field() -> None:
+    with pytest.raises(InputError, match="unknown operation 'dosage'") as err:
+        app.operation("dosage")
+    assert err.value.field == "operation"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_outputs_validate_against_the_output_schema(name: str) -> None:
+    """100 random valid requests per operation: each answer validates against the schema."""
+    op = app.operation(name)
+    validator = jsonschema.Draft202012Validator(op.output_schema())
+    answered: list[int] = []
+
+    @settings(max_examples=100, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(STRATEGIES[name])
+    def check(payload: dict[str, Any]) -> None:
+        try:
+            result = op(payload)
+        except InputError:
+            assume(False)
+            return
+        doc = jsonable(result)
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+        assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+        answered.append(1)
+
+    check()
+    assert len(answered) >= 50, f"only {len(answered)} of the random requests were answered"
+
+
+def test_site_profile_fills_only_what_a_request_leaves_out() -> None:
+    site = app.SiteProfile(tz="Europe/Berlin", policies={"dose": {"vial_drawable": "nominal"}})
+    # 36.5 kg at 600,000 IU/kg = 21,900,000 IU: 1 vial at the nominal 22 MIU, 2 at 21.6 MIU
+    plan = app.run("dose", {"regimen": "hd-il2-600k", "weight": "36.5 kg"}, site)
+    assert plan.il2.preparation.vials == 1
+    plan = app.run("dose", {"regimen": "hd-il2-600k", "weight": "36.5 kg",
+                            "policies": {"vial_drawable": "reconstituted"}}, site)
+    assert plan.il2.preparation.vials == 2
+    cal = app.run("calendar", {"regimen": "hd-il2-600k", "first_dose": "2026-03-05T08:00"}, site)
+    assert cal.tz == "Europe/Berlin"
+    assert cal.slots[0].utc.isoformat() == "2026-03-05T07:00:00+00:00"  # CET = UTC+1 in March
+
+
+def test_validation_errors_name_the_field_by_path() -> None:
+    with pytest.raises(InputError) as err:
+        app.run("dose", {"regimen": "hd-il2-600k", "weight": 70})
+    assert err.value.field == "weight"
+    assert "unit" in err.value.message
+
+
