@@ -87,3 +87,20 @@ def test_validation_errors_name_the_field_by_path() -> None:
     assert "unit" in err.value.message
 
 
+
+
+def test_cli_site_profile_fills_the_zone_and_refuses_a_bad_one(tmp_path: Any) -> None:
+    from hdil2.cli.invoke import invoke
+
+    site = tmp_path / "site.json"
+    site.write_text('{"tz": "Europe/Berlin"}', encoding="utf-8")
+    code, out, err = invoke(["--site", str(site), "calendar", "--regimen", "hd-il2-600k",
+                             "--start", "2026-03-05T08:00", "--json"])
+    assert code == 0, err
+    assert '"first_dose": "2026-03-05T08:00:00+01:00"' in out
+    site.write_text('{"tz": "EST"}', encoding="utf-8")
+    code, _, err = invoke(["--site", str(site), "dose", "--regimen", "hd-il2-600k",
+                           "--weight", "70 kg"])
+    assert code == 2
+    assert err.startswith("error: site.tz:")
+    assert "America/New_York" in err

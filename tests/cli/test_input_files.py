@@ -152,7 +152,7 @@ def test_item16_invalid_json_names_the_file_and_position(tmp_path: Path) -> None
 
 def test_item16_deep_but_parseable_json_fails_validation_cleanly() -> None:
     """Nesting under the parse limit inside a free-form field still answers 0 or 2."""
-    from hdil2.cli.common import MAX_JSON_DEPTH
+    from hdil2.app.documents import MAX_JSON_DEPTH
 
     inner: object = 1
     for _ in range(MAX_JSON_DEPTH - 3):

@@ -11,9 +11,11 @@ the registry will keep one per site.  Nothing reads it implicitly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from hdil2.clinical.treatment.calendar import WardZone
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -25,9 +27,9 @@ class SiteProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field("default", description="the site's name, shown in reports")
-    tz: str | None = Field(None, description="the ward's IANA Area/Location time zone, used "
+    tz: WardZone | None = Field(None, description="the ward's IANA Area/Location time zone, used "
                            "when a request gives none")
-    hold_rulesets: tuple[str, ...] | None = Field(
+    hold_rulesets: tuple[Literal["label", "dutcher2014", "springerplus2015"], ...] | None = Field(
         None, description="institutional hold rule sets applied beside the label "
         "(dutcher2014, springerplus2015), used when a request gives none")
     policies: dict[str, dict[str, str | int | bool]] = Field(

@@ -10,6 +10,8 @@ from types import ModuleType
 # pydantic scans installed entry points for plugins at first use (~12 ms); the CLI uses none
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
+from typing import Annotated
+
 import typer
 
 from hdil2.cli import common
@@ -49,8 +51,14 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
     )
 
     @app.callback()
-    def _root() -> None:
+    def _root(
+        site: Annotated[str | None, typer.Option(
+            "--site", help="site profile (JSON: `hdil2 schema site-profile`): the ward's time "
+            "zone, hold rule sets, policy overrides; default: the file named by HDIL2_SITE")
+        ] = None,
+    ) -> None:
         """Clinical decision support and outcomes analysis for high-dose interleukin-2."""
+        common.set_site(site)
 
     for area in _areas(args):
         area.register(app)

@@ -8,12 +8,12 @@ unexpected exception is reported as an internal error with status 70, never as a
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from hdil2.app import documents
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -24,16 +24,6 @@ EXIT_INPUT = 2
 EXIT_INTERNAL = 70
 
 M = TypeVar("M", bound="BaseModel")
-
-
-# deepest nesting of arrays and objects read from a JSON input; hdil2's own documents nest
-# fewer than ten levels, and Python's parser would fail at about a thousand with an internal error
-MAX_JSON_DEPTH = 100
-
-# a JSON string (skipped: brackets inside it are text) or one bracket
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{}]')
-
-_CSV_READERS = "hdil2 stats km, hdil2 stats logrank and hdil2 stats cox (DATA.csv)"
 
 
 def _display(path: str) -> str:
@@ -65,94 +55,22 @@ def read_text(path: str, field: str = "input", what: str = "JSON") -> str:
             data = p.read_bytes()
         except OSError as e:
             raise InputError(field, f"cannot read {path}: {e.strerror or e}") from None
-    text = _decode(data, name, field) if isinstance(data, bytes) else data
-    if text.startswith("\ufeff"):
-        raise InputError(field, f"{name} starts with a UTF-8 byte-order mark; save it as "
-                         "UTF-8 without BOM")
-    if not text.strip():
-        raise InputError(field, f"{name} is empty; expected a {what} document")
-    return text
-
-
-def _decode(data: bytes, name: str, field: str) -> str:
-    """``data`` as UTF-8 text, or an :class:`InputError` saying which encoding it seems to be."""
-    from hdil2.core.errors import InputError
-
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise InputError(field, f"{name} starts with a UTF-8 byte-order mark; save it as "
-                         "UTF-8 without BOM")
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        len(data) >= 2 and (data[0] == 0) != (data[1] == 0))
-    if utf16:
-        raise InputError(field, f"{name} is UTF-16 text; save it as UTF-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(field, f"{name} is not UTF-8 text: byte 0x{data[e.start]:02x} at "
-                         f"offset {e.start} (counted from 0) is not valid UTF-8; save the "
-                         "file as UTF-8") from None
-
-
-def json_depth(text: str, limit: int = MAX_JSON_DEPTH) -> int:
-    """Deepest nesting of arrays/objects in JSON ``text`` (stops counting past ``limit``)."""
-    depth = deepest = 0
-    for token in _JSON_TOKENS.findall(text):
-        if token in ("[", "{"):
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > limit:
-                    break
-        elif token in ("]", "}"):
-            depth -= 1
-    return deepest
-
-
-def _nested_error(name: str, field: str = "input") -> Exception:
-    from hdil2.core.errors import InputError
-
-    return InputError(field, f"{name}: JSON nested deeper than {MAX_JSON_DEPTH} levels "
-                      "(arrays and objects inside each other); no hdil2 input nests that deep")
-
-
-def _looks_like_csv(path: str, text: str) -> bool:
-    if path.lower().endswith((".csv", ".tsv")):
-        return True
-    first = next((line for line in text.splitlines() if line.strip()), "").strip()
-    return ("," in first or "\t" in first) and first[:1] not in ("[", "{", '"')
+    return documents.text_of(data, name, field, what)
 
 
 def read_json(path: str, field: str = "input", model: type[Any] | None = None) -> Any:
     """Read a JSON document from ``path`` (``-`` = stdin); numbers with a fraction are Decimals.
 
     Refused with an :class:`InputError` naming the file: everything :func:`read_text` refuses,
-    nesting deeper than :data:`MAX_JSON_DEPTH`, invalid JSON (with line and column), a CSV file
+    nesting too deep (:data:`hdil2.app.documents.MAX_JSON_DEPTH`), invalid JSON, a CSV file
     (saying which commands read CSV) and integers too long for Python.  ``model`` is the
     pydantic model the document should become; its ``hdil2 schema`` name is quoted in messages.
     """
-    from hdil2.core.errors import InputError
 
     text = read_text(path, field)
-    name = _display(path)
-    if json_depth(text) > MAX_JSON_DEPTH:
-        raise _nested_error(name, field)
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as e:
-        if _looks_like_csv(path, text):
-            schema = _schema_name(model) if model is not None else None
-            expected = f"hdil2 schema {schema}" if schema else "hdil2 schema"
-            raise InputError(field, f"{name} looks like CSV, but this command reads one JSON "
-                             f"document (its schema: {expected}); CSV is read by "
-                             f"{_CSV_READERS}") from None
-        raise InputError(
-            field, f"{name}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-        ) from None
-    except RecursionError:
-        raise _nested_error(name, field) from None
-    except ValueError as e:  # an integer longer than Python converts (sys.int_info)
-        raise InputError(field, f"{name}: a number has too many digits "
-                         f"(more than {sys.get_int_max_str_digits()}): {e}") from None
+    schema = _schema_name(model) if model is not None else None
+    return documents.loads(text, _display(path), field, schema=schema,
+                           csv_named=path.lower().endswith((".csv", ".tsv")))
 
 
 def parse_model(model: type[M], data: Any) -> M:
@@ -160,7 +78,7 @@ def parse_model(model: type[M], data: Any) -> M:
     try:
         return model.model_validate(data)
     except RecursionError:
-        raise _nested_error("input") from None
+        raise documents.nested_error("input") from None
 
 
 def _schema_name(model: type[Any]) -> str | None:
@@ -188,6 +106,11 @@ def site_profile() -> Any:
 
 
 _SITE: dict[str, str | None] = {"path": None}
+
+
+def set_site(path: str | None) -> None:
+    """Use the site profile in ``path`` for this run (``None``: ``HDIL2_SITE`` or none)."""
+    _SITE["path"] = path
 
 
 def answer(operation: str, path: str | None, options: dict[str, Any],
@@ -240,34 +163,16 @@ def emit(doc: Any, as_json: bool, render: Callable[[Console], None]) -> None:
         render(console())
 
 
-def _loc(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "input"
-
-
 def error_items(exc: BaseException) -> list[dict[str, str]] | None:
     """Field-named error items for an input error, or ``None`` if ``exc`` is not one."""
-    from hdil2.core.errors import InputError, InputErrors
+    from hdil2.core.errors import InputErrors, from_validation_error
 
-    if isinstance(exc, InputErrors):
-        return [e.to_dict() for e in exc.errors]
-    if isinstance(exc, InputError):
-        return [exc.to_dict()]
-    if type(exc).__name__ == "ValidationError" and hasattr(exc, "errors"):
-        items = []
-        for err in exc.errors():
-            msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-            item = {"field": _loc(tuple(err.get("loc", ()))), "message": msg}
-            if "input" in err and not isinstance(err["input"], dict | list):
-                item["value"] = str(err["input"])[:80]
-            items.append(item)
-        return items
-    return None
+    mapped = from_validation_error(exc)
+    if mapped is None:
+        return None
+    if isinstance(mapped, InputErrors):
+        return [e.to_dict() for e in mapped.errors]
+    return [mapped.to_dict()]
 
 
 def report_usage_error(exc: BaseException) -> None:
