@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Run hdil2's jobs with nothing but Python 3 installed.
 
-    python3 tasks.py demo    # the main job: a walk-through on a demo patient
-    python3 tasks.py test    # the whole test suite: ruff, mypy, import contracts, pytest
+    python3 tasks.py demo      # the main job: a walk-through on a demo patient
+    python3 tasks.py test      # the whole test suite: ruff, mypy, import contracts, pytest
+    python3 tasks.py fixtures  # regenerate the generated test fixtures (--check: compare only)
 
 The first run creates ``.venv`` beside this file and installs hdil2 from the package registry:
 the demo needs only hdil2's own dependencies, the tests add the ``dev`` extra (pytest, ruff,
 mypy ...).  Later runs reuse ``.venv`` and reinstall when ``pyproject.toml`` changes or a job
 needs an extra that is not installed yet.  The ``bench`` extra (the peer libraries bench/ times
-hdil2 against) is never installed here: ``.venv/bin/pip install -e '.[bench]'``.
+hdil2 against) is never installed here: ``.venv/bin/pip install -e '.[bench]'``.  The
+fixtures job regenerates the R reference values only where ``Rscript`` is installed and says
+so otherwise (``tests/README.md``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ PY = BIN / "python"
 MARKER = VENV / ".hdil2-installed"
 
 # the extras each job needs on top of hdil2's own dependencies
-EXTRAS: dict[str, tuple[str, ...]] = {"demo": (), "test": ("dev",)}
+EXTRAS: dict[str, tuple[str, ...]] = {"demo": (), "test": ("dev",), "fixtures": ()}
 
 
 def _digest() -> str:
@@ -80,7 +83,11 @@ def test(args: list[str]) -> None:
     run(str(PY), "-m", "pytest", *args)
 
 
-JOBS = {"demo": demo, "test": test}
+def fixtures(args: list[str]) -> None:
+    run(str(PY), str(ROOT / "tests" / "make_fixtures.py"), *args)
+
+
+JOBS = {"demo": demo, "test": test, "fixtures": fixtures}
 
 
 def main() -> int:

@@ -1,5 +1,6 @@
 # Regenerates tests/stats/results/design_rpact.py (group sequential boundaries, sample sizes).
 # Run from tests/stats:  Rscript results/design_rpact.R > results/design_rpact.py
+# (or, from the repository root, python3 tasks.py fixtures: see tests/README.md)
 suppressMessages(library(rpact))
 num <- function(x) {
   s <- ifelse(is.na(x), "None", ifelse(is.infinite(x), ifelse(x > 0, "INF", "-INF"),

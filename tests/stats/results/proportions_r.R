@@ -1,5 +1,6 @@
 # Regenerates tests/stats/results/proportions_r.py.
 # Run from tests/stats:  Rscript results/proportions_r.R > results/proportions_r.py
+# (or, from the repository root, python3 tasks.py fixtures: see tests/README.md)
 num <- function(x) {
   s <- ifelse(is.na(x), "NAN", ifelse(is.infinite(x), ifelse(x > 0, "INF", "-INF"),
               sprintf("%.17g", x)))

@@ -1,5 +1,6 @@
 # Regenerates tests/stats/results/survival_r.py and the CSV files in tests/stats/data/.
 # Run from tests/stats:  Rscript results/survival_r.R > results/survival_r.py
+# (or, from the repository root, python3 tasks.py fixtures: see tests/README.md)
 suppressMessages(library(survival))
 data(cancer, package = "survival")   # provides aml, lung, veteran
 write.csv(aml, "data/aml.csv", row.names = FALSE)
