@@ -20,6 +20,14 @@ ZONES = st.sampled_from(("America/New_York", "Europe/Berlin", "Australia/Sydney"
 
 
 @st.composite
+def regimens(draw: st.DrawFn) -> dict[str, Any]:
+    from hdil2.clinical.treatment.regimens import REGIMENS
+
+    key = draw(st.one_of(st.none(), st.sampled_from(sorted(REGIMENS))))
+    return {} if key is None else {"key": key}
+
+
+@st.composite
 def dose(draw: st.DrawFn) -> dict[str, Any]:
     from hdil2.clinical.treatment.regimens import REGIMENS
 
@@ -44,6 +52,7 @@ def calendar(draw: st.DrawFn) -> dict[str, Any]:
 
 
 STRATEGIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "regimens": regimens(),
     "dose": dose(),
     "calendar": calendar(),
 }

@@ -15,7 +15,7 @@ from hdil2.app.operation import Operation
 from hdil2.core.errors import InputError
 
 AREAS: dict[str, tuple[str, ...]] = {
-    "hdil2.app.treatment": ("dose", "calendar"),
+    "hdil2.app.treatment": ("regimens", "dose", "calendar"),
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from hdil2.clinical.treatment.calendar import CourseCalendar
     from hdil2.clinical.treatment.dosing import DosePlan
+    from hdil2.clinical.treatment.regimens import RegimenListing
 
 SCHEMAS: dict[str, str] = {}
 
@@ -28,41 +29,8 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """List the cited IL-2 regimens (or show one with every fact and policy)."""
-        from hdil2.clinical.treatment.regimens import NOT_PROVIDED, REGIMENS, regimen
-
-        chosen = [regimen(key)] if key else list(REGIMENS.values())
-        doc = {
-            "regimens": [_regimen_doc(r) for r in chosen],
-            "not_provided": NOT_PROVIDED if key is None else {},
-        }
-
-        def render(con: Console) -> None:
-            from rich.table import Table
-
-            from hdil2.cli.render import reasons_table
-
-            t = Table(title="IL-2 regimens", title_justify="left")
-            # keys, source keys and numbers never wrap; names and schedules wrap at spaces
-            t.add_column("key", no_wrap=True)
-            t.add_column("regimen (drugs as written)", min_width=14)
-            t.add_column("schedule", min_width=12)
-            t.add_column("sources", no_wrap=True)
-            for r in chosen:
-                d = _regimen_doc(r)
-                drugs = "\n".join(c["written"] for c in d["components"])
-                t.add_row(r.key, f"{r.name}\n[dim]{drugs}[/]", d["schedule_text"],
-                          "\n".join(r.sources))
-            con.print(t)
-            if key:
-                reasons_table(con, chosen[0].reasons(), "Facts")
-                for p in chosen[0].policies.values():
-                    con.print(f"policy [bold]{p.name}[/] = {p.default!r} "
-                              f"(choices {list(p.choices)}): {p.text}")
-            else:
-                for k, why in NOT_PROVIDED.items():
-                    con.print(f"[dim]{k}: {why}[/]")
-
-        common.emit(doc, json_out, render)
+        listing = common.answer("regimens", None, {"key": key})
+        common.emit(listing, json_out, lambda con: _render_regimens(con, listing, key))
 
     @app.command("dose")
     def dose_cmd(
@@ -165,34 +133,30 @@ def _render_calendar(con: Console, cal: CourseCalendar) -> None:
     reasons_table(con, cal.reasons)
 
 
-def _regimen_doc(r: Any) -> dict[str, Any]:
-    from hdil2.clinical.treatment.regimens import Q8hSchedule
+def _render_regimens(con: Console, listing: RegimenListing, key: str | None) -> None:
+    from rich.table import Table
 
-    s = r.schedule
-    if isinstance(s, Q8hSchedule):
-        text = (f"q{s.interval_hours}h, cycles on days {', '.join(map(str, s.cycle_start_days))}"
-                f" ({s.cycle_days} days), ≤{s.max_doses_per_cycle}/cycle, "
-                f"≤{s.max_doses_per_course}/course")
+    from hdil2.cli.render import reasons_table
+
+    t = Table(title="IL-2 regimens", title_justify="left")
+    # keys, source keys and numbers never wrap; names and schedules wrap at spaces
+    t.add_column("key", no_wrap=True)
+    t.add_column("regimen (drugs as written)", min_width=14)
+    t.add_column("schedule", min_width=12)
+    t.add_column("sources", no_wrap=True)
+    for r in listing.regimens:
+        drugs = "\n".join(c.written for c in r.components)
+        t.add_row(r.key, f"{r.name}\n[dim]{drugs}[/]", r.schedule_text, "\n".join(r.sources))
+    con.print(t)
+    if key:
+        chosen = listing.regimens[0]
+        reasons_table(con, chosen.reasons, "Facts")
+        for p in chosen.policies:
+            con.print(f"policy [bold]{p.name}[/] = {p.default!r} "
+                      f"(choices {list(p.choices)}): {p.text}")
     else:
-        text = (f"weekly s.c. template, {s.treatment_weeks} weeks on in a {s.cycle_weeks}-week "
-                "cycle")
-    return {
-        "key": r.key, "name": r.name, "setting": r.setting,
-        "components": [
-            {"agent": c.agent, "written": c.label, "amount": c.amount, "unit": c.unit,
-             "basis": c.basis, "route": c.route, "infusion_minutes": c.infusion_minutes}
-            for c in r.components
-        ],
-        "schedule": s, "schedule_text": text, "words": dict(r.words),
-        "max_courses": r.max_courses,
-        "policies": [
-            {"name": p.name, "default": p.default, "choices": list(p.choices),
-             "source": p.source, "tag": p.tag.value, "text": p.text}
-            for p in r.policies.values()
-        ],
-        "sources": list(r.sources),
-        "reasons": [x.to_dict() for x in r.reasons()],
-    }
+        for k, why in listing.not_provided.items():
+            con.print(f"[dim]{k}: {why}[/]")
 
 
 def _render_dose(con: Console, plan: DosePlan) -> None:

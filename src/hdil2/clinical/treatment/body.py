@@ -62,7 +62,7 @@ def height_cm(height: Quantity, field: str = "height") -> Fraction:
     return _in_range(height, "cm", HEIGHT_RANGE_CM, field)
 
 
-def _dec(f: Fraction) -> Decimal:
+def _decimal(f: Fraction) -> Decimal:
     return Decimal(f.numerator) / Decimal(f.denominator)
 
 
@@ -82,23 +82,24 @@ def bsa(weight: Quantity, height: Quantity, formula: BsaFormula = "mosteller") -
     with localcontext() as ctx:
         ctx.prec = 28
         if formula == "mosteller":
-            m2 = (_dec(w) * _dec(h) / Decimal(3600)).sqrt()
-            text = f"Mosteller BSA = √({_fmt(h)} cm × {_fmt(w)} kg / 3600) = {m2:.3f} m²"
+            m2 = (_decimal(w) * _decimal(h) / Decimal(3600)).sqrt()
+            text = f"Mosteller BSA = √({_show(h)} cm × {_show(w)} kg / 3600) = {m2:.3f} m²"
             src = "mosteller1987"
         elif formula == "dubois":
-            m2 = Decimal("0.007184") * _dec(w) ** Decimal("0.425") * _dec(h) ** Decimal("0.725")
-            text = (f"DuBois BSA = 0.007184 × {_fmt(w)}^0.425 × {_fmt(h)}^0.725 "
+            m2 = (Decimal("0.007184") * _decimal(w) ** Decimal("0.425")
+                  * _decimal(h) ** Decimal("0.725"))
+            text = (f"DuBois BSA = 0.007184 × {_show(w)}^0.425 × {_show(h)}^0.725 "
                     f"= {m2:.3f} m²")
             src = "dubois1916"
         else:
             raise InputError("bsa_formula", "must be 'mosteller' or 'dubois'", formula)
     reason = Reason(rule=f"bsa.{formula}", source=src, text=text, tag=Tag.MEMORY,
-                    inputs={"weight_kg": _dec(w), "height_cm": _dec(h)})
+                    inputs={"weight_kg": _decimal(w), "height_cm": _decimal(h)})
     return Bsa(m2=m2, formula=formula, reason=reason)
 
 
-def _fmt(f: Fraction) -> str:
-    d = _dec(f)
+def _show(f: Fraction) -> str:
+    d = _decimal(f)
     return f"{d.normalize():f}" if d == d.quantize(Decimal("0.001")) else f"{d:.3f}"
 
 
@@ -140,8 +141,8 @@ def dosing_weight(
     if basis == "actual":
         return DosingWeight(actual, basis, (Reason(
             rule="weight.actual", source="proleukin-label", tag=Tag.UNVERIFIED,
-            text=f"dose per kg of actual (pre-course) body weight {_fmt(actual)} kg",
-            inputs={"weight_kg": _dec(actual)}),), actual, actual)
+            text=f"dose per kg of actual (pre-course) body weight {_show(actual)} kg",
+            inputs={"weight_kg": _decimal(actual)}),), actual, actual)
     if basis not in ("ideal", "adjusted"):
         raise InputError("policy.weight_basis", "must be actual, ideal or adjusted", basis)
     if cap not in ("actual", "none"):
@@ -155,44 +156,45 @@ def dosing_weight(
         raise InputError(
             "height",
             f"Devine's ideal body weight is defined from 5 ft (152.4 cm) up, so weight_basis="
-            f"{basis} cannot be computed for {_fmt(h_cm)} cm; use weight_basis=actual",
+            f"{basis} cannot be computed for {_show(h_cm)} cm; use weight_basis=actual",
             str(height))
     inches = h_cm / Fraction("2.54")
     base = Fraction(50) if sex == "male" else Fraction("45.5")
     ibw = base + Fraction("2.3") * (inches - 60)
     reasons = [Reason(
         rule="weight.ideal_devine", source="devine1974", tag=Tag.MEMORY,
-        text=f"Devine ideal body weight = {base} + 2.3 × ({_fmt(inches)} in − 60) = "
-        f"{_fmt(ibw)} kg",
-        inputs={"height_cm": _dec(h_cm), "sex": sex})]
+        text=f"Devine ideal body weight = {base} + 2.3 × ({_show(inches)} in − 60) = "
+        f"{_show(ibw)} kg",
+        inputs={"height_cm": _decimal(h_cm), "sex": sex})]
     chosen = ibw
     if basis == "adjusted":
         chosen = ibw + Fraction(2, 5) * (actual - ibw)
         reasons.append(Reason(
             rule="weight.adjusted", source="devine1974", tag=Tag.MEMORY,
-            text=f"adjusted weight = {_fmt(ibw)} + 0.4 × ({_fmt(actual)} − {_fmt(ibw)}) = "
-            f"{_fmt(chosen)} kg",
-            inputs={"weight_kg": _dec(actual)}))
-    both = {"actual_kg": _dec(actual), f"{basis}_kg": _dec(chosen)}
+            text=f"adjusted weight = {_show(ibw)} + 0.4 × ({_show(actual)} − {_show(ibw)}) = "
+            f"{_show(chosen)} kg",
+            inputs={"weight_kg": _decimal(actual)}))
+    both = {"actual_kg": _decimal(actual), f"{basis}_kg": _decimal(chosen)}
     if chosen <= actual:
         reasons.append(Reason(
             rule="weight.basis_not_above_actual", source="proleukin-label", tag=Tag.COMPUTED,
-            text=f"{basis} weight {_fmt(chosen)} kg is not above actual weight {_fmt(actual)} kg: "
-            f"dose on the {basis} weight (see docs/decisions.md#dosing-weight-lesser)",
+            text=f"{basis} weight {_show(chosen)} kg is not above actual weight "
+            f"{_show(actual)} kg: dose on the {basis} weight "
+            "(see docs/decisions.md#dosing-weight-lesser)",
             inputs=both))
         return DosingWeight(chosen, basis, tuple(reasons), actual, chosen)
-    over = _dec((chosen / actual - 1) * 100).quantize(Decimal("0.1"))
+    over = _decimal((chosen / actual - 1) * 100).quantize(Decimal("0.1"))
     if cap == "actual":
         reasons.append(Reason(
             rule="weight.capped_at_actual", source="proleukin-label", tag=Tag.UNVERIFIED,
-            text=f"{basis} weight {_fmt(chosen)} kg is above actual weight {_fmt(actual)} kg "
-            f"(+{over} %): dose on actual weight {_fmt(actual)} kg, the lesser of the two "
+            text=f"{basis} weight {_show(chosen)} kg is above actual weight {_show(actual)} kg "
+            f"(+{over} %): dose on actual weight {_show(actual)} kg, the lesser of the two "
             "(policy weight_basis_cap = 'actual'; see docs/decisions.md#dosing-weight-lesser)",
             inputs=both))
         return DosingWeight(actual, basis, tuple(reasons), actual, chosen, capped=True)
     reasons.append(Reason(
         rule="weight.basis_above_actual", source="proleukin-label", tag=Tag.UNVERIFIED,
-        text=f"{basis} weight {_fmt(chosen)} kg is above actual weight {_fmt(actual)} kg "
+        text=f"{basis} weight {_show(chosen)} kg is above actual weight {_show(actual)} kg "
         f"(+{over} %) and the site policy weight_basis_cap = 'none' doses on it anyway: "
         f"{over} % more IL-2 per kg of actual weight than the regimen states",
         inputs=both))

@@ -51,15 +51,19 @@ from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 
-def q(f: Fraction, places: str) -> Decimal:
-    """Round an exact value half-up to ``places`` (e.g. ``"0.01"``) for output."""
-    d = Decimal(f.numerator) / Decimal(f.denominator)
+def round_to(value: Fraction, places: str) -> Decimal:
+    """An exact value rounded half-up to ``places`` (e.g. ``"0.01"``) for output.
+
+    Half-up, not the banker's rounding of ``Decimal``'s default context: 0.125 mL is shown as
+    0.13 mL, as a pharmacist rounds.
+    """
+    d = Decimal(value.numerator) / Decimal(value.denominator)
     return d.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def _num(d: Decimal | Fraction, places: str = "0.001") -> str:
+def _show(d: Decimal | Fraction, places: str = "0.001") -> str:
     if isinstance(d, Fraction):
-        d = q(d, places)
+        d = round_to(d, places)
     s = f"{d:,f}"
     return s.rstrip("0").rstrip(".") if "." in s else s
 
@@ -149,17 +153,17 @@ def prepare(dose_iu: Fraction, product: Product = PROLEUKIN,
     mg = product.mg_of(dose_iu)
     vial_reason = Reason(
         rule="label.vial_count", source="proleukin-label", tag=Tag.COMPUTED,
-        text=f"{_num(dose_iu, '1')} IU ÷ {_num(per_vial, '1')} IU per vial "
+        text=f"{_show(dose_iu, '1')} IU ÷ {_show(per_vial, '1')} IU per vial "
         + ("(1.2 mL × 18 MIU/mL after reconstitution, the label's figures)"
            if drawable == "reconstituted" else "(the labelled 22 MIU content)")
-        + f" = {_num(dose_iu / per_vial, '0.01')} → {vials} single-dose "
+        + f" = {_show(dose_iu / per_vial, '0.01')} → {vials} single-dose "
         f"vial{'s' if vials != 1 else ''} (policy vial_drawable = {drawable!r})",
-        inputs={"dose_iu": q(dose_iu, "1"), "vial_drawable_iu": q(per_vial, "1"),
+        inputs={"dose_iu": round_to(dose_iu, "1"), "vial_drawable_iu": round_to(per_vial, "1"),
                 "vial_drawable": drawable})
     prep = Preparation(
-        vials=vials, vial_drawable=drawable, vial_drawable_iu=q(per_vial, "1"),
-        vial_nominal_iu=Decimal(product.vial_iu), volume_ml=q(volume, "0.01"), diluent_ml=None,
-        final_volume_ml=None, concentration_ug_per_ml=None, warnings=(),
+        vials=vials, vial_drawable=drawable, vial_drawable_iu=round_to(per_vial, "1"),
+        vial_nominal_iu=Decimal(product.vial_iu), volume_ml=round_to(volume, "0.01"),
+        diluent_ml=None, final_volume_ml=None, concentration_ug_per_ml=None, warnings=(),
         vial_reason=vial_reason)
     if route != "IV":  # s.c. injection: no D5W dilution, no concentration window
         return prep
@@ -168,22 +172,22 @@ def prepare(dose_iu: Fraction, product: Product = PROLEUKIN,
     conc = mg * 1000 / final
     lo, hi = product.window_ug_per_ml
     warnings: list[Reason] = []
-    inputs = {"dose_mg": q(mg, "0.001"), "final_volume_ml": q(final, "0.01"),
-              "concentration_ug_per_ml": q(conc, "0.1")}
+    inputs = {"dose_mg": round_to(mg, "0.001"), "final_volume_ml": round_to(final, "0.01"),
+              "concentration_ug_per_ml": round_to(conc, "0.1")}
     if mg <= Fraction(product.small_dose_mg):
         warnings.append(Reason(
             rule="label.small_dose_volume", source="proleukin-label", tag=Tag.VERIFIED,
-            text=f"total dose {_num(mg)} mg is ≤ {product.small_dose_mg} mg: use a smaller D5W "
+            text=f"total dose {_show(mg)} mg is ≤ {product.small_dose_mg} mg: use a smaller D5W "
             "volume so the concentration stays within 30-70 µg/mL", inputs=inputs))
     if not lo <= conc <= hi:
         warnings.append(Reason(
             rule="label.concentration_window", source="proleukin-label", tag=Tag.VERIFIED,
-            text=f"{_num(mg)} mg in {_num(final, '0.01')} mL = {_num(conc, '0.1')} µg/mL is "
+            text=f"{_show(mg)} mg in {_show(final, '0.01')} mL = {_show(conc, '0.1')} µg/mL is "
             f"outside {lo}-{hi} µg/mL, where delivery is variable: adjust the D5W volume "
             "(warning, not a stop)", inputs=inputs))
     return dataclasses.replace(
-        prep, diluent_ml=product.diluent_ml, final_volume_ml=q(final, "0.01"),
-        concentration_ug_per_ml=q(conc, "0.1"), warnings=tuple(warnings))
+        prep, diluent_ml=product.diluent_ml, final_volume_ml=round_to(final, "0.01"),
+        concentration_ug_per_ml=round_to(conc, "0.1"), warnings=tuple(warnings))
 
 
 def plan_dose(
@@ -211,8 +215,8 @@ def plan_dose(
     cap = cap_policy.resolve(policies)
     if basis != "actual":
         reasons.append(cap_policy.reason(cap))
-    dw = dosing_weight(weight, basis, height, sex, cap)
-    reasons.extend(dw.reasons)
+    weight_used = dosing_weight(weight, basis, height, sex, cap)
+    reasons.extend(weight_used.reasons)
     vial_policy = r.policies["vial_drawable"]
     drawable = vial_policy.resolve(policies)
     reasons.append(vial_policy.reason(drawable))
@@ -222,18 +226,19 @@ def plan_dose(
         raise InputError("height", f"required: regimen {r.key} is dosed per m² of body surface")
     if height is not None:
         # BSA from the same weight as the per-kg dose (the dosing weight)
-        body = bsa(Quantity.of(q(dw.kg, "0.0001"), "kg"), height, bsa_formula)
+        body = bsa(Quantity.of(round_to(weight_used.kg, "0.0001"), "kg"), height, bsa_formula)
         reasons.append(body.reason)
     counts = _counts(r, policies)
     comps: list[ComponentDose] = []
     for c in r.components:
-        comps.append(_dose_component(c, dw.kg, body, counts[c.agent], product, drawable,
+        comps.append(_dose_component(c, weight_used.kg, body, counts[c.agent], product, drawable,
                                      reasons))
     reasons.extend(r.reasons())
     return DosePlan(
-        regimen=r.key, regimen_name=r.name, weight_kg=q(dw.kg, "0.01"), weight_basis=basis,
-        actual_weight_kg=q(dw.actual_kg, "0.01"), basis_weight_kg=q(dw.basis_kg, "0.01"),
-        weight_capped=dw.capped,
+        regimen=r.key, regimen_name=r.name, weight_kg=round_to(weight_used.kg, "0.01"),
+        weight_basis=basis, actual_weight_kg=round_to(weight_used.actual_kg, "0.01"),
+        basis_weight_kg=round_to(weight_used.basis_kg, "0.01"),
+        weight_capped=weight_used.capped,
         bsa_m2=None if body is None else body.m2.quantize(Decimal("0.0001")),
         bsa_formula=None if body is None else body.formula,
         components=tuple(comps), reasons=tuple(reasons),
@@ -255,40 +260,41 @@ def _dose_component(
     assert size is not None  # per-m² regimens require height (checked by the caller)
     if c.unit == "IU":
         dose_iu = amount * size
-        how = f"{c.label} × {_num(size, '0.0001')} {c.basis} = {_num(dose_iu, '1')} IU"
+        how = f"{c.label} × {_show(size, '0.0001')} {c.basis} = {_show(dose_iu, '1')} IU"
     else:  # written in mg per m²: convert with the label's potency relation (IU canonical)
         if c.agent != "aldesleukin":
             raise InputError("regimen", f"{c.agent} written in mg cannot be converted to IU")
         mg = amount * size
         dose_iu = product.iu_of(mg)
-        how = (f"{c.label} × {_num(size, '0.0001')} m² = {_num(mg)} mg = "
-               f"{_num(dose_iu, '1')} IU (18 MIU = 1.1 mg)")
+        how = (f"{c.label} × {_show(size, '0.0001')} m² = {_show(mg)} mg = "
+               f"{_show(dose_iu, '1')} IU (18 MIU = 1.1 mg)")
     reasons.append(Reason(
         rule=f"dose.{c.agent.replace(' ', '_')}", source=c.fact.source, tag=c.fact.tag,
         text=how, inputs={"amount": c.amount, "unit": f"{c.unit}/{c.basis}",
-                          "size": q(size, "0.0001")}))
+                          "size": round_to(size, "0.0001")}))
     is_il2 = c.agent == "aldesleukin"
     prep = prepare(dose_iu, product, drawable, c.route) if is_il2 else None
     equivalent: dict[str, Decimal] = {}
     if is_il2:
         mg = product.mg_of(dose_iu)
-        equivalent["iu_per_kg"] = q(dose_iu / kg, "1")
-        equivalent["mg_per_kg"] = q(mg / kg, "0.0001")
+        equivalent["iu_per_kg"] = round_to(dose_iu / kg, "1")
+        equivalent["mg_per_kg"] = round_to(mg / kg, "0.0001")
         if body is not None:
-            equivalent["mg_per_m2"] = q(mg / Fraction(body.m2), "0.001")
-            equivalent["miu_per_m2"] = q(dose_iu / Fraction(body.m2) / 10**6, "0.01")
-            equivalent["kg_per_m2"] = q(kg / Fraction(body.m2), "0.1")
+            equivalent["mg_per_m2"] = round_to(mg / Fraction(body.m2), "0.001")
+            equivalent["miu_per_m2"] = round_to(dose_iu / Fraction(body.m2) / 10**6, "0.01")
+            equivalent["kg_per_m2"] = round_to(kg / Fraction(body.m2), "0.1")
             reasons.append(_equivalence_reason(c, dose_iu, kg, body, product))
         if prep is not None:
             reasons.append(prep.vial_reason)
             reasons.extend(prep.warnings)
     vials = prep.vials if prep else None
     return ComponentDose(
-        agent=c.agent, written=c.label, dose_iu=q(dose_iu, "1"),
-        dose_mg=q(product.mg_of(dose_iu), "0.001") if is_il2 else None,
+        agent=c.agent, written=c.label, dose_iu=round_to(dose_iu, "1"),
+        dose_mg=round_to(product.mg_of(dose_iu), "0.001") if is_il2 else None,
         route=c.route, infusion_minutes=c.infusion_minutes,
         doses_per_cycle=per_cycle, doses_per_course=per_course,
-        iu_per_cycle=q(dose_iu * per_cycle, "1"), iu_per_course=q(dose_iu * per_course, "1"),
+        iu_per_cycle=round_to(dose_iu * per_cycle, "1"),
+        iu_per_course=round_to(dose_iu * per_course, "1"),
         preparation=prep,
         vials_per_cycle=None if vials is None else vials * per_cycle,
         vials_per_course=None if vials is None else vials * per_course,
@@ -313,16 +319,16 @@ def _equivalence_reason(
     even = break_even_kg_per_m2(product)
     mg = product.mg_of(dose_iu)
     if c.basis == "kg":
-        text = (f"{c.label} = {_num(mg)} mg for this patient = "
-                f"{_num(mg / Fraction(body.m2))} mg/m²; Atkins 1993's "
+        text = (f"{c.label} = {_show(mg)} mg for this patient = "
+                f"{_show(mg / Fraction(body.m2))} mg/m²; Atkins 1993's "
                 "'1.33 mg/m² (~600,000 IU/kg)' "
-                f"holds only when weight/BSA = {_num(even, '0.1')} kg/m² (this patient "
-                f"{_num(ratio, '0.1')} kg/m²)")
+                f"holds only when weight/BSA = {_show(even, '0.1')} kg/m² (this patient "
+                f"{_show(ratio, '0.1')} kg/m²)")
     else:
-        text = (f"{c.label} = {_num(dose_iu / kg, '1')} IU/kg for this patient (weight/BSA "
-                f"{_num(ratio, '0.1')} kg/m²; 1.33 mg/m² equals 600,000 IU/kg only at "
-                f"{_num(even, '0.1')} kg/m²); dosed as written in mg/m², not as IU/kg")
-    inputs = {"weight_kg": q(kg, "0.01"), "bsa_m2": body.m2.quantize(Decimal("0.0001"))}
+        text = (f"{c.label} = {_show(dose_iu / kg, '1')} IU/kg for this patient (weight/BSA "
+                f"{_show(ratio, '0.1')} kg/m²; 1.33 mg/m² equals 600,000 IU/kg only at "
+                f"{_show(even, '0.1')} kg/m²); dosed as written in mg/m², not as IU/kg")
+    inputs = {"weight_kg": round_to(kg, "0.01"), "bsa_m2": body.m2.quantize(Decimal("0.0001"))}
     return Reason(rule="dose.mg_m2_vs_iu_kg", source="atkins1993", tag=Tag.COMPUTED, text=text,
                   inputs=inputs)
 

@@ -25,15 +25,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from hdil2.clinical.treatment.product import VIAL_DRAWABLE
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.policy import Policy
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 Basis = Literal["kg", "m²"]
 Route = Literal["IV", "SC"]
 AmountUnit = Literal["IU", "mg"]
+Agent = Literal["aldesleukin", "interferon alfa-2b"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ class Fact:
 class Component:
     """One drug of a regimen: amount per unit of body size, route and infusion time."""
 
-    agent: Literal["aldesleukin", "interferon alfa-2b"]
+    agent: Agent
     amount: Decimal
     unit: AmountUnit
     basis: Basis
@@ -69,7 +73,7 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
-class Q8hSchedule:
+class Q8hSchedule(Result):
     """Cycles of consecutive 8-hourly dose slots (HD IL-2)."""
 
     kind: Literal["q8h"] = "q8h"
@@ -81,7 +85,7 @@ class Q8hSchedule:
 
 
 @dataclass(frozen=True, slots=True)
-class ScWeeklySchedule:
+class ScWeeklySchedule(Result):
     """The outpatient s.c. IL-2 + IFN template, repeated every ``cycle_weeks``."""
 
     kind: Literal["sc_weekly"] = "sc_weekly"
@@ -125,35 +129,35 @@ class Regimen:
         return tuple(f.reason() for f in (*(c.fact for c in self.components), *self.facts))
 
 
-def _f(rule: str, text: str, source: str, tag: Tag) -> Fact:
+def _fact(rule: str, text: str, source: str, tag: Tag) -> Fact:
     return Fact(rule, text, source, tag)
 
 
 # --- facts shared by the high-dose regimens --------------------------------------------------
-_HD_SCHEDULE_LABEL = _f(
+_HD_SCHEDULE_LABEL = _fact(
     "label.hd_schedule",
     "IV infusion over 15 minutes every 8 hours, days 1-5 and 15-19; at most 14 doses per cycle "
     "and 28 per course (label)",
     "proleukin-label", Tag.VERIFIED,
 )
-_NO_REDUCTION = _f(
+_NO_REDUCTION = _fact(
     "label.no_dose_reduction",
     "toxicity is managed by withholding or interrupting doses, never by reducing the dose",
     "proleukin-label", Tag.VERIFIED,
 )
-_COURSE_INTERVAL_LABEL = _f(
+_COURSE_INTERVAL_LABEL = _fact(
     "label.course_interval",
     "next course only after a rest of at least 7 weeks from the date of hospital discharge, and "
     "only if the last course produced some tumour shrinkage",
     "proleukin-label", Tag.VERIFIED,
 )
-_COURSE_INTERVAL_PIVOTAL = _f(
+_COURSE_INTERVAL_PIVOTAL = _fact(
     "atkins2004.pivotal_course_interval",
     "FDA pivotal series: stable or responding patients received 2 to 5 courses at 8- to 12-week "
     "intervals",
     "atkins2004", Tag.SEED,
 )
-_BASELINE_WEIGHT = _f(
+_BASELINE_WEIGHT = _fact(
     "policy.baseline_weight",
     "dose per kg from the pre-course weight for the whole course; in-treatment weight gain from "
     "capillary leak does not change the dose",
@@ -227,7 +231,7 @@ _add(Regimen(
     name="High-dose bolus IL-2, 600,000 IU/kg",
     setting="metastatic RCC or melanoma (label); Cytokine Working Group trials",
     components=(
-        Component("aldesleukin", Decimal(600_000), "IU", "kg", "IV", 15, _f(
+        Component("aldesleukin", Decimal(600_000), "IU", "kg", "IV", 15, _fact(
             "label.hd_dose",
             "600,000 IU/kg (0.037 mg/kg) per dose",
             "proleukin-label", Tag.VERIFIED)),
@@ -236,11 +240,11 @@ _add(Regimen(
     words={"block": "cycle", "pair": "course"},
     facts=(
         _HD_SCHEDULE_LABEL,
-        _f("atkins1993.hd_schedule",
+        _fact("atkins1993.hd_schedule",
            "IL-2 alone arm: every 8 hours, days 1 to 5 and 15 to 19 (maximum 28 doses)",
            "atkins1993", Tag.SEED),
         _NO_REDUCTION, _BASELINE_WEIGHT, _COURSE_INTERVAL_LABEL, _COURSE_INTERVAL_PIVOTAL,
-        _f("atkins2004.cwg_phase3_hd",
+        _fact("atkins2004.cwg_phase3_hd",
            "CWG phase III: 600,000 IU/kg q8h days 1-5 and 15-19 (maximum 28) every 12 weeks; "
            "responders up to three cycles",
            "atkins2004", Tag.SEED),
@@ -253,7 +257,7 @@ _add(Regimen(
     name="High-dose bolus IL-2, 720,000 IU/kg (NCI Surgery Branch)",
     setting="metastatic melanoma or RCC (NCI series, Lee et al. 2000)",
     components=(
-        Component("aldesleukin", Decimal(720_000), "IU", "kg", "IV", 15, _f(
+        Component("aldesleukin", Decimal(720_000), "IU", "kg", "IV", 15, _fact(
             "lee2000.dose",
             "720,000 IU/kg by 15-minute IV infusion every 8 hours for up to 5 days, as clinically "
             "tolerated per cycle",
@@ -262,10 +266,10 @@ _add(Regimen(
     schedule=Q8hSchedule(max_doses_per_cycle=15, max_doses_per_course=30),
     words={"block": "cycle", "pair": "course"},
     facts=(
-        _f("rosenberg1994.nci_cycle",
+        _fact("rosenberg1994.nci_cycle",
            "NCI schedule: at most 15 doses per cycle, two cycles per course",
            "rosenberg1994", Tag.VERIFIED),
-        _f("lee2000.retreatment",
+        _fact("lee2000.retreatment",
            "patients with stable or responding disease were eligible for another course",
            "lee2000", Tag.SEED),
         _NO_REDUCTION, _BASELINE_WEIGHT, _COURSE_INTERVAL_LABEL,
@@ -278,7 +282,7 @@ _add(Regimen(
     name="High-dose IL-2 as written in mg/m² (Atkins 1993 IL-2 alone arm)",
     setting="metastatic RCC (randomized phase II, Atkins et al. 1993)",
     components=(
-        Component("aldesleukin", Decimal("1.33"), "mg", "m²", "IV", None, _f(
+        Component("aldesleukin", Decimal("1.33"), "mg", "m²", "IV", None, _fact(
             "atkins1993.il2_alone_dose",
             "IL-2 1.33 mg/m² per dose (the paper's '~600,000 IU/kg'), bolus IV every 8 hours",
             "atkins1993", Tag.SEED)),
@@ -286,10 +290,10 @@ _add(Regimen(
     schedule=Q8hSchedule(),
     words={"block": "cycle", "pair": "course"},
     facts=(
-        _f("atkins1993.hd_schedule",
+        _fact("atkins1993.hd_schedule",
            "every 8 hours, days 1 to 5 and 15 to 19 (maximum 28 doses)",
            "atkins1993", Tag.SEED),
-        _f("atkins1993.mg_m2_not_iu_kg",
+        _fact("atkins1993.mg_m2_not_iu_kg",
            "1.33 mg/m² = 21.8 MIU/m² (18 MIU = 1.1 mg), which equals 600,000 IU/kg only when "
            "weight/BSA = 36.3 kg/m²; the dose is computed as written (mg/m² → IU), never "
            "re-expressed as IU/kg",
@@ -304,11 +308,11 @@ _add(Regimen(
     name="IL-2 0.8 mg/m² + interferon alfa-2b 3 MIU/m² (Atkins 1993 combination arm)",
     setting="metastatic RCC (randomized phase II, Atkins et al. 1993; arm closed early)",
     components=(
-        Component("aldesleukin", Decimal("0.8"), "mg", "m²", "IV", None, _f(
+        Component("aldesleukin", Decimal("0.8"), "mg", "m²", "IV", None, _fact(
             "atkins1993.combo_il2",
             "IL-2 0.8 mg/m² per dose (13.1 MIU/m²), bolus IV every 8 hours",
             "atkins1993", Tag.SEED)),
-        Component("interferon alfa-2b", Decimal(3_000_000), "IU", "m²", "IV", None, _f(
+        Component("interferon alfa-2b", Decimal(3_000_000), "IU", "m²", "IV", None, _fact(
             "atkins1993.combo_ifn",
             "interferon alfa-2b 3 × 10⁶ U/m² per dose; the abstract puts both drugs under "
             "'bolus intravenous injection every 8 hours' — route and frequency of IFN are read "
@@ -318,10 +322,10 @@ _add(Regimen(
     schedule=Q8hSchedule(),
     words={"block": "cycle", "pair": "course"},
     facts=(
-        _f("atkins1993.hd_schedule",
+        _fact("atkins1993.hd_schedule",
            "every 8 hours, days 1 to 5 and 15 to 19 (maximum 28 doses)",
            "atkins1993", Tag.SEED),
-        _f("atkins1993.arm_closed",
+        _fact("atkins1993.arm_closed",
            "the IL-2/IFN arm was closed after 28 patients for failing predefined efficacy "
            "criteria (the rule itself is not in the abstract)",
            "atkins1993", Tag.SEED),
@@ -336,12 +340,12 @@ _add(Regimen(
     setting="metastatic RCC (CWG phase III low-dose arm: Atkins et al. 2004, McDermott et al. "
     "2005)",
     components=(
-        Component("aldesleukin", Decimal(5_000_000), "IU", "m²", "SC", None, _f(
+        Component("aldesleukin", Decimal(5_000_000), "IU", "m²", "SC", None, _fact(
             "atkins2004.sc_il2",
             "IL-2 5 MIU/m² s.c. every 8 hours for three doses on day 1, then daily 5 days per "
             "week for 4 weeks",
             "atkins2004", Tag.SEED)),
-        Component("interferon alfa-2b", Decimal(5_000_000), "IU", "m²", "SC", None, _f(
+        Component("interferon alfa-2b", Decimal(5_000_000), "IU", "m²", "SC", None, _fact(
             "atkins2004.sc_ifn",
             "IFN-α2b 5 MIU/m² s.c. thrice weekly for 4 weeks",
             "atkins2004", Tag.SEED)),
@@ -349,13 +353,13 @@ _add(Regimen(
     schedule=ScWeeklySchedule(),
     words={"block": "cycle", "pair": "cycle"},
     facts=(
-        _f("atkins2004.sc_cycle",
+        _fact("atkins2004.sc_cycle",
            "repeated every 6 weeks; responders up to six cycles at 6-week intervals",
            "atkins2004", Tag.SEED),
-        _f("mcdermott2005.sc_rest_weeks",
+        _fact("mcdermott2005.sc_rest_weeks",
            "read as 4 weeks of treatment and 2 weeks of rest",
            "mcdermott2005", Tag.MEMORY),
-        _f("atkins2004.response_checks",
+        _fact("atkins2004.response_checks",
            "tumour response assessed at weeks 6 and 12, then every 12 weeks",
            "atkins2004", Tag.SEED),
     ),
@@ -368,7 +372,7 @@ _add(Regimen(
     name="Adjuvant high-dose IL-2, one course (Clark 2003)",
     setting="resected high-risk RCC (T3b-4 or N1-3, or resected M1), after nephrectomy",
     components=(
-        Component("aldesleukin", Decimal(600_000), "IU", "kg", "IV", 15, _f(
+        Component("aldesleukin", Decimal(600_000), "IU", "kg", "IV", 15, _fact(
             "clark2003.dose",
             "600,000 U/kg every 8 hours; the Cytokine Working Group used Chiron IU, so read as "
             "600,000 IU/kg (see docs/decisions.md#adjuvant-units)",
@@ -377,7 +381,7 @@ _add(Regimen(
     schedule=Q8hSchedule(),
     words={"block": "cycle", "pair": "course"},
     facts=(
-        _f("clark2003.one_course",
+        _fact("clark2003.one_course",
            "one course on days 1 to 5 and 15 to 19 (maximum 28 doses) versus observation; no "
            "retreatment",
            "clark2003", Tag.SEED),
@@ -402,3 +406,104 @@ def regimen(key: str, field: str = "regimen") -> Regimen:
         raise InputError(
             field, f"unknown regimen {key!r}{extra}; known: {', '.join(REGIMENS)}", key
         ) from None
+
+
+# --- the listing of ``hdil2 regimens`` ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ComponentSummary(Result):
+    """One drug of a regimen as listed: the amount as written (``written``) and its parts."""
+
+    agent: Agent
+    written: str
+    amount: Decimal
+    unit: AmountUnit
+    basis: Basis
+    route: Route
+    infusion_minutes: int | None
+
+    @classmethod
+    def of(cls, c: Component) -> ComponentSummary:
+        return cls(c.agent, c.label, c.amount, c.unit, c.basis, c.route, c.infusion_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySummary(Result):
+    """A named policy of a regimen: its default, the permitted choices and why it exists."""
+
+    name: str
+    default: str | int
+    choices: tuple[str | int, ...]
+    source: str
+    tag: Tag
+    text: str
+
+    @classmethod
+    def of(cls, p: Policy) -> PolicySummary:
+        return cls(p.name, p.default, tuple(p.choices), p.source, p.tag, p.text)
+
+
+def schedule_text(s: Schedule) -> str:
+    """The schedule in one line, e.g. ``q8h, cycles on days 1, 15 (5 days), ≤14/cycle, …``."""
+    if isinstance(s, Q8hSchedule):
+        return (f"q{s.interval_hours}h, cycles on days {', '.join(map(str, s.cycle_start_days))}"
+                f" ({s.cycle_days} days), ≤{s.max_doses_per_cycle}/cycle, "
+                f"≤{s.max_doses_per_course}/course")
+    return (f"weekly s.c. template, {s.treatment_weeks} weeks on in a {s.cycle_weeks}-week "
+            "cycle")
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenSummary(Result):
+    """One regimen in full: its drugs, schedule, words, policies, sources and cited facts."""
+
+    key: str
+    name: str
+    setting: str
+    components: tuple[ComponentSummary, ...]
+    schedule: Schedule
+    schedule_text: str
+    words: Mapping[str, str]
+    max_courses: int | None
+    policies: tuple[PolicySummary, ...]
+    sources: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, r: Regimen) -> RegimenSummary:
+        return cls(
+            key=r.key, name=r.name, setting=r.setting,
+            components=tuple(ComponentSummary.of(c) for c in r.components),
+            schedule=r.schedule, schedule_text=schedule_text(r.schedule), words=dict(r.words),
+            max_courses=r.max_courses,
+            policies=tuple(PolicySummary.of(p) for p in r.policies.values()),
+            sources=r.sources, reasons=r.reasons())
+
+
+@dataclass(frozen=True, slots=True)
+class RegimenListing(Result):
+    """The regimens hdil2 offers (or the one asked for), and the ones it deliberately does not.
+
+    ``not_provided`` is empty when one regimen was asked for.
+    """
+
+    regimens: tuple[RegimenSummary, ...]
+    not_provided: Mapping[str, str]
+
+    @classmethod
+    def of(cls, key: str | None = None) -> RegimenListing:
+        """Every regimen, or the one called ``key`` (an unknown key names the field ``key``)."""
+        if key is not None:
+            return cls((RegimenSummary.of(regimen(key, "key")),), {})
+        return cls(tuple(RegimenSummary.of(r) for r in REGIMENS.values()), dict(NOT_PROVIDED))
+
+
+class RegimensRequest(BaseModel):
+    """JSON input of ``hdil2 regimens``: every regimen, or the one called ``key``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str | None = Field(default=None, description="a regimen key; omit to list them all")
+
+    def listing(self) -> RegimenListing:
+        return RegimenListing.of(self.key)
