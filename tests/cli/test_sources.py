@@ -12,6 +12,7 @@ import re
 import pytest
 
 from hdil2.cli.invoke import invoke
+from hdil2.core.errors import InputError
 from hdil2.core.sources import SOURCES
 
 # identifiers as the journals and PubMed print them
@@ -75,7 +76,7 @@ def test_item18_unknown_key_is_refused_with_a_suggestion() -> None:
     assert code == 2
     assert out == ""
     error = json.loads(err)["errors"][0]
-    assert error["field"] == "KEY"
+    assert error["field"] == "key"  # the request field of the sources operation (issue 9)
     assert "lee2000" in error["message"]
 
 
@@ -102,3 +103,40 @@ def test_item18_sources_at_80_columns_never_split_an_identifier() -> None:
     for s in SOURCES.values():
         if s.doi:
             assert f"doi:{s.doi}" in out
+
+
+# ---- issue 9 item 1: sources is an operation of the application layer ----------------------
+
+def test_item9_sources_is_an_operation_with_an_output_schema() -> None:
+    import jsonschema
+
+    from hdil2 import app
+
+    op = app.operation("sources")
+    listing = app.run("sources", {"key": "irecist"})
+    assert [(s.key, s.pmid, s.doi) for s in listing.sources] == [
+        ("irecist", *PUBLISHED_IDS["irecist"])]
+    everything = app.run("sources", {})
+    assert [s.key for s in everything.sources] == list(SOURCES)
+    jsonschema.validate(everything.to_dict(), op.output_schema())
+    with pytest.raises(InputError) as err:
+        app.run("sources", {"key": "recist11"})
+    assert err.value.field == "key"
+    assert "recist1.1" in err.value.message
+    with pytest.raises(InputError) as err:
+        app.run("sources", {"key": "lee2000", "keys": ["x"]})
+    assert err.value.field == "keys"
+
+
+def test_item9_cli_prints_what_the_operation_answers() -> None:
+    from hdil2 import app
+
+    code, out, err = invoke(["sources", "--json"])
+    assert code == 0, err
+    assert json.loads(out) == app.run("sources", {}).to_dict()
+    code, out, err = invoke(["sources", "payne1973", "--json"])
+    assert code == 0, err
+    assert json.loads(out) == app.run("sources", {"key": "payne1973"}).sources[0].to_dict()
+    code, out, err = invoke(["schema", "sources", "--output"])
+    assert code == 0, err
+    assert json.loads(out)["title"] == "sources (output)"

@@ -3,7 +3,8 @@
 Every reason hdil2 prints names a source key (``lee2000``, ``proleukin-label``, ``ctcae5`` ...).
 This command resolves it: authors, title, journal, year, volume and pages, the PubMed id and DOI
 where they were checked, and what hdil2 takes from the source.  The policy decisions built on
-these sources are explained in ``docs/decisions.md``.
+these sources are explained in ``docs/decisions.md``.  It dispatches through the ``sources``
+operation (:mod:`hdil2.app.reference`); with a KEY, ``--json`` prints that one entry.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from hdil2.core.sources import Source
+    from hdil2.core.sources import Source, SourceList
 
 SCHEMAS: dict[str, str] = {}
 
@@ -55,19 +56,7 @@ def register(app: typer.Typer) -> None:
         json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
         """Print the full reference of a cited source (or of every source) and what hdil2 uses."""
-        import difflib
-
-        from hdil2.core.errors import InputError
-        from hdil2.core.sources import SOURCES
-
-        if key is None:
-            chosen = list(SOURCES.values())
-        elif key in SOURCES:
-            chosen = [SOURCES[key]]
-        else:
-            near = difflib.get_close_matches(key, list(SOURCES), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(near)}?" if near else ""
-            raise InputError("KEY", f"unknown source key {key!r}{hint} (`hdil2 sources` lists "
-                             "every key)", key)
-        doc = {"sources": [s.to_dict() for s in chosen]} if key is None else chosen[0].to_dict()
+        listing: SourceList = common.answer("sources", None, {"key": key})
+        chosen = list(listing.sources)
+        doc = listing if key is None else chosen[0]
         common.emit(doc, json_out, lambda con: _render(con, chosen))

@@ -11,12 +11,28 @@ means "not checked", never "none exists".
 
 Verification tags travel with each fact, not with the source: the same label can be verified
 for one row and recalled from memory for another.  :class:`Tag` spells them.
+
+A :class:`Source` is a :class:`~hdil2.core.result.Result`: its fields are its JSON form, as
+``hdil2 sources KEY --json`` prints it.
+
+    >>> from hdil2.core.sources import source
+    >>> recist = source("recist1.1")
+    >>> recist.pmid, recist.doi
+    ('19097774', '10.1016/j.ejca.2008.10.026')
+    >>> recist.to_dict()["citation"]
+    'Eisenhauer EA, et al. New response evaluation criteria in solid tumours: revised RECIST ...'
+    >>> source("recist11")
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown source key 'recist11'; add it to hdil2.core.sources"
 """
 
 from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
+
+from hdil2.core.result import Result
 
 
 class Tag(StrEnum):
@@ -37,8 +53,11 @@ SEED_PAPERS = ("atkins1993", "clark2003", "atkins2004", "lee2000", "shablak2011"
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """One citable source: its full reference and what hdil2 takes from it."""
+class Source(Result):
+    """One citable source: its full reference and what hdil2 takes from it.
+
+    The fields, in order, are its JSON form.
+    """
 
     key: str
     citation: str  # authors. title. journal year;volume(issue):pages.
@@ -49,10 +68,12 @@ class Source:
     url: str = ""  # where a document without PMID/DOI is published
     uses: str = ""  # what hdil2 takes from the source
 
-    def to_dict(self) -> dict[str, str]:
-        """JSON form, as ``hdil2 sources --json`` prints it."""
-        return {"key": self.key, "citation": self.citation, "pmid": self.pmid, "doi": self.doi,
-                "url": self.url, "uses": self.uses, "note": self.note}
+
+@dataclass(frozen=True, slots=True)
+class SourceList(Result):
+    """Entries of the catalogue, in catalogue order (``hdil2 sources --json``)."""
+
+    sources: tuple[Source, ...]
 
 
 _ENTRIES: tuple[Source, ...] = (
