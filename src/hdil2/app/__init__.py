@@ -5,6 +5,20 @@
 ``operation(name).input_schema()`` / ``.output_schema()`` give the JSON Schemas.  The CLI, the
 JSON API, the registry's use cases and batch mode all dispatch through here
 (docs/architecture.md).
+
+At the label's 600,000 IU/kg, a 70 kg patient gets 42,000,000 IU per dose, drawn from two
+vials:
+
+    >>> from hdil2 import app
+    >>> plan = app.run("dose", {"regimen": "hd-il2-600k", "weight": "70 kg"})
+    >>> plan.il2.dose_iu, plan.il2.preparation.vials
+    (Decimal('42000000'), 2)
+    >>> app.operation("dose").output_schema()["title"]
+    'dose (output)'
+    >>> app.run("dose", {"regimen": "hd-il2-600k", "weight": 70})
+    Traceback (most recent call last):
+    ...
+    hdil2.core.errors.InputError: weight: a unit is required: ...
 """
 
 from hdil2.app.catalogue import AREAS, names, operation, operations, run

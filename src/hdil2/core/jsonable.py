@@ -20,7 +20,16 @@ from typing import Any
 
 
 def jsonable(value: Any) -> Any:
-    """Return ``value`` as nested dicts, lists, str, int, float, bool and None."""
+    """Return ``value`` as nested dicts, lists, str, int, float, bool and None.
+
+    >>> import datetime as dt
+    >>> from decimal import Decimal
+    >>> jsonable({"dose_iu": Decimal("42000000"), "dose_mg": Decimal("2.567"),
+    ...           "first_dose": dt.date(2026, 4, 6), "doses": (1, 2)})
+    {'dose_iu': 42000000, 'dose_mg': 2.567, 'first_dose': '2026-04-06', 'doses': [1, 2]}
+    >>> jsonable([float("inf"), float("-inf"), float("nan")])
+    ['inf', '-inf', None]
+    """
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):

@@ -4,6 +4,18 @@ Where a fact is tagged unverified (or two sources disagree), hdil2 does not hard
 answer: it names a :class:`Policy` with a default, the permitted alternatives and the reason
 for the uncertainty, and every decision that used it says which choice was in force.  The
 policy decisions are explained in docs/decisions.md.
+
+    >>> from hdil2.core.policy import Policy
+    >>> basis = Policy("weight_basis", "actual", ("actual", "ideal", "adjusted"),
+    ...                "proleukin-label", "the label says IU/kg without naming the weight")
+    >>> basis.resolve(None), basis.resolve({"weight_basis": "ideal"})
+    ('actual', 'ideal')
+    >>> basis.reason("ideal").text
+    "policy weight_basis = 'ideal' (site override): the label says IU/kg without naming the weight"
+    >>> basis.resolve({"weight_basis": "lean"})
+    Traceback (most recent call last):
+    ...
+    hdil2.core.errors.InputError: policy.weight_basis: must be one of ['actual', 'ideal', ...
 """
 
 from __future__ import annotations

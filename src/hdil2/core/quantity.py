@@ -9,6 +9,20 @@ Only conversions that are true identities are here.  Analyte-specific ones (crea
 mg/dL to µmol/L) and potency ones (IU to mg of aldesleukin) belong to the rule that needs
 them, where the factor can be cited; the Cetus "unit" is refused outright (see
 docs/treatment.md).
+
+The international avoirdupois pound is exactly 0.45359237 kg, so 154 lb is exactly
+69.85322498 kg; a bare number is refused with an error naming the field:
+
+    >>> from hdil2.core.quantity import Quantity
+    >>> weight = Quantity.parse("154 lb", "weight")
+    >>> weight.to("kg"), weight.dimension
+    (Decimal('69.85322498'), 'mass')
+    >>> str(Quantity.parse({"value": "1.2", "unit": "mL"}, "volume"))
+    '1.2 mL'
+    >>> Quantity.parse(70, "weight")
+    Traceback (most recent call last):
+    ...
+    hdil2.core.errors.InputError: weight: a unit is required: write e.g. '70 kg' or ...
 """
 
 from __future__ import annotations
