@@ -9,7 +9,7 @@ the reasons (:func:`render_screening`).  Both fit 80 columns without cutting a n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,12 +20,9 @@ if TYPE_CHECKING:
 
     from hdil2.clinical.selection.models.base import ModelResult
     from hdil2.clinical.selection.screening import Screening
+    from hdil2.core.errors import InputError
 
-# name -> "module:Model" of every JSON document this area reads or writes (see `hdil2 schema`)
-SCHEMAS: dict[str, str] = {
-    "patient": "hdil2.clinical.selection.patient:Patient",
-    "screening-result": "hdil2.clinical.selection.screening:ScreeningDocument",
-}
+SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
@@ -36,16 +33,21 @@ _STATUS_STYLE = {
 }
 
 
-def _policies(items: list[str] | None) -> dict[str, Any]:
-    from hdil2.core.errors import InputError
+def _patient_field(error: InputError) -> InputError:
+    """``error`` with the field named as in the patient document the user wrote.
 
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise InputError("--policy", "expected NAME=VALUE", item)
-        out[name.strip()] = value.strip()
-    return out
+    The command reads the patient record alone and sends it as the request's ``patient``; a
+    field of it is named as in the file (``labs.creatinine``, not ``patient.labs.creatinine``).
+    """
+    from hdil2.core.errors import InputError, InputErrors
+
+    if isinstance(error, InputErrors):
+        return InputErrors([_patient_field(e) for e in error.errors])
+    if error.field == "patient":
+        return InputError("input", error.message, error.value)
+    if error.field.startswith("patient."):
+        return InputError(error.field.removeprefix("patient."), error.message, error.value)
+    return error
 
 
 def register(app: typer.Typer) -> None:
@@ -74,16 +76,23 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Screen a patient: eligibility verdict and every selection model (details with
         --verbose)."""
-        from hdil2.clinical.selection.eligibility import EligibilitySettings
+        from hdil2.app import operation
+        from hdil2.app.operation import policy_overrides
         from hdil2.clinical.selection.patient import Patient
-        from hdil2.clinical.selection.screening import screen
+        from hdil2.core.errors import InputError
 
-        patient = common.load_model(Patient, input)
-        settings = EligibilitySettings(stress_test_valid_days, pft_valid_days)
-        result = screen(patient, profile, _policies(policy), settings)
-        doc = result.document()
-        common.emit(doc, json_out, lambda con: (render_screening(con, result) if verbose
-                                                else render_screening_summary(con, result)))
+        payload = {
+            "patient": common.read_json(input, model=Patient), "profile": profile,
+            "policies": policy_overrides(policy),
+            "settings": {k: v for k, v in (("stress_test_valid_days", stress_test_valid_days),
+                                           ("pft_valid_days", pft_valid_days)) if v is not None},
+        }
+        try:
+            result: Screening = operation("screen")(payload, common.site_profile())
+        except InputError as e:
+            raise _patient_field(e) from None
+        common.emit(result, json_out, lambda con: (render_screening(con, result) if verbose
+                                                   else render_screening_summary(con, result)))
 
 
 def _style(status: str) -> str:
@@ -102,9 +111,9 @@ def _verdict_line(con: Console, result: Screening) -> None:
 
 
 def _score(r: ModelResult) -> str:
-    if r.score_min is None:
+    if r.score is None:
         return ""
-    return str(r.score_min) if r.score_min == r.score_max else f"{r.score_min}-{r.score_max}"
+    return str(r.score.min) if r.score.min == r.score.max else f"{r.score.min}-{r.score.max}"
 
 
 def render_screening_summary(con: Console, result: Screening) -> None:
@@ -186,8 +195,7 @@ def render_screening(con: Console, result: Screening) -> None:
         con.print(f"corrected calcium: {mg_dl} mg/dL ({cc.formula})")
     else:
         con.print(f"corrected calcium: not computed (missing {', '.join(cc.missing)})")
-    summary = result.summary
-    for model, missing in summary["incomplete"].items():
+    for model, missing in result.summary.incomplete.items():
         con.print(f"[yellow]{model}[/]: missing {', '.join(missing)}")
     reasons_table(con, result.reasons, "Policies in force")
 
@@ -196,9 +204,8 @@ def _render_model(con: Console, r: ModelResult) -> None:
     from rich.table import Table
 
     head = f"[bold]{r.title}[/] [dim]({r.source})[/]: {_style(r.group)}"
-    if r.score_min is not None:
-        head += (f", score {r.score_min}" if r.score_min == r.score_max
-                 else f", score {r.score_min}-{r.score_max}")
+    if r.score is not None:
+        head += f", score {_score(r)}"
     if r.group == "indeterminate":
         head += f" — possible: {' or '.join(r.possible_groups)}"
     con.print()
@@ -214,7 +221,7 @@ def _render_model(con: Console, r: ModelResult) -> None:
         con.print(f"  [dim]{r.reasons[-1].rule}:[/] {r.reasons[-1].text}")
     if r.missing:
         con.print(f"  [yellow]missing:[/] {', '.join(r.missing)}")
-    for o in r.outcomes:
+    for o in r.possible_outcomes:
         con.print(f"  [cyan]{o.source} reports for {o.group}:[/] {o.text}")
     for c in r.caveats:
         con.print(f"  [dim]note ({c.tag.value}): {c.text}[/]")

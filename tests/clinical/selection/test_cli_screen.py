@@ -31,10 +31,17 @@ def schema(name: str) -> dict[str, Any]:
     return result
 
 
+def output_schema(name: str) -> dict[str, Any]:
+    code, out, err = run(["schema", name, "--output"])
+    assert code == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
 def test_schemas_are_registered() -> None:
     code, out, _ = run(["schema", "--json"])
     assert code == 0
-    assert {"patient", "screening-result"} <= set(json.loads(out))
+    assert {"patient", "screen"} <= set(json.loads(out))
 
 
 # The demo patient, computed by hand from its record: corrected calcium (Payne, 0.8 form)
@@ -59,7 +66,7 @@ def test_item21_screen_demo_json_gives_the_hand_computed_groups() -> None:
     code, out, err = run(["screen", str(DEMO), "--json"])
     assert code == 0, err
     doc = json.loads(out)
-    jsonschema.validate(doc, schema("screening-result"))
+    jsonschema.validate(doc, output_schema("screen"))
     assert doc["eligibility"]["verdict"] == "eligible"
     assert doc["patient_id"] == "DEMO-0001"
     assert {m["model"]: (m["group"], (m["score"] or {}).get("min")) for m in doc["models"]} == (

@@ -6,11 +6,14 @@ import json
 import re
 from typing import Any
 
+import jsonschema
 import pytest
 
+from hdil2 import app
 from hdil2.clinical.selection.eligibility import eligibility
 from hdil2.clinical.selection.models import MODELS
 from hdil2.clinical.selection.patient import Patient
+from hdil2.core.jsonable import jsonable
 from peer_data import ROOT
 
 from .conftest import patched
@@ -39,3 +42,18 @@ def test_documented_example(doc: str, expected: str) -> None:
         assert MODELS[spec["model"]](patient, None).group == expected
     else:
         assert eligibility(patient, spec["profile"]).verdict == expected
+
+
+@pytest.mark.parametrize(("doc", "expected"), examples())
+def test_item9_documented_example_through_the_operation(doc: str, expected: str) -> None:
+    """Each example asked through the application layer: the same answer, and the output
+    validates against `hdil2 schema screen --output`."""
+    spec: dict[str, Any] = json.loads(doc)
+    op = app.operation("screen")
+    result = op({"patient": patched(spec["changes"]),
+                 "profile": spec.get("profile", "label_minimum")})
+    jsonschema.validate(jsonable(result), op.output_schema())
+    if "model" in spec:
+        assert result.model(spec["model"]).group == expected
+    else:
+        assert result.eligibility.verdict == expected

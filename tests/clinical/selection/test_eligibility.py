@@ -341,3 +341,17 @@ def test_missing_data_only_ever_makes_criteria_unknown(
         assert b.status in ("unknown", a.status), (a.id, a.status, b.status)
     if partial.verdict == "eligible":
         assert full.verdict == "eligible"
+
+
+def test_item9_evaluators_are_named_for_what_they_check() -> None:
+    """No evaluator is named after its criterion id (``_e1`` … ``_a4``); the ids stay in the
+    output unchanged."""
+    import re
+
+    from hdil2.clinical.selection.eligibility import CRITERIA
+
+    for cid, criterion in CRITERIA.items():
+        name = criterion.evaluate.__qualname__
+        assert not re.search(r"(^|\.)_?[ea]\d+\b", name, re.I), (cid, name)
+        assert criterion.id == cid
+    assert list(CRITERIA) == [*(f"E{i}" for i in range(1, 17)), "A1", "A2", "A4", "A5"]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from hdil2.clinical.selection.models import imdc
+from hdil2.clinical.selection.models.base import Score
 from hdil2.clinical.selection.models.imdc import OUTCOMES
 
 from .conftest import DELETE, Make
@@ -94,7 +95,7 @@ def test_group_boundaries(make: Make, n: int) -> None:
     for key in list(PRESENT)[:n]:
         changes.update(PRESENT[key])
     r = imdc(make(changes))
-    assert r.score_min == r.score_max == n
+    assert r.score == Score(n, n)
     assert r.group == ("favourable" if n == 0 else "intermediate" if n <= 2 else "poor")
     assert sum(f.counted for f in r.factors) == n
 

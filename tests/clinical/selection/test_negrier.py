@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from hdil2.clinical.selection.models import negrier_rapid_progression as negrier
+from hdil2.clinical.selection.models.base import Score
 from hdil2.core.errors import InputError
 
 from .conftest import DELETE, Make
@@ -24,7 +25,7 @@ PRESENT: dict[str, dict[str, Any]] = {
 
 def test_zero(make: Make) -> None:
     r = negrier(make(ZERO))
-    assert r.score_min == r.score_max == 0
+    assert r.score == Score(0, 0)
     assert r.group == "not_high_risk"
     assert r.source == "negrier2005"
 
@@ -93,7 +94,8 @@ def test_2005_group_boundary_at_three(make: Make, keys: tuple[str, ...], group: 
     if sites:
         changes["metastatic_sites"] = sites
     r = negrier(make(changes))
-    assert r.score_min == len(keys)
+    assert r.score is not None
+    assert r.score.min == len(keys)
     assert r.group == group
     if group == "high_risk":
         assert r.outcome is not None

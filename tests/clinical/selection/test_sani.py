@@ -15,7 +15,7 @@ def test_not_scored_and_says_unverified(make: Make) -> None:
     r = ucla_sani(make())
     assert r.group == "not_scored"
     assert r.possible_groups == ()
-    assert r.score_min is None
+    assert r.score is None
     assert r.outcome is None
     unverified = [c for c in r.caveats if c.tag.value == "unverified"]
     assert unverified

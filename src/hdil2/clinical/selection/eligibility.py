@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from hdil2.clinical.selection.models.factors import ECOG_TO_KPS
@@ -61,6 +61,7 @@ from hdil2.clinical.selection.models.policies import (
 from hdil2.clinical.selection.patient import RETREATMENT_EVENT_TEXT, LabValue, Patient
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 Status = Literal["met", "not_met", "unknown"]
@@ -98,18 +99,15 @@ class EligibilitySettings:
 
 
 @dataclass(frozen=True, slots=True)
-class CriterionResult:
-    """One criterion evaluated for one patient."""
+class CriterionResult(Result):
+    """One criterion evaluated for one patient: met, not met or unknown (naming what is
+    missing), with the reasons."""
 
     id: str
     title: str
     status: Status
+    missing: tuple[str, ...]
     reasons: tuple[Reason, ...]
-    missing: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "status": self.status,
-                "missing": list(self.missing), "reasons": [r.to_dict() for r in self.reasons]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,55 +146,51 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
-class EligibilityResult:
-    """A profile's verdict with every criterion, the failures and the missing fields."""
+class EligibilityResult(Result):
+    """A profile's verdict with every criterion, the failures and the missing fields.
+
+    ``failed`` and ``unknown`` are the ids of the criteria not met and unknown; ``missing``
+    every missing field of every criterion (first-seen order).  Built by :meth:`of`.
+    """
 
     profile: str
     title: str
     verdict: Verdict
+    failed: tuple[str, ...]
+    unknown: tuple[str, ...]
+    missing: tuple[str, ...]
     criteria: tuple[CriterionResult, ...]
-    reasons: tuple[Reason, ...] = field(default=())
+    reasons: tuple[Reason, ...]
 
-    @property
-    def failed(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.criteria if c.status == "not_met")
-
-    @property
-    def unknown(self) -> tuple[str, ...]:
-        return tuple(c.id for c in self.criteria if c.status == "unknown")
-
-    @property
-    def missing(self) -> tuple[str, ...]:
+    @classmethod
+    def of(cls, profile: str, title: str, verdict: Verdict,
+           criteria: tuple[CriterionResult, ...], reasons: tuple[Reason, ...]
+           ) -> EligibilityResult:
+        """The result of ``criteria``: the failed, unknown and missing lists are derived."""
         seen: dict[str, None] = {}
-        for c in self.criteria:
+        for c in criteria:
             for m in c.missing:
                 seen.setdefault(m, None)
-        return tuple(seen)
+        return cls(profile, title, verdict,
+                   tuple(c.id for c in criteria if c.status == "not_met"),
+                   tuple(c.id for c in criteria if c.status == "unknown"),
+                   tuple(seen), criteria, reasons)
 
     def criterion(self, cid: str) -> CriterionResult:
         return next(c for c in self.criteria if c.id == cid)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "profile": self.profile, "title": self.title, "verdict": self.verdict,
-            "failed": list(self.failed), "unknown": list(self.unknown),
-            "missing": list(self.missing),
-            "criteria": [c.to_dict() for c in self.criteria],
-            "reasons": [r.to_dict() for r in self.reasons],
-        }
-
 
 # --- helpers ------------------------------------------------------------------------------------
 
-Out = tuple[Status, list[Reason], list[str]]
+Evaluation = tuple[Status, list[Reason], list[str]]
 
 
-def _r(cid: str, source: str, text: str, tag: Tag, **inputs: Any) -> Reason:
+def _reason(cid: str, source: str, text: str, tag: Tag, **inputs: Any) -> Reason:
     return Reason(f"eligibility.{cid}", source, text, inputs, tag)
 
 
-def _flags(patient: Patient, cid: str, source: str, tag: Tag, group: str,
-           names: Sequence[tuple[str, str]]) -> Out:
+def _none_of(patient: Patient, cid: str, source: str, tag: Tag, group: str,
+             names: Sequence[tuple[str, str]]) -> Evaluation:
     """Criteria of the form "none of these conditions" read from a sub-record of booleans."""
     rec = getattr(patient, group)
     present, missing, reasons = [], [], []
@@ -207,13 +201,13 @@ def _flags(patient: Patient, cid: str, source: str, tag: Tag, group: str,
             missing.append(path)
         elif value:
             present.append(words)
-            reasons.append(_r(cid, source, f"{words}: excludes", tag, **{name: True}))
+            reasons.append(_reason(cid, source, f"{words}: excludes", tag, **{name: True}))
         else:
-            reasons.append(_r(cid, source, f"no {words}", tag, **{name: False}))
+            reasons.append(_reason(cid, source, f"no {words}", tag, **{name: False}))
     if present:
         return "not_met", reasons, missing
     if missing:
-        reasons.append(_r(cid, source, f"not recorded: {', '.join(missing)}", tag))
+        reasons.append(_reason(cid, source, f"not recorded: {', '.join(missing)}", tag))
         return "unknown", reasons, missing
     return "met", reasons, missing
 
@@ -238,7 +232,7 @@ def metastatic_status(patient: Patient) -> tuple[bool | None, str]:
     return None, "M category and metastatic sites not recorded"
 
 
-def _within(lab: LabValue, side: str) -> tuple[bool | None, list[str]]:
+def _within_limits(lab: LabValue, side: str) -> tuple[bool | None, list[str]]:
     unit = lab.value.unit
     value = lab.value.exact(unit)
     need = ("lln", "uln") if side == "both" else (side,)
@@ -258,76 +252,79 @@ def _test_validity(cid: str, source: str, tag: Tag, test_date: dt.date | None,
                    setting: str) -> tuple[Status | None, Reason, list[str]]:
     if window is None:
         when = f"dated {test_date}" if test_date else "date not recorded"
-        return None, _r(cid, source, f"test {when}; validity window not set by the site "
-                        f"(settings.{setting}): the clinician judges whether it is recent "
-                        "enough (docs/decisions.md#eligibility-ranges-and-windows)",
-                        Tag.UNVERIFIED, date=test_date), []
-    missing = [p for p, v in ((f"{path}.date", test_date), ("planned_day1", day1)) if v is None]
+        return None, _reason(cid, source, f"test {when}; validity window not set by the site "
+                             f"(settings.{setting}): the clinician judges whether it is recent "
+                             "enough (docs/decisions.md#eligibility-ranges-and-windows)",
+                             Tag.UNVERIFIED, date=test_date), []
+    missing = [name for name, v in ((f"{path}.date", test_date), ("planned_day1", day1))
+               if v is None]
     if test_date is None or day1 is None:
-        return "unknown", _r(cid, source, f"validity window {window} days set, but "
-                             f"{' and '.join(missing)} not recorded", tag), missing
+        return "unknown", _reason(cid, source, f"validity window {window} days set, but "
+                                  f"{' and '.join(missing)} not recorded", tag), missing
     age = (day1 - test_date).days
     if age > window:
-        return "unknown", _r(cid, source, f"test dated {test_date} is {age} days before planned "
-                             f"day 1 {day1}: older than the site's {window}-day window — stale, "
-                             "repeat it", tag, age_days=age, window_days=window), [f"{path}.date"]
-    return None, _r(cid, source, f"test dated {test_date}, {age} days before planned day 1: "
-                    f"within the site's {window}-day window", tag, age_days=age,
-                    window_days=window), []
+        return "unknown", _reason(cid, source, f"test dated {test_date} is {age} days before "
+                                  f"planned day 1 {day1}: older than the site's {window}-day "
+                                  "window — stale, repeat it", tag, age_days=age,
+                                  window_days=window), [f"{path}.date"]
+    return None, _reason(cid, source, f"test dated {test_date}, {age} days before planned day 1: "
+                         f"within the site's {window}-day window", tag, age_days=age,
+                         window_days=window), []
 
 
 # --- criteria -------------------------------------------------------------------------------------
 
 
-def _e1(p: Patient, ctx: Context) -> Out:
+def _metastatic_covered_disease(patient: Patient, ctx: Context) -> Evaluation:
     allowed = ctx.diseases
     words = " or ".join("RCC" if d == "rcc" else d for d in allowed)
-    if p.disease is None:
-        return "unknown", [_r("E1", "proleukin-label", "diagnosis not recorded",
-                              Tag.VERIFIED)], ["diagnosis.disease"]
-    if p.disease not in allowed:
-        return "not_met", [_r("E1", "proleukin-label", f"{p.disease}: this profile covers "
-                              f"metastatic {words} only", Tag.SEED, disease=p.disease)], []
-    met, why = metastatic_status(p)
+    if patient.disease is None:
+        return "unknown", [_reason("E1", "proleukin-label", "diagnosis not recorded",
+                                   Tag.VERIFIED)], ["diagnosis.disease"]
+    if patient.disease not in allowed:
+        return "not_met", [_reason("E1", "proleukin-label", f"{patient.disease}: this profile "
+                                   f"covers metastatic {words} only", Tag.SEED,
+                                   disease=patient.disease)], []
+    met, why = metastatic_status(patient)
     if met is None:
-        return "unknown", [_r("E1", "proleukin-label", f"{p.disease}: {why}", Tag.VERIFIED)], [
-            "staging.m", "metastatic_sites"]
-    text = f"{p.disease} with {why}: " + ("metastatic" if met else "not metastatic")
-    return ("met" if met else "not_met"), [_r("E1", "proleukin-label", text, Tag.VERIFIED,
-                                              disease=p.disease)], []
+        return "unknown", [_reason("E1", "proleukin-label", f"{patient.disease}: {why}",
+                                   Tag.VERIFIED)], ["staging.m", "metastatic_sites"]
+    text = f"{patient.disease} with {why}: " + ("metastatic" if met else "not metastatic")
+    return ("met" if met else "not_met"), [_reason("E1", "proleukin-label", text, Tag.VERIFIED,
+                                                   disease=patient.disease)], []
 
 
-def _e2(p: Patient, ctx: Context) -> Out:
-    if p.ecog is not None:
-        ok = p.ecog <= ECOG_MAX
-        return ("met" if ok else "not_met"), [_r(
-            "E2", "atkins1993", f"ECOG {p.ecog} is {'≤' if ok else '>'} {ECOG_MAX}", Tag.SEED,
-            ecog=p.ecog)], []
+def _ecog_0_1(patient: Patient, ctx: Context) -> Evaluation:
+    if patient.ecog is not None:
+        ok = patient.ecog <= ECOG_MAX
+        return ("met" if ok else "not_met"), [_reason(
+            "E2", "atkins1993", f"ECOG {patient.ecog} is {'≤' if ok else '>'} {ECOG_MAX}", Tag.SEED,
+            ecog=patient.ecog)], []
     conversion = PS_CONVERSION.resolve(ctx.policies)
-    if p.karnofsky is None or conversion == "none":
-        why = "ECOG not recorded" + ("" if p.karnofsky is None else
-                                     f"; KPS {p.karnofsky} not converted (policy 'none')")
-        return "unknown", [_r("E2", "atkins1993", why, Tag.SEED)], ["ecog"]
-    ecogs = [e for e, (lo, hi) in ECOG_TO_KPS.items() if lo <= p.karnofsky <= hi]
+    if patient.karnofsky is None or conversion == "none":
+        why = "ECOG not recorded" + ("" if patient.karnofsky is None else
+                                     f"; KPS {patient.karnofsky} not converted (policy 'none')")
+        return "unknown", [_reason("E2", "atkins1993", why, Tag.SEED)], ["ecog"]
+    ecogs = [e for e, (lo, hi) in ECOG_TO_KPS.items() if lo <= patient.karnofsky <= hi]
     ok = max(ecogs) <= ECOG_MAX
-    text = (f"ECOG not recorded; KPS {p.karnofsky} % corresponds to ECOG "
+    text = (f"ECOG not recorded; KPS {patient.karnofsky} % corresponds to ECOG "
             f"{'/'.join(map(str, ecogs))} (policy {PS_CONVERSION.name} = {conversion!r}, "
             f"unverified mapping): {'≤' if ok else '>'} {ECOG_MAX}")
-    return ("met" if ok else "not_met"), [_r("E2", "atkins1993", text, Tag.UNVERIFIED,
-                                             karnofsky=p.karnofsky)], []
+    return ("met" if ok else "not_met"), [_reason("E2", "atkins1993", text, Tag.UNVERIFIED,
+                                                  karnofsky=patient.karnofsky)], []
 
 
 def _organ_function(cid: str) -> Evaluator:
-    def evaluate(p: Patient, ctx: Context) -> Out:
+    def evaluate(patient: Patient, ctx: Context) -> Evaluation:
         policy = ORGAN_FUNCTION_RANGE.resolve(ctx.policies)
         source = "clark2003" if cid == "A5" else "atkins1993"
         reasons, missing, failed = [], [], []
         for name, side in ORGAN_FUNCTION_LABS.items():
-            lab = p.lab(name)
+            lab = patient.lab(name)
             if lab is None:
                 missing.append(f"labs.{name}")
                 continue
-            ok, gone = _within(lab, "both" if policy == "within_range" else side)
+            ok, gone = _within_limits(lab, "both" if policy == "within_range" else side)
             missing.extend(f"labs.{name}.{g}" for g in gone)
             limits = f"LLN {lab.lln or '?'}, ULN {lab.uln or '?'}"
             if ok is False:
@@ -337,11 +334,11 @@ def _organ_function(cid: str) -> Evaluator:
                 text = f"{name} {lab.value}: {' and '.join(g.upper() for g in gone)} not recorded"
             else:
                 text = f"{name} {lab.value} within {limits} (inclusive)"
-            reasons.append(_r(cid, source, text, Tag.UNVERIFIED, value=str(lab.value),
-                              lln=lab.lln and str(lab.lln), uln=lab.uln and str(lab.uln),
-                              date=lab.date))
+            reasons.append(_reason(cid, source, text, Tag.UNVERIFIED, value=str(lab.value),
+                                   lln=lab.lln and str(lab.lln), uln=lab.uln and str(lab.uln),
+                                   date=lab.date))
         if missing:
-            reasons.append(_r(cid, source, f"not recorded: {', '.join(missing)}", Tag.SEED))
+            reasons.append(_reason(cid, source, f"not recorded: {', '.join(missing)}", Tag.SEED))
         reasons.append(ORGAN_FUNCTION_RANGE.reason(policy))
         if failed:
             return "not_met", reasons, missing
@@ -349,48 +346,48 @@ def _organ_function(cid: str) -> Evaluator:
     return evaluate
 
 
-def _e4(p: Patient, ctx: Context) -> Out:
-    img = p.brain_imaging
+def _no_active_cns_metastases(patient: Patient, ctx: Context) -> Evaluation:
+    img = patient.brain_imaging
     if img is None:
-        return "unknown", [_r("E4", "lee2000", "no brain imaging recorded", Tag.SEED)], [
+        return "unknown", [_reason("E4", "lee2000", "no brain imaging recorded", Tag.SEED)], [
             "brain_imaging"]
     how = f"{(img.modality or 'modality not recorded').upper()} of {img.date or '?'}"
     if img.active_cns_metastases:
-        return "not_met", [_r("E4", "lee2000", f"{how} shows CNS metastases", Tag.SEED,
-                              active_cns_metastases=True)], []
+        return "not_met", [_reason("E4", "lee2000", f"{how} shows CNS metastases", Tag.SEED,
+                                   active_cns_metastases=True)], []
     if img.date is None:
-        return "unknown", [_r("E4", "lee2000", "brain imaging without a date: its currency "
-                              "cannot be judged", Tag.SEED)], ["brain_imaging.date"]
+        return "unknown", [_reason("E4", "lee2000", "brain imaging without a date: its currency "
+                                   "cannot be judged", Tag.SEED)], ["brain_imaging.date"]
     text = f"{how}: no active CNS metastases"
     if img.treated_cns_metastases:
         text += " (treated CNS metastases with a negative scan, as the label requires)"
-    return "met", [_r("E4", "proleukin-label" if img.treated_cns_metastases else "lee2000",
-                      text, Tag.VERIFIED, date=img.date, modality=img.modality)], []
+    return "met", [_reason("E4", "proleukin-label" if img.treated_cns_metastases else "lee2000",
+                           text, Tag.VERIFIED, date=img.date, modality=img.modality)], []
 
 
-def _e5(p: Patient, ctx: Context) -> Out:
-    prior = p.had_prior_il2
+def _no_prior_il2(patient: Patient, ctx: Context) -> Evaluation:
+    prior = patient.had_prior_il2
     if prior is None:
-        return "unknown", [_r("E5", "lee2000", "prior IL-2 not recorded", Tag.SEED)], [
+        return "unknown", [_reason("E5", "lee2000", "prior IL-2 not recorded", Tag.SEED)], [
             "prior_il2"]
-    return ("not_met" if prior else "met"), [_r(
+    return ("not_met" if prior else "met"), [_reason(
         "E5", "lee2000", "prior IL-2: excluded from the NCI series" if prior else
         "no prior IL-2", Tag.SEED, prior_il2=prior)], []
 
 
-def _e6(p: Patient, ctx: Context) -> Out:
-    other = p.had_other_therapy
+def _washout_30_days(patient: Patient, ctx: Context) -> Evaluation:
+    other = patient.had_other_therapy
     if other is False:
-        return "met", [_r("E6", "lee2000", "no other anticancer therapy before", Tag.SEED)], []
+        return "met", [_reason("E6", "lee2000", "no other anticancer therapy before", Tag.SEED)], []
     if other is None:
-        return "unknown", [_r("E6", "lee2000", "prior other therapy not recorded",
-                              Tag.SEED)], ["prior_other_therapy"]
-    last, day1 = p.last_other_therapy_end_date, p.planned_day1
+        return "unknown", [_reason("E6", "lee2000", "prior other therapy not recorded",
+                                   Tag.SEED)], ["prior_other_therapy"]
+    last, day1 = patient.last_other_therapy_end_date, patient.planned_day1
     missing = [n for n, v in (("last_other_therapy_end_date", last),
                               ("planned_day1", day1)) if v is None]
     if last is None or day1 is None:
-        return "unknown", [_r("E6", "lee2000", f"{' and '.join(missing)} not recorded",
-                              Tag.SEED)], missing
+        return "unknown", [_reason("E6", "lee2000", f"{' and '.join(missing)} not recorded",
+                                   Tag.SEED)], missing
     days = (day1 - last).days
     ok = days >= WASHOUT_DAYS
     earliest = last + dt.timedelta(days=WASHOUT_DAYS)
@@ -398,135 +395,136 @@ def _e6(p: Patient, ctx: Context) -> Out:
             f"({'≥' if ok else '<'} {WASHOUT_DAYS}); earliest allowed day 1 {earliest}. Counted "
             "to the planned first dose (docs/decisions.md#eligibility-ranges-and-windows); "
             "lee2000 counted to protocol entry")
-    return ("met" if ok else "not_met"), [_r("E6", "lee2000", text, Tag.SEED, days=days,
-                                             last_other_therapy_end_date=last,
-                                             planned_day1=day1)], []
+    return ("met" if ok else "not_met"), [_reason("E6", "lee2000", text, Tag.SEED, days=days,
+                                                  last_other_therapy_end_date=last,
+                                                  planned_day1=day1)], []
 
 
-def _tested(cid: str, attr: str, setting: str, source: str, words: str) -> Evaluator:
-    def evaluate(p: Patient, ctx: Context) -> Out:
-        test = getattr(p, attr)
+def _pretreatment_test_normal(cid: str, attr: str, setting: str, source: str, words: str
+                              ) -> Evaluator:
+    def evaluate(patient: Patient, ctx: Context) -> Evaluation:
+        test = getattr(patient, attr)
         if test is None:
-            return "unknown", [_r(cid, source, f"no {words} recorded", Tag.SEED)], [attr]
+            return "unknown", [_reason(cid, source, f"no {words} recorded", Tag.SEED)], [attr]
         kind = getattr(test, "type", None)
         label = f"{words}{f' ({kind})' if kind else ''}"
         if test.result == "abnormal":
-            return "not_met", [_r(cid, source, f"{label} abnormal (the label contraindicates "
-                                  "HD IL-2)", Tag.VERIFIED, result="abnormal")], []
+            return "not_met", [_reason(cid, source, f"{label} abnormal (the label contraindicates "
+                                       "HD IL-2)", Tag.VERIFIED, result="abnormal")], []
         window = getattr(ctx.settings, setting)
         status, why, missing = _test_validity(cid, source, Tag.SEED, test.date, window,
-                                              p.planned_day1, attr, setting)
-        reasons = [_r(cid, source, f"{label} normal", Tag.VERIFIED, result="normal"), why]
+                                              patient.planned_day1, attr, setting)
+        reasons = [_reason(cid, source, f"{label} normal", Tag.VERIFIED, result="normal"), why]
         return (status or "met"), reasons, missing
     return evaluate
 
 
-def _e8(p: Patient, ctx: Context) -> Out:
-    return _flags(p, "E8", "lee2000", Tag.SEED, "comorbidities", (
+def _no_ischaemia_or_arrhythmia(patient: Patient, ctx: Context) -> Evaluation:
+    return _none_of(patient, "E8", "lee2000", Tag.SEED, "comorbidities", (
         ("ischemic_heart_disease", "ischaemic heart disease"),
         ("significant_arrhythmia", "significant arrhythmia")))
 
 
-def _e9(p: Patient, ctx: Context) -> Out:
-    return _flags(p, "E9", "lee2000", Tag.SEED, "comorbidities", (
+def _no_severe_organ_disease(patient: Patient, ctx: Context) -> Evaluation:
+    return _none_of(patient, "E9", "lee2000", Tag.SEED, "comorbidities", (
         ("severe_respiratory_disease", "severe respiratory disease"),
         ("severe_cardiovascular_disease", "severe cardiovascular disease"),
         ("severe_renal_disease", "severe renal disease"),
         ("severe_hepatic_disease", "significant hepatic impairment (current label)")))
 
 
-def _e11(p: Patient, ctx: Context) -> Out:
-    return _flags(p, "E11", "proleukin-label", Tag.VERIFIED, "comorbidities", (
+def _no_allograft_or_il2_hypersensitivity(patient: Patient, ctx: Context) -> Evaluation:
+    return _none_of(patient, "E11", "proleukin-label", Tag.VERIFIED, "comorbidities", (
         ("organ_allograft", "organ allograft"),
         ("il2_hypersensitivity", "hypersensitivity to IL-2 or a product component")))
 
 
-def _e12(p: Patient, ctx: Context) -> Out:
-    prior = p.had_prior_il2
+def _no_retreatment_contraindication(patient: Patient, ctx: Context) -> Evaluation:
+    prior = patient.had_prior_il2
     if prior is False:
-        return "met", [_r("E12", "proleukin-label", "no prior IL-2 course", Tag.VERIFIED)], []
+        return "met", [_reason("E12", "proleukin-label", "no prior IL-2 course", Tag.VERIFIED)], []
     if prior is None:
-        return "unknown", [_r("E12", "proleukin-label", "prior IL-2 not recorded",
-                              Tag.VERIFIED)], ["prior_il2"]
-    courses = p.prior_il2_courses
+        return "unknown", [_reason("E12", "proleukin-label", "prior IL-2 not recorded",
+                                   Tag.VERIFIED)], ["prior_il2"]
+    courses = patient.prior_il2_courses
     if courses is None:
-        return "unknown", [_r("E12", "proleukin-label", "prior IL-2 given but its courses "
-                              "and their severe events are not recorded", Tag.VERIFIED)], [
+        return "unknown", [_reason("E12", "proleukin-label", "prior IL-2 given but its courses "
+                                   "and their severe events are not recorded", Tag.VERIFIED)], [
             "prior_il2_courses"]
     reasons, bad = [], False
     for i, c in enumerate(courses):
         for ev in c.events:
             bad = True
-            reasons.append(_r("E12", "proleukin-label", f"course {i + 1} "
-                              f"({c.start_date or 'date not recorded'}): "
-                              f"{RETREATMENT_EVENT_TEXT[ev]} — retreatment contraindicated",
-                              Tag.VERIFIED, course=i + 1, event=ev))
+            reasons.append(_reason("E12", "proleukin-label", f"course {i + 1} "
+                                   f"({c.start_date or 'date not recorded'}): "
+                                   f"{RETREATMENT_EVENT_TEXT[ev]} — retreatment contraindicated",
+                                   Tag.VERIFIED, course=i + 1, event=ev))
     if not bad:
-        reasons.append(_r("E12", "proleukin-label", f"{len(courses)} prior course(s) without a "
-                          "retreatment-contraindicating event", Tag.VERIFIED))
+        reasons.append(_reason("E12", "proleukin-label", f"{len(courses)} prior course(s) "
+                               "without a retreatment-contraindicating event", Tag.VERIFIED))
     return ("not_met" if bad else "met"), reasons, []
 
 
-def _e13(p: Patient, ctx: Context) -> Out:
-    inf = None if p.comorbidities is None else p.comorbidities.bacterial_infection
+def _no_untreated_bacterial_infection(patient: Patient, ctx: Context) -> Evaluation:
+    inf = None if patient.comorbidities is None else patient.comorbidities.bacterial_infection
     if inf is None:
-        return "unknown", [_r("E13", "proleukin-label", "bacterial infection status not "
-                              "recorded", Tag.VERIFIED)], ["comorbidities.bacterial_infection"]
+        return "unknown", [_reason("E13", "proleukin-label", "bacterial infection status not "
+                                   "recorded", Tag.VERIFIED)], ["comorbidities.bacterial_infection"]
     ok = inf in ("none", "treated")
     text = {"none": "no bacterial infection", "treated": "bacterial infection treated",
             "untreated": "untreated bacterial infection: treat it before HD IL-2"}[inf]
-    return ("met" if ok else "not_met"), [_r("E13", "proleukin-label", text, Tag.VERIFIED,
-                                             bacterial_infection=inf)], []
+    return ("met" if ok else "not_met"), [_reason("E13", "proleukin-label", text, Tag.VERIFIED,
+                                                  bacterial_infection=inf)], []
 
 
-def _e14(p: Patient, ctx: Context) -> Out:
-    preg = p.pregnancy
+def _pregnancy_excluded(patient: Patient, ctx: Context) -> Evaluation:
+    preg = patient.pregnancy
     if preg is None:
-        if p.sex == "male":
-            return "met", [_r("E14", "proleukin-label", "male patient: pregnancy status not "
-                              "applicable", Tag.VERIFIED, sex="male")], []
-        return "unknown", [_r("E14", "proleukin-label", "pregnancy status not recorded",
-                              Tag.VERIFIED)], ["pregnancy"]
+        if patient.sex == "male":
+            return "met", [_reason("E14", "proleukin-label", "male patient: pregnancy status not "
+                                   "applicable", Tag.VERIFIED, sex="male")], []
+        return "unknown", [_reason("E14", "proleukin-label", "pregnancy status not recorded",
+                                   Tag.VERIFIED)], ["pregnancy"]
     if not preg.reproductive_potential:
-        return "met", [_r("E14", "proleukin-label", "not of reproductive potential",
-                          Tag.VERIFIED)], []
+        return "met", [_reason("E14", "proleukin-label", "not of reproductive potential",
+                               Tag.VERIFIED)], []
     if preg.test_result is None:
-        return "unknown", [_r("E14", "proleukin-label", "reproductive potential: pregnancy "
-                              "test not recorded", Tag.VERIFIED)], ["pregnancy.test_result"]
+        return "unknown", [_reason("E14", "proleukin-label", "reproductive potential: pregnancy "
+                                   "test not recorded", Tag.VERIFIED)], ["pregnancy.test_result"]
     ok = preg.test_result == "negative"
-    return ("met" if ok else "not_met"), [_r(
+    return ("met" if ok else "not_met"), [_reason(
         "E14", "proleukin-label", f"pregnancy test {preg.test_result}"
         f"{f' ({preg.test_date})' if preg.test_date else ''}", Tag.VERIFIED,
         test_result=preg.test_result, test_date=preg.test_date)], []
 
 
-def _e15(p: Patient, ctx: Context) -> Out:
-    prog = p.progressive_at_entry
+def _progressive_at_entry(patient: Patient, ctx: Context) -> Evaluation:
+    prog = patient.progressive_at_entry
     if prog is None:
-        return "unknown", [_r("E15", "lee2000", "progression at entry not recorded",
-                              Tag.SEED)], ["progressive_at_entry"]
-    return ("met" if prog else "not_met"), [_r(
+        return "unknown", [_reason("E15", "lee2000", "progression at entry not recorded",
+                                   Tag.SEED)], ["progressive_at_entry"]
+    return ("met" if prog else "not_met"), [_reason(
         "E15", "lee2000", "clinically progressive disease" if prog else
         "disease not progressive at entry (the NCI series required progression)", Tag.SEED,
         progressive_at_entry=prog)], []
 
 
-def _lines(cid: str, p: Patient, source: str) -> tuple[bool | None, Reason, list[str]]:
-    if p.had_prior_il2:
-        return False, _r(cid, source, "prior IL-2 is prior systemic therapy", Tag.SEED), []
-    n = p.prior_systemic_lines
+def _first_line(cid: str, patient: Patient, source: str) -> tuple[bool | None, Reason, list[str]]:
+    if patient.had_prior_il2:
+        return False, _reason(cid, source, "prior IL-2 is prior systemic therapy", Tag.SEED), []
+    n = patient.prior_systemic_lines
     if n is None:
-        return None, _r(cid, source, "prior systemic lines not recorded", Tag.SEED), [
+        return None, _reason(cid, source, "prior systemic lines not recorded", Tag.SEED), [
             "prior_systemic_lines"]
-    return n == 0, _r(cid, source, f"{n} prior systemic line(s)" + (
+    return n == 0, _reason(cid, source, f"{n} prior systemic line(s)" + (
         "" if n == 0 else ": not first line"), Tag.SEED, prior_systemic_lines=n), []
 
 
-def _e16(p: Patient, ctx: Context) -> Out:
-    first, why, missing = _lines("E16", p, "shablak2011")
-    hist = favourable_histology(p, ctx.policies)
-    reasons = [why, _r("E16", "shablak2011", f"histology {hist.group} (Upton-based proxy)",
-                       Tag.UNVERIFIED, group=hist.group)]
+def _first_line_favourable_histology(patient: Patient, ctx: Context) -> Evaluation:
+    first, why, missing = _first_line("E16", patient, "shablak2011")
+    hist = favourable_histology(patient, ctx.policies)
+    reasons = [why, _reason("E16", "shablak2011", f"histology {hist.group} (Upton-based proxy)",
+                            Tag.UNVERIFIED, group=hist.group)]
     fav = {"favourable": True, "unfavourable": False}.get(hist.group)
     if first is False or fav is False:
         return "not_met", reasons, missing + list(hist.missing)
@@ -535,22 +533,22 @@ def _e16(p: Patient, ctx: Context) -> Out:
     return "met", reasons, []
 
 
-def _a1(p: Patient, ctx: Context) -> Out:
-    res = p.resection
+def _completely_resected_no_disease(patient: Patient, ctx: Context) -> Evaluation:
+    res = patient.resection
     reasons: list[Reason] = []
     missing: list[str] = []
     fails: list[str] = []
-    if p.disease is None:
+    if patient.disease is None:
         missing.append("diagnosis.disease")
-    elif p.disease != "rcc":
-        fails.append(f"{p.disease} (the adjuvant trial enrolled RCC)")
+    elif patient.disease != "rcc":
+        fails.append(f"{patient.disease} (the adjuvant trial enrolled RCC)")
     status = None if res is None else res.status
     ned = None if res is None else res.ned_after_surgery
     if status is None:
         missing.append("resection.status")
     elif status != "R0":
         fails.append(f"resection {status} (complete resection required)")
-    sites = p.metastatic_sites
+    sites = patient.metastatic_sites
     if sites:
         fails.append(f"metastatic disease present now ({', '.join(sites)}): not free of disease")
     elif ned is None:
@@ -558,49 +556,50 @@ def _a1(p: Patient, ctx: Context) -> Out:
     elif not ned:
         fails.append("evidence of disease after surgery")
     for f in fails:
-        reasons.append(_r("A1", "clark2003", f, Tag.SEED))
+        reasons.append(_reason("A1", "clark2003", f, Tag.SEED))
     if fails:
         return "not_met", reasons, missing
     if missing:
-        reasons.append(_r("A1", "clark2003", f"not recorded: {', '.join(missing)}", Tag.SEED))
+        reasons.append(_reason("A1", "clark2003", f"not recorded: {', '.join(missing)}", Tag.SEED))
         return "unknown", reasons, missing
-    reasons.append(_r("A1", "clark2003", "completely resected RCC (R0), no evidence of disease",
-                      Tag.SEED))
+    reasons.append(_reason("A1", "clark2003", "completely resected RCC (R0), no evidence of "
+                           "disease", Tag.SEED))
     return "met", reasons, []
 
 
-def _stage_la(p: Patient) -> tuple[bool | None, Reason, list[str]]:
-    st = p.staging
+def _locally_advanced(patient: Patient) -> tuple[bool | None, Reason, list[str]]:
+    st = patient.staging
     t = None if st is None else st.t
     n = None if st is None else st.n
     edition = None if st is None else st.tnm_edition
     if edition is None:
-        return None, _r("A2", "clark2003", "TNM edition not recorded: the T and N categories "
-                        "cannot be read (editions are never mapped)", Tag.UNVERIFIED,
-                        t=t, n=n), ["staging.tnm_edition"]
+        return None, _reason("A2", "clark2003", "TNM edition not recorded: the T and N categories "
+                             "cannot be read (editions are never mapped)", Tag.UNVERIFIED,
+                             t=t, n=n), ["staging.tnm_edition"]
     t_la = None if t in (None, "TX") else any(t.startswith(x) for x in ADJUVANT_T)
     n_la = None if n in (None, "NX") else any(n.startswith(x) for x in ADJUVANT_N)
     note = (f"pT {t or '?'} / pN {n or '?'} as recorded in {edition}; clark2003's categories "
             "(T3b-4, N1-3) belong to the trial's older edition (N3 exists only there; T3b "
             "changed meaning) and are compared as written, not mapped")
     if t_la or n_la:
-        return True, _r("A2", "clark2003", note + ": locally advanced", Tag.UNVERIFIED,
-                        t=t, n=n, tnm_edition=edition), []
+        return True, _reason("A2", "clark2003", note + ": locally advanced", Tag.UNVERIFIED,
+                             t=t, n=n, tnm_edition=edition), []
     missing = [f for f, v in (("staging.t", t_la), ("staging.n", n_la)) if v is None]
     if missing:
-        return None, _r("A2", "clark2003", note + f": {', '.join(missing)} not known",
-                        Tag.UNVERIFIED, t=t, n=n, tnm_edition=edition), missing
-    return False, _r("A2", "clark2003", note + ": not T3b-4 and not N1-3", Tag.UNVERIFIED,
-                     t=t, n=n, tnm_edition=edition), []
+        return None, _reason("A2", "clark2003", note + f": {', '.join(missing)} not known",
+                             Tag.UNVERIFIED, t=t, n=n, tnm_edition=edition), missing
+    return False, _reason("A2", "clark2003", note + ": not T3b-4 and not N1-3", Tag.UNVERIFIED,
+                          t=t, n=n, tnm_edition=edition), []
 
 
-def _a2(p: Patient, ctx: Context) -> Out:
-    la, why, missing = _stage_la(p)
-    m1 = None if p.resection is None else p.resection.m1_resected
+def _locally_advanced_or_resected_m1(patient: Patient, ctx: Context) -> Evaluation:
+    la, why, missing = _locally_advanced(patient)
+    m1 = None if patient.resection is None else patient.resection.m1_resected
     reasons = [why]
     if m1:
-        reasons.append(_r("A2", "clark2003", "resected metastatic disease (M1, metastasectomy): "
-                          "eligible, analysed as a separate stratum (A3)", Tag.SEED))
+        reasons.append(_reason("A2", "clark2003", "resected metastatic disease (M1, "
+                               "metastasectomy): eligible, analysed as a separate stratum (A3)",
+                               Tag.SEED))
     if la or m1:
         return "met", reasons, []
     if m1 is None:
@@ -610,50 +609,57 @@ def _a2(p: Patient, ctx: Context) -> Out:
     return "unknown", reasons, missing
 
 
-def _a4(p: Patient, ctx: Context) -> Out:
-    first, why, missing = _lines("A4", p, "clark2003")
+def _no_prior_systemic_therapy(patient: Patient, ctx: Context) -> Evaluation:
+    first, why, missing = _first_line("A4", patient, "clark2003")
     return ("unknown" if first is None else "met" if first else "not_met"), [why], missing
 
 
 CRITERIA: dict[str, Criterion] = {c.id: c for c in (
     Criterion("E1", "metastatic disease of a covered type", "proleukin-label", Tag.VERIFIED,
-              _e1),
-    Criterion("E2", "ECOG performance status ≤ 1", "atkins1993", Tag.SEED, _e2),
+              _metastatic_covered_disease),
+    Criterion("E2", "ECOG performance status ≤ 1", "atkins1993", Tag.SEED, _ecog_0_1),
     Criterion("E3", "normal organ function (labs within normal range)", "atkins1993", Tag.SEED,
               _organ_function("E3")),
-    Criterion("E4", "no active CNS metastases on brain imaging", "lee2000", Tag.SEED, _e4),
-    Criterion("E5", "no prior IL-2", "lee2000", Tag.SEED, _e5),
-    Criterion("E6", "≥ 30 days since other anticancer therapy", "lee2000", Tag.SEED, _e6),
+    Criterion("E4", "no active CNS metastases on brain imaging", "lee2000", Tag.SEED,
+              _no_active_cns_metastases),
+    Criterion("E5", "no prior IL-2", "lee2000", Tag.SEED, _no_prior_il2),
+    Criterion("E6", "≥ 30 days since other anticancer therapy", "lee2000", Tag.SEED,
+              _washout_30_days),
     Criterion("E7", "cardiac stress test normal", "lee2000", Tag.SEED,
-              _tested("E7", "cardiac_stress_test", "stress_test_valid_days", "lee2000",
-                      "cardiac stress test")),
+              _pretreatment_test_normal("E7", "cardiac_stress_test", "stress_test_valid_days",
+                                        "lee2000", "cardiac stress test")),
     Criterion("E8", "no ischaemic heart disease or significant arrhythmia", "lee2000",
-              Tag.SEED, _e8),
+              Tag.SEED, _no_ischaemia_or_arrhythmia),
     Criterion("E9", "no severe respiratory, cardiovascular, renal or hepatic disease",
-              "lee2000", Tag.SEED, _e9),
+              "lee2000", Tag.SEED, _no_severe_organ_disease),
     Criterion("E10", "pulmonary function tests normal", "proleukin-label", Tag.VERIFIED,
-              _tested("E10", "pulmonary_function_test", "pft_valid_days", "proleukin-label",
-                      "pulmonary function test")),
+              _pretreatment_test_normal("E10", "pulmonary_function_test", "pft_valid_days",
+                                        "proleukin-label", "pulmonary function test")),
     Criterion("E11", "no organ allograft, no IL-2 hypersensitivity", "proleukin-label",
-              Tag.VERIFIED, _e11),
+              Tag.VERIFIED, _no_allograft_or_il2_hypersensitivity),
     Criterion("E12", "no retreatment contraindication from a prior IL-2 course",
-              "proleukin-label", Tag.VERIFIED, _e12),
-    Criterion("E13", "no untreated bacterial infection", "proleukin-label", Tag.VERIFIED, _e13),
-    Criterion("E14", "pregnancy status verified", "proleukin-label", Tag.VERIFIED, _e14),
-    Criterion("E15", "clinically progressive disease at entry", "lee2000", Tag.SEED, _e15),
-    Criterion("E16", "first line with favourable histology", "shablak2011", Tag.SEED, _e16),
+              "proleukin-label", Tag.VERIFIED, _no_retreatment_contraindication),
+    Criterion("E13", "no untreated bacterial infection", "proleukin-label", Tag.VERIFIED,
+              _no_untreated_bacterial_infection),
+    Criterion("E14", "pregnancy status verified", "proleukin-label", Tag.VERIFIED,
+              _pregnancy_excluded),
+    Criterion("E15", "clinically progressive disease at entry", "lee2000", Tag.SEED,
+              _progressive_at_entry),
+    Criterion("E16", "first line with favourable histology", "shablak2011", Tag.SEED,
+              _first_line_favourable_histology),
     Criterion("A1", "completely resected RCC, no evidence of disease", "clark2003", Tag.SEED,
-              _a1),
+              _completely_resected_no_disease),
     Criterion("A2", "locally advanced (T3b-4 or N1-3) or resected M1 (A3)", "clark2003",
-              Tag.SEED, _a2),
-    Criterion("A4", "no prior systemic therapy", "clark2003", Tag.SEED, _a4),
+              Tag.SEED, _locally_advanced_or_resected_m1),
+    Criterion("A4", "no prior systemic therapy", "clark2003", Tag.SEED,
+              _no_prior_systemic_therapy),
     Criterion("A5", "excellent organ function (labs within normal range)", "clark2003",
               Tag.SEED, _organ_function("A5")),
 )}
 
 LABEL_SAFETY: tuple[str, ...] = ("E4", "E7", "E9", "E10", "E11", "E12", "E13", "E14")
 
-PROFILES: dict[str, Profile] = {p.key: p for p in (
+PROFILES: dict[str, Profile] = {prof.key: prof for prof in (
     Profile("label_minimum", "Proleukin label minimum (metastatic RCC or melanoma)",
             "proleukin-label", ("E1", *LABEL_SAFETY), ("rcc", "melanoma"),
             "the label's indication and safety criteria only"),
@@ -698,7 +704,8 @@ def evaluate_criterion(
     c = CRITERIA[cid]
     ctx = Context(diseases, dict(policies or {}), settings or EligibilitySettings())
     status, reasons, missing = c.evaluate(patient, ctx)
-    return CriterionResult(c.id, c.title, status, tuple(reasons), tuple(dict.fromkeys(missing)))
+    return CriterionResult(c.id, c.title, status, tuple(dict.fromkeys(missing)),
+                           tuple(reasons))
 
 
 def check_policies(policies: Mapping[str, Any] | None) -> None:
@@ -728,7 +735,7 @@ def eligibility(
             "incomplete": f"nothing failed; unknown: {', '.join(unknown)}"}[verdict]
     reason = Reason(f"eligibility.{prof.key}.verdict", prof.source, f"{verdict}: {text}",
                     {"failed": failed, "unknown": unknown}, Tag.COMPUTED)
-    return EligibilityResult(prof.key, prof.title, verdict, results, (reason,))
+    return EligibilityResult.of(prof.key, prof.title, verdict, results, (reason,))
 
 
 __all__ = [

@@ -29,7 +29,11 @@ from typing import Any
 
 from hdil2.clinical.selection.models.base import Factor, ModelResult, Outcome
 from hdil2.clinical.selection.models.caix import caix
-from hdil2.clinical.selection.models.calcium import CorrectedCalcium, corrected_calcium
+from hdil2.clinical.selection.models.calcium import (
+    CorrectedCalcium,
+    corrected_calcium,
+    exact_corrected_calcium,
+)
 from hdil2.clinical.selection.models.histology import favourable_histology
 from hdil2.clinical.selection.models.imdc import imdc
 from hdil2.clinical.selection.models.mskcc import mskcc1999, mskcc2002
@@ -65,6 +69,7 @@ __all__ = [
     "Outcome",
     "caix",
     "corrected_calcium",
+    "exact_corrected_calcium",
     "favourable_histology",
     "imdc",
     "mskcc1999",

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 from hdil2.core.decision import Reason
-from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 FactorStatus = Literal["present", "absent", "indeterminate"]
@@ -56,12 +56,13 @@ def dec(value: Fraction, places: str = "0.0001") -> Decimal:
 
 
 @dataclass(frozen=True, slots=True)
-class Factor:
+class Factor(Result):
     """One factor of a model as evaluated for this patient.
 
     ``status`` is ``present`` (the factor counts), ``absent`` or ``indeterminate`` (an input is
     missing, or the source leaves the reading open); ``value`` is the value used, in words;
-    ``missing`` names the missing inputs by dotted path.
+    ``missing`` names the missing inputs by dotted path; ``counted`` (derived) is true when the
+    factor is present and so counts toward the score or group.
     """
 
     key: str
@@ -70,96 +71,103 @@ class Factor:
     value: str | None
     reason: Reason
     missing: tuple[str, ...] = ()
+    counted: bool = field(init=False, default=False)
 
-    @property
-    def counted(self) -> bool:
-        """True when the factor is present and so counts toward the score/group."""
-        return self.status == "present"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "missing", tuple(self.missing))
+        object.__setattr__(self, "counted", self.status == "present")
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key, "label": self.label, "status": self.status,
-            "counted": self.counted, "value": self.value, "missing": list(self.missing),
-            "reason": self.reason.to_dict(),
-        }
+
+#: a figure a source reported (a count, a median, a percentage in words)
+Figure = int | float | Decimal | str | None
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Result):
     """What a source reported for one group (medians, response counts ...)."""
 
     group: str
     text: str
     source: str
     tag: Tag
-    figures: Mapping[str, Any] = field(default_factory=dict)
+    figures: Mapping[str, Figure] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "figures", MappingProxyType(dict(self.figures)))
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"group": self.group, "text": self.text, "source": self.source,
-                "tag": self.tag.value, "figures": jsonable(dict(self.figures))}
+
+@dataclass(frozen=True, slots=True)
+class Score(Result):
+    """The range of possible scores of a count-based model (one value when complete)."""
+
+    min: int
+    max: int
 
 
 @dataclass(frozen=True, slots=True)
-class ModelResult:
-    """The result of one model for one patient."""
+class ModelResult(Result):
+    """The result of one model for one patient.
+
+    ``group`` is the group, ``"indeterminate"`` (several groups possible), ``"not_scored"`` or
+    ``"not_applicable"``; ``possible_outcomes`` what the source reported for each possible
+    group (in the order of ``possible_groups``) and ``outcome`` the one for the group when it is
+    determined; ``missing`` every missing input named by any factor.  Built by :meth:`of`.
+    """
 
     model: str
     title: str
     source: str
+    status: ModelStatus
     group: str
     possible_groups: tuple[str, ...]
+    score: Score | None
     factors: tuple[Factor, ...]
-    outcomes: tuple[Outcome, ...]  # one per possible group, in the order of possible_groups
+    outcome: Outcome | None
+    possible_outcomes: tuple[Outcome, ...]
+    missing: tuple[str, ...]
+    caveats: tuple[Reason, ...]
     reasons: tuple[Reason, ...]
-    caveats: tuple[Reason, ...] = ()
-    score_min: int | None = None
-    score_max: int | None = None
-    status_override: ModelStatus | None = None
 
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """Every missing input named by any factor (first-seen order, no repeats)."""
+    @classmethod
+    def of(
+        cls,
+        *,
+        model: str,
+        title: str,
+        source: str,
+        group: str,
+        possible_groups: tuple[str, ...],
+        factors: tuple[Factor, ...],
+        outcomes: tuple[Outcome, ...],
+        reasons: tuple[Reason, ...],
+        caveats: tuple[Reason, ...] = (),
+        score_min: int | None = None,
+        score_max: int | None = None,
+        status: ModelStatus | None = None,
+    ) -> ModelResult:
+        """A model's result: the status, outcome and missing inputs are derived.
+
+        ``outcomes`` has one entry per possible group; ``status`` is given only for a model
+        that does not apply (otherwise ``incomplete`` when an input is missing, else
+        ``complete``).
+        """
         seen: dict[str, None] = {}
-        for f in self.factors:
+        for f in factors:
             for m in f.missing:
                 seen.setdefault(m, None)
-        return tuple(seen)
-
-    @property
-    def status(self) -> ModelStatus:
-        if self.status_override is not None:
-            return self.status_override
-        return "incomplete" if self.missing else "complete"
-
-    @property
-    def outcome(self) -> Outcome | None:
-        """The outcome reported for the group, when the group is determined."""
-        if len(self.outcomes) == 1 and self.group not in (INDETERMINATE, NOT_APPLICABLE):
-            return self.outcomes[0]
-        return None
+        missing = tuple(seen)
+        if status is None:
+            status = "incomplete" if missing else "complete"
+        outcome = (outcomes[0] if len(outcomes) == 1
+                   and group not in (INDETERMINATE, NOT_APPLICABLE) else None)
+        score = (Score(score_min, score_max)
+                 if score_min is not None and score_max is not None else None)
+        return cls(model, title, source, status, group, tuple(possible_groups), score,
+                   tuple(factors), outcome, tuple(outcomes), missing, tuple(caveats),
+                   tuple(reasons))
 
     def factor(self, key: str) -> Factor:
         return next(f for f in self.factors if f.key == key)
-
-    def to_dict(self) -> dict[str, Any]:
-        score = None
-        if self.score_min is not None and self.score_max is not None:
-            score = {"min": self.score_min, "max": self.score_max}
-        outcome = self.outcome
-        return {
-            "model": self.model, "title": self.title, "source": self.source,
-            "status": self.status, "group": self.group,
-            "possible_groups": list(self.possible_groups), "score": score,
-            "factors": [f.to_dict() for f in self.factors],
-            "outcome": None if outcome is None else outcome.to_dict(),
-            "possible_outcomes": [o.to_dict() for o in self.outcomes],
-            "missing": list(self.missing),
-            "caveats": [r.to_dict() for r in self.caveats],
-            "reasons": [r.to_dict() for r in self.reasons],
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +232,7 @@ def count_model(
     reason = Reason(rule=f"{model}.group", source=band_source, tag=band_tag, text=text,
                     inputs={"score_min": lo, "score_max": hi, "present": present,
                             "indeterminate": unknown})
-    return ModelResult(
+    return ModelResult.of(
         model=model, title=title, source=source, group=group, possible_groups=tuple(possible),
         factors=tuple(factors), outcomes=tuple(outcomes[g] for g in possible),
         reasons=(*extra_reasons, reason), caveats=tuple(caveats), score_min=lo, score_max=hi,
@@ -233,9 +241,9 @@ def count_model(
 
 def not_applicable(model: str, title: str, source: str, reason: Reason) -> ModelResult:
     """A model that does not apply to this patient (for example an RCC model in melanoma)."""
-    return ModelResult(
+    return ModelResult.of(
         model=model, title=title, source=source, group=NOT_APPLICABLE, possible_groups=(),
-        factors=(), outcomes=(), reasons=(reason,), status_override="not_applicable",
+        factors=(), outcomes=(), reasons=(reason,), status="not_applicable",
     )
 
 

@@ -123,7 +123,7 @@ def caix(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelRe
     group = possible[0] if len(possible) == 1 else INDETERMINATE
     reason = Reason(f"{MODEL}.group", "bui2003", f"CA-IX group {group}",
                     {"possible_groups": list(possible)}, Tag.VERIFIED)
-    return ModelResult(
+    return ModelResult.of(
         model=MODEL, title=TITLE, source=SOURCE, group=group, possible_groups=possible,
         factors=(f,), outcomes=tuple(OUTCOMES[g] for g in possible), reasons=(reason,),
         caveats=(CAVEAT,),

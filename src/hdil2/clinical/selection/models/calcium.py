@@ -20,15 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from hdil2.clinical.selection.models.base import Factor, dec, num
 from hdil2.clinical.selection.models.policies import CALCIUM_CORRECTION, validate_policies
 from hdil2.clinical.selection.patient import Patient
 from hdil2.core.decision import Reason
-from hdil2.core.jsonable import jsonable
 from hdil2.core.quantity import Quantity
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 CA_MMOL_L_TO_MG_DL = Fraction("4.008")  # see docs/decisions.md#calcium-unit
@@ -63,8 +64,8 @@ def to_mg_dl(q: Quantity) -> Fraction:
 
 
 @dataclass(frozen=True, slots=True)
-class CorrectedCalcium:
-    """A corrected calcium (mg/dL) with its ULN in mg/dL, formula and reasons."""
+class ExactCalcium:
+    """A corrected calcium and its ULN in mg/dL as exact fractions (for the comparisons)."""
 
     value_mg_dl: Fraction | None
     uln_mg_dl: Fraction | None
@@ -72,20 +73,41 @@ class CorrectedCalcium:
     missing: tuple[str, ...]
     reasons: tuple[Reason, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "status": "incomplete" if self.value_mg_dl is None else "complete",
-            "value_mg_dl": None if self.value_mg_dl is None else dec(self.value_mg_dl, "0.01"),
-            "uln_mg_dl": None if self.uln_mg_dl is None else dec(self.uln_mg_dl, "0.01"),
-            "formula": self.formula,
-            "missing": list(self.missing),
-            "reasons": [jsonable(r) for r in self.reasons],
-        }
+
+@dataclass(frozen=True, slots=True)
+class CorrectedCalcium(Result):
+    """The corrected calcium as reported: mg/dL rounded half-up to 0.01, formula and reasons.
+
+    ``status`` is ``incomplete`` when an input is missing (named in ``missing``); the factors
+    compare the exact value (:func:`exact_corrected_calcium`), never this rounded one.
+    """
+
+    status: Literal["complete", "incomplete"]
+    value_mg_dl: Decimal | None
+    uln_mg_dl: Decimal | None
+    formula: str
+    missing: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, exact: ExactCalcium) -> CorrectedCalcium:
+        """The reported form of an exact corrected calcium."""
+        return cls("incomplete" if exact.value_mg_dl is None else "complete",
+                   None if exact.value_mg_dl is None else dec(exact.value_mg_dl, "0.01"),
+                   None if exact.uln_mg_dl is None else dec(exact.uln_mg_dl, "0.01"),
+                   exact.formula, exact.missing, exact.reasons)
 
 
 def corrected_calcium(
     patient: Patient, policies: Mapping[str, Any] | None = None
 ) -> CorrectedCalcium:
+    """The albumin-corrected calcium of ``patient`` as reported (mg/dL to 0.01)."""
+    return CorrectedCalcium.of(exact_corrected_calcium(patient, policies))
+
+
+def exact_corrected_calcium(
+    patient: Patient, policies: Mapping[str, Any] | None = None
+) -> ExactCalcium:
     """The albumin-corrected calcium of ``patient`` under the ``calcium_correction`` policy."""
     validate_policies(policies)
     name = CALCIUM_CORRECTION.resolve(policies)
@@ -100,7 +122,7 @@ def corrected_calcium(
                                                                "albumin": alb and str(alb.value)},
             text=f"{' and '.join(missing)} not recorded: corrected calcium not computed "
             "(total calcium is not used in its place)"))
-        return CorrectedCalcium(None, uln, name, missing, tuple(reasons))
+        return ExactCalcium(None, uln, name, missing, tuple(reasons))
     ca_mg = to_mg_dl(ca.value)
     if ca.value.dimension == "mmol/L":
         reasons.append(Reason(
@@ -118,7 +140,7 @@ def corrected_calcium(
         f"{'+' if f.coefficient >= 0 else '−'} {num(f.coefficient, '0.001')} × "
         f"({num(f.reference_g_dl, '0.1', strip=False)} − {num(alb_g_dl, '0.01')}) = "
         f"{num(value, '0.001')} mg/dL"))
-    return CorrectedCalcium(value, uln, name, (), tuple(reasons))
+    return ExactCalcium(value, uln, name, (), tuple(reasons))
 
 
 def calcium_above_10_factor(
@@ -126,7 +148,7 @@ def calcium_above_10_factor(
 ) -> Factor:
     """MSKCC factor: corrected calcium > 10.0 mg/dL (exactly 10.0 is absent)."""
     key, label = "corrected_calcium_above_10", "corrected calcium > 10.0 mg/dL"
-    cc = corrected_calcium(patient, policies)
+    cc = exact_corrected_calcium(patient, policies)
     rule = f"{model}.{key}"
     gone = ", ".join(cc.missing)
     if cc.value_mg_dl is None:
@@ -149,7 +171,7 @@ def calcium_above_uln_factor(
 ) -> Factor:
     """IMDC factor: corrected calcium > the laboratory's ULN (equal to ULN is absent)."""
     key, label = "corrected_calcium_above_uln", "corrected calcium > ULN"
-    cc = corrected_calcium(patient, policies)
+    cc = exact_corrected_calcium(patient, policies)
     rule = f"{model}.{key}"
     missing = list(cc.missing)
     if patient.lab("calcium") is not None and cc.uln_mg_dl is None:

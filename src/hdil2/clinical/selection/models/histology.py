@@ -111,7 +111,7 @@ def favourable_histology(
                     inputs={"upton": up.group, "variant": variant},
                     text=f"Upton-based proxy ({variant}) → {group}"
                     + (f" ({' or '.join(possible)})" if group == INDETERMINATE else ""))
-    return ModelResult(
+    return ModelResult.of(
         model=MODEL, title=TITLE, source=SOURCE, group=group, possible_groups=possible,
         factors=tuple(factors), outcomes=tuple(OUTCOMES[g] for g in possible),
         reasons=(VARIANT.reason(variant), *up.reasons, reason), caveats=(CAVEAT, *up.caveats),

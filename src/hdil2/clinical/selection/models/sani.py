@@ -118,7 +118,7 @@ def ucla_sani(patient: Patient, policies: Mapping[str, Any] | None = None) -> Mo
                               "has not"))
     reason = Reason(f"{MODEL}.group", SOURCE, tag=Tag.UNVERIFIED,
                     text="not scored: factors captured only (points unverified)")
-    return ModelResult(
+    return ModelResult.of(
         model=MODEL, title=TITLE, source=SOURCE, group=NOT_SCORED, possible_groups=(),
         factors=factors, outcomes=(), reasons=(reason,), caveats=tuple(caveats),
     )

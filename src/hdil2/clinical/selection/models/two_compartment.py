@@ -152,7 +152,7 @@ def two_compartment(
                     text=f"Upton {'/'.join(ups)} with CA-IX {'/'.join(cxs)} → "
                     + (group if group != INDETERMINATE else
                        f"indeterminate ({' or '.join(possible)})"))
-    return ModelResult(
+    return ModelResult.of(
         model=MODEL, title=TITLE, source=SOURCE, group=group, possible_groups=tuple(possible),
         factors=(f1, f2), outcomes=tuple(OUTCOMES[g] for g in possible),
         reasons=(*up.reasons, *cx.reasons, reason), caveats=(*CAVEATS, *up.caveats),

@@ -218,7 +218,7 @@ def upton(patient: Patient, policies: Mapping[str, Any] | None = None) -> ModelR
     else:
         text = f"classifier rules 1-6 in order → {group}"
     reason = Reason(f"{MODEL}.group", SOURCE, text, {"possible_groups": possible}, Tag.VERIFIED)
-    return ModelResult(
+    return ModelResult.of(
         model=MODEL, title=TITLE, source=SOURCE, group=group, possible_groups=tuple(possible),
         factors=tuple(f for f, _ in rules), outcomes=tuple(OUTCOMES[g] for g in possible),
         reasons=(reason,), caveats=tuple(_edge_caveats(patient, group)),
