@@ -32,31 +32,31 @@ key ``admiral``).  Conventions (docs/decisions.md#ctcae-boundary-forms and
   output; v5.0 grade 3 has no incontinence criterion.
 * Urine output decreased: < 80 mL in 8 h (G3), < 240 mL in 24 h (G4), adults.
 
-Every comparison is exact: values are :class:`fractions.Fraction` and factors are decimal
-strings turned into fractions, so 1.5 x 1.2 is 1.8 (in binary floats it is
-1.7999999999999998 and a creatinine of exactly 1.5 x ULN would grade one too high).
+Every comparison is exact, with the operators the dose-hold rules share
+(:mod:`hdil2.clinical.toxicity.operators`; an unknown operator is an error): values are
+:class:`fractions.Fraction` and factors are decimal strings turned into fractions, so 1.5 x 1.2
+is 1.8 (in binary floats it is 1.7999999999999998 and a creatinine of exactly 1.5 x ULN
+would grade one too high).
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from hdil2.clinical.toxicity.operators import NEGATION as NEGATION
+from hdil2.clinical.toxicity.operators import SYMBOL as SYMBOL
+from hdil2.clinical.toxicity.operators import Order, compare, order
 from hdil2.core.policy import Policy
 from hdil2.core.sources import Tag
 
-Op = Literal[">", ">=", "<", "<="]
+# the bound that opens a grade is an order comparison of the shared operators
+# (:mod:`hdil2.clinical.toxicity.operators`, also used by the dose-hold rules)
+Op = Order
 Ref = Literal["uln", "lln", "baseline", "absolute"]
 When = Literal["always", "baseline_normal", "baseline_abnormal"]
 
-OPS: dict[Op, Callable[[Fraction, Fraction], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-}
-NEGATION: dict[Op, str] = {">": "≤", ">=": "<", "<": "≥", "<=": ">"}
-SYMBOL: dict[Op, str] = {">": ">", ">=": "≥", "<": "<", "<=": "≤"}
 REF_LABEL: dict[Ref, str] = {"uln": "ULN", "lln": "LLN", "baseline": "baseline", "absolute": ""}
 
 
@@ -68,12 +68,15 @@ class Threshold:
     op: Op
     factor: Fraction
 
+    def __post_init__(self) -> None:
+        order(self.op, "op", f"the CTCAE threshold of grade {self.grade}")
+
     def bound(self, ref: Fraction | None) -> Fraction:
         """The bound in the value's unit (``ref`` is ``None`` for an absolute threshold)."""
         return self.factor if ref is None else self.factor * ref
 
     def met(self, x: Fraction, ref: Fraction | None) -> bool:
-        return OPS[self.op](x, self.bound(ref))
+        return compare(x, self.op, self.bound(ref))
 
 
 def t(grade: int, op: Op, factor: str) -> Threshold:

@@ -6,31 +6,20 @@ or units with an exact identity between them (10⁹/L and /mm³, kg and lb); the
 analyte-specific conversion (mg/dL ↔ µmol/L), so a ULN in µmol/L for a creatinine in mg/dL is
 refused with an error naming the ULN.  The one exception is an exact chemical identity a
 criterion declares (potassium and sodium: 1 mEq/L = 1 mmol/L; magnesium: 1 mEq/L =
-0.5 mmol/L).  Negative values are refused; limits must be positive.
+0.5 mmol/L).  Negative values are refused; limits must be positive.  Numbers are written back
+with :func:`~hdil2.clinical.toxicity.operators.fmt`, the formatting the hold rules share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from fractions import Fraction
 
+from hdil2.clinical.toxicity.operators import fmt
 from hdil2.core.errors import InputError
 from hdil2.core.quantity import Quantity, dimension
 
-
-def fmt(x: Fraction, places: int = 4) -> str:
-    """An exact decimal if ``x`` has one (1.8, 0.05), else ``≈`` and ``places`` decimals."""
-    d = x.denominator
-    for p in (2, 5):
-        while d % p == 0:
-            d //= p
-    if d == 1:
-        s = f"{Decimal(x.numerator) / Decimal(x.denominator):f}"
-        return s.rstrip("0").rstrip(".") if "." in s else s
-    q = round(x, places)
-    s = f"{Decimal(q.numerator) / Decimal(q.denominator):.{places}f}".rstrip("0").rstrip(".")
-    return "≈" + s
+__all__ = ["fmt", "fmt_factor", "read", "read_limit"]
 
 
 def fmt_factor(x: Fraction) -> str:

@@ -1,8 +1,10 @@
 """Three-valued conditions over the bedside observations (Kleene's strong logic).
 
-A hold or stop row of a rule table is a :data:`Cond` built from comparisons of one observation
-with a bound (:class:`Cmp`), membership of a categorical or yes/no observation in a set
-(:class:`Is`), and the connectives :class:`All`, :class:`AnyOf` and :class:`Not`.  A condition
+A hold or stop row of a rule table is a :data:`Cond` written as data: a :class:`Threshold`
+(one observation compared with a bound by one of the toxicity rules' operators,
+:mod:`hdil2.clinical.toxicity.operators`; an unknown operator is an error), a :class:`Flag` (a
+yes/no observation is yes), a :class:`OneOf` (a categorical observation takes one of some
+values), and the connectives :class:`All`, :class:`AnyOf` and :class:`Not`.  A condition
 is evaluated on an *environment*: every observation name mapped to its value in the rule's unit
 (an exact :class:`~fractions.Fraction`, a category string or a bool) or to ``None`` when it was
 not recorded.  The truth value is ``True``, ``False`` or ``None`` (unknown), with Kleene's
@@ -24,12 +26,13 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+
+from hdil2.clinical.toxicity.operators import Comparison, compare, comparison, exact
 
 Value = Fraction | str | bool
 Env = Mapping[str, Value | None]
 Truth = bool | None
-Op = Literal["<", "<=", ">", ">=", "=="]
+Op = Comparison  # the operator of a threshold (kept for readers of older code)
 
 
 def k_and(values: Iterable[Truth]) -> Truth:
@@ -60,12 +63,22 @@ def k_not(value: Truth) -> Truth:
 
 
 @dataclass(frozen=True, slots=True)
-class Cmp:
-    """``field op bound`` for a numeric observation (exact comparison)."""
+class Threshold:
+    """``field op value`` for a numeric observation, compared exactly.
+
+    ``value`` may be given as a decimal string, ``Decimal``, ``Fraction`` or ``int`` (never a
+    float) and is kept as an exact fraction; ``op`` must be a numeric comparison of
+    :mod:`hdil2.clinical.toxicity.operators` (an unknown operator is an ``InputError``).
+    """
 
     field: str
-    op: Op
-    bound: Fraction
+    op: Comparison
+    value: Fraction
+
+    def __post_init__(self) -> None:
+        comparison(self.op, "op", f"a threshold on {self.field}")
+        if not isinstance(self.value, Fraction):
+            object.__setattr__(self, "value", exact(self.value, f"{self.field}.value"))
 
     def truth(self, env: Env) -> Truth:
         x = env.get(self.field)
@@ -73,19 +86,44 @@ class Cmp:
             return None
         if isinstance(x, (str, bool)):
             raise TypeError(f"{self.field} is not numeric")
-        b = self.bound
-        return {"<": x < b, "<=": x <= b, ">": x > b, ">=": x >= b, "==": x == b}[self.op]
+        return compare(x, self.op, self.value)
 
     def fields(self) -> frozenset[str]:
         return frozenset((self.field,))
 
     def cuts(self) -> dict[str, frozenset[Fraction]]:
-        return {self.field: frozenset((self.bound,))}
+        return {self.field: frozenset((self.value,))}
+
+
+_YES: frozenset[str | bool] = frozenset((True,))
 
 
 @dataclass(frozen=True, slots=True)
-class Is:
-    """A categorical or yes/no observation takes one of ``values``."""
+class Flag:
+    """A yes/no observation is yes (the ``in`` operator with the one value *yes*)."""
+
+    field: str
+
+    @property
+    def values(self) -> frozenset[str | bool]:
+        return _YES
+
+    def truth(self, env: Env) -> Truth:
+        x = env.get(self.field)
+        if x is None:
+            return None
+        return x in _YES
+
+    def fields(self) -> frozenset[str]:
+        return frozenset((self.field,))
+
+    def cuts(self) -> dict[str, frozenset[Fraction]]:
+        return {}
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    """A categorical observation takes one of ``values`` (the ``in`` operator)."""
 
     field: str
     values: frozenset[str | bool]
@@ -151,7 +189,7 @@ class Not:
         return self.part.cuts()
 
 
-Cond = Cmp | Is | All | AnyOf | Not
+Cond = Threshold | Flag | OneOf | All | AnyOf | Not
 
 
 def _merge(parts: Iterable[Mapping[str, frozenset[Fraction]]]) -> dict[str, frozenset[Fraction]]:
@@ -164,24 +202,24 @@ def _merge(parts: Iterable[Mapping[str, frozenset[Fraction]]]) -> dict[str, froz
 
 # --- constructors used by the rule tables --------------------------------------------------------
 
-def lt(field: str, bound: str) -> Cmp:
-    return Cmp(field, "<", Fraction(bound))
+def lt(field: str, bound: str) -> Threshold:
+    return Threshold(field, "<", Fraction(bound))
 
 
-def le(field: str, bound: str) -> Cmp:
-    return Cmp(field, "<=", Fraction(bound))
+def le(field: str, bound: str) -> Threshold:
+    return Threshold(field, "<=", Fraction(bound))
 
 
-def gt(field: str, bound: str) -> Cmp:
-    return Cmp(field, ">", Fraction(bound))
+def gt(field: str, bound: str) -> Threshold:
+    return Threshold(field, ">", Fraction(bound))
 
 
-def ge(field: str, bound: str) -> Cmp:
-    return Cmp(field, ">=", Fraction(bound))
+def ge(field: str, bound: str) -> Threshold:
+    return Threshold(field, ">=", Fraction(bound))
 
 
-def eq(field: str, bound: str) -> Cmp:
-    return Cmp(field, "==", Fraction(bound))
+def eq(field: str, bound: str) -> Threshold:
+    return Threshold(field, "==", Fraction(bound))
 
 
 def between(field: str, low: str, high: str) -> All:
@@ -189,13 +227,13 @@ def between(field: str, low: str, high: str) -> All:
     return All((ge(field, low), le(field, high)))
 
 
-def flag(field: str) -> Is:
+def flag(field: str) -> Flag:
     """A yes/no observation is yes."""
-    return Is(field, frozenset((True,)))
+    return Flag(field)
 
 
-def is_(field: str, *values: str) -> Is:
-    return Is(field, frozenset(values))
+def is_(field: str, *values: str) -> OneOf:
+    return OneOf(field, frozenset(values))
 
 
 def all_(*parts: Cond) -> All:
@@ -208,6 +246,21 @@ def any_(*parts: Cond) -> AnyOf:
 
 def not_(part: Cond) -> Not:
     return Not(part)
+
+
+def none_of(*parts: Cond) -> Not:
+    """None of the parts is true."""
+    return Not(AnyOf(parts))
+
+
+def walk(cond: Cond) -> Iterator[Cond]:
+    """``cond`` and every condition inside it, depth first."""
+    yield cond
+    if isinstance(cond, All | AnyOf):
+        for p in cond.parts:
+            yield from walk(p)
+    elif isinstance(cond, Not):
+        yield from walk(cond.part)
 
 
 # --- enumerating the values an unknown observation could take -------------------------------------
@@ -246,8 +299,8 @@ def decisive_fields(cond: Cond, env: Env, domains: Mapping[str, tuple[Value, ...
     """
     unknown = sorted(f for f in cond.fields() if env.get(f) is None)
     seen: dict[tuple[Value, ...], bool] = {}
-    for sigma in completions(unknown, domains):
-        seen[tuple(sigma[f] for f in unknown)] = bool(cond.truth({**env, **sigma}))
+    for assumed in completions(unknown, domains):
+        seen[tuple(assumed[f] for f in unknown)] = bool(cond.truth({**env, **assumed}))
     out: set[str] = set()
     for i, f in enumerate(unknown):
         groups: dict[tuple[Value, ...], set[bool]] = {}
