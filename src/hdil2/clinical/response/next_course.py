@@ -49,6 +49,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from hdil2.clinical.toxicity.holds.rules import retreatment_exclusions
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError, InputErrors
 from hdil2.core.policy import Policy, check_overrides
@@ -62,27 +63,12 @@ StopCategory = Literal[
 ]
 RANK: dict[str, int] = {"CR": 0, "PR": 1, "MR": 2, "NR": 3, "PD": 4}
 
-# Label retreatment contraindications after an earlier course (older label, verified) and
-# the severe toxicities "not easily reversed" of Lee et al. 2000 (lee2000, seed).
+# Label retreatment contraindications after an earlier course (older label, verified): the
+# label's hold rows that stop IL-2 permanently (hdil2.clinical.toxicity.holds.rules), so the two
+# lists cannot disagree; and the severe toxicities "not easily reversed" of Lee et al. 2000
+# (lee2000, seed).
 RETREATMENT_CONTRAINDICATIONS: dict[str, tuple[str, str, Tag]] = {
-    "sustained_vt": ("sustained ventricular tachycardia (≥ 5 beats)", "proleukin-label",
-                     Tag.VERIFIED),
-    "uncontrolled_arrhythmia": ("cardiac rhythm disturbance not controlled or unresponsive to "
-                                "management", "proleukin-label", Tag.VERIFIED),
-    "chest_pain_ecg_changes": ("chest pain with ECG changes consistent with angina or "
-                               "myocardial infarction", "proleukin-label", Tag.VERIFIED),
-    "cardiac_tamponade": ("cardiac tamponade", "proleukin-label", Tag.VERIFIED),
-    "intubation_over_72h": ("intubation for more than 72 hours", "proleukin-label",
-                            Tag.VERIFIED),
-    "dialysis_over_72h": ("renal failure requiring dialysis for more than 72 hours",
-                          "proleukin-label", Tag.VERIFIED),
-    "coma_or_psychosis_over_48h": ("coma or toxic psychosis lasting more than 48 hours",
-                                   "proleukin-label", Tag.VERIFIED),
-    "repetitive_seizures": ("repetitive or difficult-to-control seizures", "proleukin-label",
-                            Tag.VERIFIED),
-    "bowel_ischaemia_perforation": ("bowel ischaemia or perforation", "proleukin-label",
-                                    Tag.VERIFIED),
-    "gi_bleeding_surgery": ("GI bleeding requiring surgery", "proleukin-label", Tag.VERIFIED),
+    **{code: (x.text, x.source, x.tag) for code, x in retreatment_exclusions().items()},
     "intubation_mental_status": ("mental status changes that required intubation", "lee2000",
                                  Tag.SEED),
     "severe_arrhythmia": ("severe cardiac arrhythmia", "lee2000", Tag.SEED),
