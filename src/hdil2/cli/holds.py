@@ -15,10 +15,7 @@ if TYPE_CHECKING:
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
-SCHEMAS: dict[str, str] = {
-    "next-dose": "hdil2.clinical.toxicity.holds.advice:NextDoseRequest",
-    "dose-observations": "hdil2.clinical.toxicity.holds.observations:DoseObservations",
-}
+SCHEMAS: dict[str, str] = {}
 
 
 def register(app: typer.Typer) -> None:
@@ -31,10 +28,7 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Give, hold or stop at the next scheduled dose, with reasons and what must recover."""
-        from hdil2.clinical.toxicity.holds.advice import NextDoseRequest
-
-        req = common.load_model(NextDoseRequest, input)
-        decision = req.advise()
+        decision = common.answer("next-dose", input, {})
         common.emit(decision, json_out, lambda con: _render_next_dose(con, decision))
 
 

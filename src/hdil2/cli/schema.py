@@ -16,6 +16,7 @@ SCHEMAS: dict[str, str] = {}
 # profile), by name
 _DOCUMENTS: dict[str, tuple[str, str]] = {
     "site-profile": ("hdil2.app.profile", "SiteProfile"),
+    "dose-observations": ("hdil2.clinical.toxicity.holds.observations", "DoseObservations"),
     "patient": ("hdil2.clinical.selection.patient", "Patient"),
 }
 

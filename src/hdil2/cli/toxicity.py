@@ -11,13 +11,12 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from hdil2.clinical.toxicity.ctcae import TermListing
     from hdil2.core.decision import Decision
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
-SCHEMAS: dict[str, str] = {
-    "grade": "hdil2.clinical.toxicity.ctcae:GradeRequest",
-}
+SCHEMAS: dict[str, str] = {}
 
 
 def register(app: typer.Typer) -> None:
@@ -69,33 +68,18 @@ def _register_grade(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """CTCAE v5.0 grade of one toxicity, with the clause that fired."""
-        from hdil2.clinical.toxicity import ctcae
-        from hdil2.core.errors import InputError
-
         if list_terms:
-            doc = {"version": ctcae.CTCAE_VERSION, "terms": ctcae.catalogue(),
-                   "not_terms": dict(ctcae.NOT_TERMS)}
-            common.emit(doc, json_out, lambda con: _render_terms(con, doc))
+            listing = common.answer("grade-terms", None, {})
+            common.emit(listing, json_out, lambda con: _render_terms(con, listing))
             return
-        options: dict[str, Any] = {
-            "value": value, "uln": uln, "lln": lln, "baseline": baseline, "calcium": calcium,
-            "volume": volume, "hours": hours, "symptomatic": symptomatic,
+        decision = common.answer("grade", input, {
+            "term": term, "value": value, "uln": uln, "lln": lln, "baseline": baseline,
+            "calcium": calcium, "volume": volume, "hours": hours, "symptomatic": symptomatic,
             "intervention_indicated": intervention_indicated, "intervention": intervention,
             "vasopressors": vasopressors, "hospitalization_indicated": hospitalization_indicated,
             "life_threatening": life_threatening, "clinical_grade": clinical_grade,
-            "grade": grade,
-        }
-        if input is not None:
-            if term is not None or any(v is not None for v in options.values()):
-                raise InputError("input", "give either a JSON request or options, not both")
-            req = common.load_model(ctcae.GradeRequest, input)
-        else:
-            if term is None:
-                raise InputError("--term", "required (see `hdil2 grade --list`)")
-            raw: dict[str, Any] = {"term": term,
-                                   **{k: v for k, v in options.items() if v is not None}}
-            req = common.parse_model(ctcae.GradeRequest, raw)
-        decision = ctcae.grade(req)
+            "grade": grade},
+            required={"term": "--term required (see `hdil2 grade --list`)"})
         common.emit(decision, json_out, lambda con: _render_grade(con, decision))
 
 
@@ -110,25 +94,25 @@ def _ranges(grades: list[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
-def _render_terms(con: Console, doc: dict[str, Any]) -> None:
+def _render_terms(con: Console, listing: TermListing) -> None:
     """Two lines per term: key and CTCAE name; how it is graded and its grades (80 columns)."""
     import textwrap
 
     from rich.markup import escape
 
-    con.print(f"[bold]CTCAE {doc['version']} terms[/]: grade texts from NCI's v5.0 "
+    con.print(f"[bold]CTCAE {listing.version} terms[/]: grade texts from NCI's v5.0 "
               "spreadsheet (see --json)")
-    for item in doc["terms"]:
-        grades = _ranges(list(item.get("allowed_grades", ())))
-        how = (f"computed from {', '.join(item.get('inputs', ()))}"
-               if item["method"] == "computed" else "the clinician's grade")
-        con.print(f"[bold]{item['key']}[/] — {escape(item['name'])}")
+    for item in listing.terms:
+        grades = _ranges(list(item.allowed_grades))
+        how = (f"computed from {', '.join(item.inputs)}"
+               if item.method == "computed" else "the clinician's grade")
+        con.print(f"[bold]{item.key}[/] — {escape(item.name)}")
         con.print(textwrap.fill(f"{how}; grades {grades}", width=max(con.width, 40),
                                 initial_indent="    ", subsequent_indent="    ",
                                 break_long_words=False, break_on_hyphens=False),
                   style="dim", markup=False)
     con.print()
-    for name, why in doc["not_terms"].items():
+    for name, why in listing.not_terms.items():
         con.print(textwrap.fill(f"{name}: {why}", width=max(con.width, 40),
                                 break_long_words=False, break_on_hyphens=False),
                   style="dim", markup=False)

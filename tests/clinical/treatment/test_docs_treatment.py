@@ -126,3 +126,20 @@ def test_doc_links_resolve() -> None:
     assert set(links) <= anchors
     for page in re.findall(r"\]\(([a-z-]+\.md)\)", DOC):
         assert (DOCS / page).is_file(), page
+
+
+def test_item9_page_names_every_key_of_the_regimens_answer() -> None:
+    """The page's description of `hdil2 regimens --json` names every key the answer has, and
+    the answer it describes validates against the operation's output schema."""
+    import jsonschema
+
+    from hdil2 import app
+    from hdil2.core.jsonable import jsonable
+
+    op = app.operation("regimens")
+    schema = op.output_schema()
+    jsonschema.Draft202012Validator(schema).validate(jsonable(op({})))
+    for part in (schema, schema["$defs"]["RegimenSummary"], schema["$defs"]["ComponentSummary"]):
+        missing = [k for k in part["properties"] if f"`{k}`" not in DOC and f'"{k}"' not in DOC]
+        assert not missing, missing
+    assert "`hdil2 schema regimens --output`" in TEXT

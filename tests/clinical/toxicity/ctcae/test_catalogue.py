@@ -15,6 +15,7 @@ from hdil2.clinical.toxicity.ctcae import (
     NOT_EVALUABLE,
     TERMS,
     GradeRequest,
+    TermEntry,
     catalogue,
     grade,
     grade_document,
@@ -54,7 +55,7 @@ def test_every_text_is_from_nci_and_verified(key: str) -> None:
     t = TERMS[key]
     assert t.text_source == "nci-ctcae5-xlsx"
     assert all(t.tag_for(g) == Tag.VERIFIED for g in t.allowed_grades)
-    d = t.to_dict()
+    d = TermEntry.of(t).to_dict()
     assert d["text_source"] == "nci-ctcae5-xlsx"
     assert d["source"] == "ctcae5"
 

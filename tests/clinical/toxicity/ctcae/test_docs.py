@@ -45,3 +45,28 @@ def test_documented_refusals() -> None:
         with pytest.raises((InputError, ValueError)) as e:
             grade_document(json.loads(doc))
         assert field in str(e.value)
+
+
+def test_item9_every_documented_answer_validates_against_the_grade_output_schema() -> None:
+    """Each example of the page, answered through the application layer, is valid JSON of the
+    ``grade`` operation's output schema, and the page names every key of that JSON."""
+    import jsonschema
+
+    from hdil2 import app
+    from hdil2.core.jsonable import jsonable
+
+    op = app.operation("grade")
+    schema = op.output_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    found = examples()
+    assert len(found) >= 20
+    for doc, expected, _ in found:
+        answer = jsonable(op(json.loads(doc)))
+        validator.validate(answer)
+        assert (f"G{answer['value']}" if isinstance(answer["value"], int)
+                else answer["value"]) == expected
+    page = DOC.read_text(encoding="utf-8")
+    assert all(f"`{key}`" in page for key in schema["properties"])
+    listing = app.operation("grade-terms")
+    jsonschema.Draft202012Validator(listing.output_schema()).validate(jsonable(listing({})))
+    assert all(f"`{key}`" in page for key in listing.output_schema()["properties"])

@@ -56,3 +56,31 @@ def test_example(doc: str, value: str, rule: str, missing: str) -> None:
     assert d.reasons[0].rule == rule
     expected = [] if missing == "none" else [m.strip(" `") for m in missing.split(",")]
     assert d.details["missing"] == expected
+
+
+def test_item9_every_documented_answer_validates_against_the_next_dose_output_schema() -> None:
+    """The base request and each example, answered through the application layer, are valid
+    JSON of the ``next-dose`` operation's output schema; the page names every key of it."""
+    import jsonschema
+
+    from hdil2 import app
+    from hdil2.core.jsonable import jsonable
+
+    op = app.operation("next-dose")
+    schema = op.output_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    requests = [base()]
+    for doc, value, *_ in examples():
+        change = json.loads(doc)
+        req = base()
+        req["observations"] = {**req["observations"], **change.pop("observations", {})}
+        req.update(change)
+        requests.append(req)
+        answer = jsonable(op(req))
+        validator.validate(answer)
+        assert answer["value"] == value
+    validator.validate(jsonable(op(requests[0])))
+    page = text()
+    assert all(f"`{key}`" in page for key in schema["properties"])
+    for name in ("DoseCounts", "SlotTally", "RuleCheck"):
+        assert all(f"`{key}`" in page for key in schema["$defs"][name]["properties"]), name

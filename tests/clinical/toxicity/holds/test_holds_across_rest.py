@@ -70,8 +70,8 @@ def test_item9_hold_at_dose_14_stays_in_force_at_cycle_2_dose_1(rule: str) -> No
     slot = d.details["next_slot"]
     assert (slot.cycle, slot.dose_in_cycle) == (2, 1)
     assert d.value == "hold"
-    check = next(c for c in d.details["checks"] if c["rule"] == rule)
-    assert (check["result"], check["mode"]) == ("fired", "resume")
+    check = next(c for c in d.details["checks"] if c.rule == rule)
+    assert (check.result, check.mode) == ("fired", "resume")
     assert any(r.rule == rule and r.text.startswith("still held") for r in d.reasons)
     assert advise({**NORMAL, **resumed}, history).value == "give"
 
@@ -93,8 +93,8 @@ def test_item9_resumed_hold_does_not_carry_over(rule: str) -> None:
     history = [*given(*range(1, 10)), held(10, rule), *given(11, 12, 13, 14)]
     d = advise({**NORMAL, **band}, history)
     assert d.value == "give"
-    check = next(c for c in d.details["checks"] if c["rule"] == rule)
-    assert check["mode"] == "hold"
+    check = next(c for c in d.details["checks"] if c.rule == rule)
+    assert check.mode == "hold"
 
 
 def test_item9_hold_in_force_at_course_end_is_not_carried_into_a_new_course() -> None:

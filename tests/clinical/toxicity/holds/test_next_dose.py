@@ -24,7 +24,7 @@ def advise(obs: dict[str, Any], doses: list[dict[str, Any]] | None = None,
 
 
 def fired(d: Any) -> set[str]:
-    return {c["rule"] for c in d.details["checks"] if c["result"] == "fired"}
+    return {c.rule for c in d.details["checks"] if c.result == "fired"}
 
 
 # rule id -> (changes that fire it, changes at the boundary that do not)
@@ -93,7 +93,7 @@ def test_unknown_observation_is_never_give(normal: dict[str, Any]) -> None:
     d = advise({**normal, "sbp_mmhg": 80})
     assert d.value == "hold"
     assert d.details["missing"] == []
-    spo2 = next(c for c in d.details["checks"] if c["rule"] == "label.spo2_below_90")
+    spo2 = next(c.to_dict() for c in d.details["checks"] if c.rule == "label.spo2_below_90")
     assert (spo2["result"], spo2["missing"]) == ("not_evaluated", ["spo2_pct"])
     # an unknown that could turn the hold into a stop is named
     del normal["sustained_vt"]
@@ -261,12 +261,12 @@ def test_counts_and_course_complete(normal: dict[str, Any]) -> None:
     doses[4] = {"slot": 5, "status": "held", "hold_rules": ["label.sbp_below_90"]}
     d = advise(normal, doses)
     assert d.details["next_slot"].cycle == 2
-    assert d.details["counts"]["cycles"]["1"] == {"given": 13, "held": 1, "slots": 14}
-    assert d.details["counts"]["course"]["given"] == 13
+    assert d.details["counts"].to_dict()["cycles"]["1"] == {"given": 13, "held": 1, "slots": 14}
+    assert d.details["counts"].course.given == 13
     full = [{"slot": i, "status": "given"} for i in range(1, 29)]
     d = advise(normal, full)
     assert d.value == "course_complete"
-    assert d.details["counts"]["course"]["given"] == 28
+    assert d.details["counts"].course.given == 28
 
 
 def test_record_errors_name_the_field(normal: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ def held(rule: str) -> list[dict[str, Any]]:
 
 
 def check(d: Any, rule: str) -> dict[str, Any]:
-    return dict(next(c for c in d.details["checks"] if c["rule"] == rule))
+    return dict(next(c.to_dict() for c in d.details["checks"] if c.rule == rule))
 
 
 def test_item10_creatinine_4_2_with_acidosis_unknown_names_acidosis() -> None:

@@ -7,7 +7,8 @@
   ``hdil2 schema grade``).
 * :func:`grade` — a :class:`~hdil2.core.decision.Decision` whose value is the grade (0-5) or
   ``"not_evaluable"``, with the reasons (which clause fired, on which values) and details
-  (``term``, ``grade_text``, ``possible_grades``, ``missing``).
+  (``term``, ``grade_text``, ``possible_grades``, ``missing``: :class:`GradeDetails`).
+* :func:`term_listing` — every term as a :class:`TermListing` (``hdil2 grade --list``).
 
 Example::
 
@@ -26,16 +27,25 @@ from hdil2.clinical.toxicity.ctcae.catalogue import (
     OLIGURIA_MESSAGE,
     TERMS,
     Term,
+    TermEntry,
+    TermListing,
     term,
     term_key,
 )
-from hdil2.clinical.toxicity.ctcae.grading import catalogue, grade, grade_document, record_grade
+from hdil2.clinical.toxicity.ctcae.grading import (
+    catalogue,
+    grade,
+    grade_document,
+    record_grade,
+    term_listing,
+)
 from hdil2.clinical.toxicity.ctcae.requests import (
     BloodCountRequest,
     ClinicianGradeRequest,
     DiarrheaRequest,
     FeverRequest,
     GradeRequest,
+    GradeTermsRequest,
     HypocalcemiaRequest,
     HypokalemiaRequest,
     HyponatremiaRequest,
@@ -47,7 +57,12 @@ from hdil2.clinical.toxicity.ctcae.requests import (
     UrineOutputRequest,
     WeightGainRequest,
 )
-from hdil2.clinical.toxicity.ctcae.result import NOT_EVALUABLE, GradeValue
+from hdil2.clinical.toxicity.ctcae.result import (
+    NOT_EVALUABLE,
+    GradeDetails,
+    GradeOutcome,
+    GradeValue,
+)
 
 __all__ = [
     "CLINICIAN_TERMS",
@@ -61,7 +76,10 @@ __all__ = [
     "ClinicianGradeRequest",
     "DiarrheaRequest",
     "FeverRequest",
+    "GradeDetails",
+    "GradeOutcome",
     "GradeRequest",
+    "GradeTermsRequest",
     "GradeValue",
     "HypocalcemiaRequest",
     "HypokalemiaRequest",
@@ -71,6 +89,8 @@ __all__ = [
     "LowLabRequest",
     "PlateletRequest",
     "Term",
+    "TermEntry",
+    "TermListing",
     "TermRequest",
     "UrineOutputRequest",
     "WeightGainRequest",
@@ -80,4 +100,5 @@ __all__ = [
     "record_grade",
     "term",
     "term_key",
+    "term_listing",
 ]

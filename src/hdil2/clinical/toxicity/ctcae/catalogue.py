@@ -29,9 +29,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 from hdil2.core.errors import InputError
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 Method = Literal["computed", "clinician"]
@@ -88,26 +89,8 @@ class Term:
             )
         return grade
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "name": self.name,
-            "method": self.method,
-            "direction": self.direction,
-            "inputs": list(self.inputs),
-            "allowed_grades": list(self.allowed_grades),
-            "grades": {str(g): t for g, t in self.grades},
-            "tag": self.tag.value,
-            "grade_tags": {str(g): t.value for g, t in self.grade_tags},
-            "note": self.note,
-            "aliases": list(self.aliases),
-            "source": "ctcae5",
-            "text_source": self.text_source,
-            "criteria_source": self.criteria_source,
-        }
 
-
-def _g(*texts: str | None, g5: bool = False) -> tuple[tuple[int, str], ...]:
+def _grade_texts(*texts: str | None, g5: bool = False) -> tuple[tuple[int, str], ...]:
     """Grades 1-4 from ``texts`` (``None`` = "-", the grade does not exist) plus grade 5."""
     out = [(i, t) for i, t in enumerate(texts, start=1) if t is not None]
     if g5:
@@ -122,7 +105,7 @@ _BOUNDARY_NOTE = ("baseline abnormal means baseline > ULN; the bare '{k} - {m} x
                   "grade 1 is inclusive at {k} (docs/decisions.md#ctcae-boundary-forms)")
 
 # AST and ALT share their grade texts (baseline-normal and baseline-abnormal branches)
-_AMINOTRANSFERASE_GRADES = _g(
+_AMINOTRANSFERASE_GRADES = _grade_texts(
     ">ULN - 3.0 x ULN if baseline was normal; 1.5 - 3.0 x baseline if baseline was abnormal",
     ">3.0 - 5.0 x ULN if baseline was normal; >3.0 - 5.0 x baseline if baseline was abnormal",
     ">5.0 - 20.0 x ULN if baseline was normal; >5.0 - 20.0 x baseline if baseline was abnormal",
@@ -130,7 +113,7 @@ _AMINOTRANSFERASE_GRADES = _g(
 _AMINOTRANSFERASE_NOTE = _BOUNDARY_NOTE.format(k="1.5", m="3.0")
 
 # alkaline phosphatase and GGT share theirs
-_ALP_GGT_GRADES = _g(
+_ALP_GGT_GRADES = _grade_texts(
     ">ULN - 2.5 x ULN if baseline was normal; 2.0 - 2.5 x baseline if baseline was abnormal",
     ">2.5 - 5.0 x ULN if baseline was normal; >2.5 - 5.0 x baseline if baseline was abnormal",
     ">5.0 - 20.0 x ULN if baseline was normal; >5.0 - 20.0 x baseline if baseline was abnormal",
@@ -145,10 +128,11 @@ _TERMS: tuple[Term, ...] = (
     # ---- computed from laboratory values -------------------------------------------------
     Term(
         "creatinine_increased", "Creatinine increased", "computed",
-        _g(">ULN - 1.5 x ULN",
-           ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
-           ">3.0 x baseline; >3.0 - 6.0 x ULN",
-           ">6.0 x ULN"),
+        _grade_texts(
+            ">ULN - 1.5 x ULN",
+            ">1.5 - 3.0 x baseline; >1.5 - 3.0 x ULN",
+            ">3.0 x baseline; >3.0 - 6.0 x ULN",
+            ">6.0 x ULN"),
         direction="increased", inputs=_LAB, criteria_source=_ADMIRAL,
         note="the baseline clause fires even within normal limits, as pharmaverse admiral "
         "grades it (docs/decisions.md#creatinine-baseline-clause)",
@@ -156,13 +140,14 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "blood_bilirubin_increased", "Blood bilirubin increased", "computed",
-        _g(">ULN - 1.5 x ULN if baseline was normal; > 1.0 - 1.5 x baseline if baseline was "
-           "abnormal",
-           ">1.5 - 3.0 x ULN if baseline was normal; >1.5 - 3.0 x baseline if baseline was "
-           "abnormal",
-           ">3.0 - 10.0 x ULN if baseline was normal; >3.0 - 10.0 x baseline if baseline was "
-           "abnormal",
-           ">10.0 x ULN if baseline was normal; >10.0 x baseline if baseline was abnormal"),
+        _grade_texts(
+            ">ULN - 1.5 x ULN if baseline was normal; > 1.0 - 1.5 x baseline if baseline was "
+            "abnormal",
+            ">1.5 - 3.0 x ULN if baseline was normal; >1.5 - 3.0 x baseline if baseline was "
+            "abnormal",
+            ">3.0 - 10.0 x ULN if baseline was normal; >3.0 - 10.0 x baseline if baseline was "
+            "abnormal",
+            ">10.0 x ULN if baseline was normal; >10.0 x baseline if baseline was abnormal"),
         direction="increased", inputs=_LAB, criteria_source=_ADMIRAL,
         note="baseline abnormal means baseline > ULN (docs/decisions.md#ctcae-boundary-forms)",
         aliases=("bilirubin", "blood_bilirubin", "bilirubin_increased"),
@@ -194,32 +179,36 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "platelet_count_decreased", "Platelet count decreased", "computed",
-        _g("<LLN - 75,000/mm3; <LLN - 75.0 x 10e9 /L", "<75,000 - 50,000/mm3; <75.0 - 50.0 x "
-           "10e9 /L", "<50,000 - 25,000/mm3; <50.0 - 25.0 x 10e9 /L",
-           "<25,000/mm3; <25.0 x 10e9 /L"),
+        _grade_texts(
+            "<LLN - 75,000/mm3; <LLN - 75.0 x 10e9 /L", "<75,000 - 50,000/mm3; <75.0 - 50.0 x "
+            "10e9 /L", "<50,000 - 25,000/mm3; <50.0 - 25.0 x 10e9 /L",
+            "<25,000/mm3; <25.0 x 10e9 /L"),
         direction="decreased", inputs=_LOW, criteria_source=_ADMIRAL,
         aliases=("platelets", "platelet_count", "thrombocytopenia"),
     ),
     Term(
         "neutrophil_count_decreased", "Neutrophil count decreased", "computed",
-        _g("<LLN - 1500/mm3; <LLN - 1.5 x 10e9 /L", "<1500 - 1000/mm3; <1.5 - 1.0 x 10e9 /L",
-           "<1000 - 500/mm3; <1.0 - 0.5 x 10e9 /L", "<500/mm3; <0.5 x 10e9 /L"),
+        _grade_texts(
+            "<LLN - 1500/mm3; <LLN - 1.5 x 10e9 /L", "<1500 - 1000/mm3; <1.5 - 1.0 x 10e9 /L",
+            "<1000 - 500/mm3; <1.0 - 0.5 x 10e9 /L", "<500/mm3; <0.5 x 10e9 /L"),
         direction="decreased", inputs=_LOW, criteria_source=_ADMIRAL,
         aliases=("neutrophils", "neutrophil_count", "anc", "neutropenia"),
     ),
     Term(
         "lymphocyte_count_decreased", "Lymphocyte count decreased", "computed",
-        _g("<LLN - 800/mm3; <LLN - 0.8 x 10e9/L", "<800 - 500/mm3; <0.8 - 0.5 x 10e9 /L",
-           "<500 - 200/mm3; <0.5 - 0.2 x 10e9 /L", "<200/mm3; <0.2 x 10e9 /L"),
+        _grade_texts(
+            "<LLN - 800/mm3; <LLN - 0.8 x 10e9/L", "<800 - 500/mm3; <0.8 - 0.5 x 10e9 /L",
+            "<500 - 200/mm3; <0.5 - 0.2 x 10e9 /L", "<200/mm3; <0.2 x 10e9 /L"),
         direction="decreased", inputs=_LOW, criteria_source=_ADMIRAL,
         aliases=("lymphocytes", "lymphocyte_count", "lymphopenia"),
     ),
     Term(
         "anemia", "Anemia", "computed",
-        _g("Hemoglobin (Hgb) <LLN - 10.0 g/dL; <LLN - 6.2 mmol/L; <LLN - 100 g/L",
-           "Hgb <10.0 - 8.0 g/dL; <6.2 - 4.9 mmol/L; <100 - 80g/L",
-           "Hgb <8.0 g/dL; <4.9 mmol/L; <80 g/L; transfusion indicated",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Hemoglobin (Hgb) <LLN - 10.0 g/dL; <LLN - 6.2 mmol/L; <LLN - 100 g/L",
+            "Hgb <10.0 - 8.0 g/dL; <6.2 - 4.9 mmol/L; <100 - 80g/L",
+            "Hgb <8.0 g/dL; <4.9 mmol/L; <80 g/L; transfusion indicated",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         direction="decreased", inputs=(*_LOW, "clinical_grade"), criteria_source=_ADMIRAL,
         note="hemoglobin in g/dL or g/L (one scale, exact) or in mmol/L, each against the "
         "bounds v5.0 prints for that unit (6.2 mmol/L is not exactly 10.0 g/dL); "
@@ -228,14 +217,15 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "hypocalcemia", "Hypocalcemia", "computed",
-        _g("Corrected serum calcium of <LLN - 8.0 mg/dL; <LLN - 2.0 mmol/L; Ionized calcium "
-           "<LLN - 1.0 mmol/L",
-           "Corrected serum calcium of <8.0 - 7.0 mg/dL; <2.0 - 1.75 mmol/L; Ionized calcium "
-           "<1.0 - 0.9 mmol/L; symptomatic",
-           "Corrected serum calcium of <7.0 - 6.0 mg/dL; <1.75 - 1.5 mmol/L; Ionized calcium "
-           "<0.9 - 0.8 mmol/L; hospitalization indicated",
-           "Corrected serum calcium of <6.0 mg/dL; <1.5 mmol/L; Ionized calcium <0.8 mmol/L; "
-           "life-threatening consequences", g5=True),
+        _grade_texts(
+            "Corrected serum calcium of <LLN - 8.0 mg/dL; <LLN - 2.0 mmol/L; Ionized calcium "
+            "<LLN - 1.0 mmol/L",
+            "Corrected serum calcium of <8.0 - 7.0 mg/dL; <2.0 - 1.75 mmol/L; Ionized calcium "
+            "<1.0 - 0.9 mmol/L; symptomatic",
+            "Corrected serum calcium of <7.0 - 6.0 mg/dL; <1.75 - 1.5 mmol/L; Ionized calcium "
+            "<0.9 - 0.8 mmol/L; hospitalization indicated",
+            "Corrected serum calcium of <6.0 mg/dL; <1.5 mmol/L; Ionized calcium <0.8 mmol/L; "
+            "life-threatening consequences", g5=True),
         direction="decreased", inputs=(*_LOW, "calcium", "clinical_grade"),
         criteria_source=_ADMIRAL,
         note="calcium = 'corrected' (albumin-corrected serum calcium, mg/dL or mmol/L) or "
@@ -246,9 +236,10 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "hypokalemia", "Hypokalemia", "computed",
-        _g("<LLN - 3.0 mmol/L", "Symptomatic with <LLN - 3.0 mmol/L; intervention indicated",
-           "<3.0 - 2.5 mmol/L; hospitalization indicated",
-           "<2.5 mmol/L; life-threatening consequences", g5=True),
+        _grade_texts(
+            "<LLN - 3.0 mmol/L", "Symptomatic with <LLN - 3.0 mmol/L; intervention indicated",
+            "<3.0 - 2.5 mmol/L; hospitalization indicated",
+            "<2.5 mmol/L; life-threatening consequences", g5=True),
         direction="decreased",
         inputs=(*_LOW, "symptomatic", "intervention_indicated", "clinical_grade"),
         criteria_source=_ADMIRAL,
@@ -259,18 +250,20 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "hypomagnesemia", "Hypomagnesemia", "computed",
-        _g("<LLN - 1.2 mg/dL; <LLN - 0.5 mmol/L", "<1.2 - 0.9 mg/dL; <0.5 - 0.4 mmol/L",
-           "<0.9 - 0.7 mg/dL; <0.4 - 0.3 mmol/L",
-           "<0.7 mg/dL; <0.3 mmol/L; life-threatening consequences", g5=True),
+        _grade_texts(
+            "<LLN - 1.2 mg/dL; <LLN - 0.5 mmol/L", "<1.2 - 0.9 mg/dL; <0.5 - 0.4 mmol/L",
+            "<0.9 - 0.7 mg/dL; <0.4 - 0.3 mmol/L",
+            "<0.7 mg/dL; <0.3 mmol/L; life-threatening consequences", g5=True),
         direction="decreased", inputs=(*_LOW, "clinical_grade"), criteria_source=_ADMIRAL,
         note="mg/dL and mmol/L each against their own printed bounds. " + _DESCRIPTOR_NOTE,
         aliases=("hypomagnesaemia",),
     ),
     Term(
         "hyponatremia", "Hyponatremia", "computed",
-        _g("<LLN - 130 mmol/L", "125-129 mmol/L and asymptomatic",
-           "125-129 mmol/L symptomatic; 120-124 mmol/L regardless of symptoms",
-           "<120 mmol/L; life-threatening consequences", g5=True),
+        _grade_texts(
+            "<LLN - 130 mmol/L", "125-129 mmol/L and asymptomatic",
+            "125-129 mmol/L symptomatic; 120-124 mmol/L regardless of symptoms",
+            "<120 mmol/L; life-threatening consequences", g5=True),
         direction="decreased", inputs=(*_LOW, "symptomatic", "clinical_grade"),
         criteria_source=_ADMIRAL,
         note="125-129 is read as 125 <= Na < 130 and 120-124 as 120 <= Na < 125 (whole "
@@ -281,8 +274,9 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "hypoalbuminemia", "Hypoalbuminemia", "computed",
-        _g("<LLN - 3 g/dL; <LLN - 30 g/L", "<3 - 2 g/dL; <30 - 20 g/L", "<2 g/dL; <20 g/L",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "<LLN - 3 g/dL; <LLN - 30 g/L", "<3 - 2 g/dL; <30 - 20 g/L", "<2 g/dL; <20 g/L",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         direction="decreased", inputs=(*_LOW, "clinical_grade"), criteria_source=_ADMIRAL,
         note="g/dL and g/L are one scale (exact). " + _DESCRIPTOR_NOTE,
         aliases=("hypoalbuminaemia",),
@@ -290,10 +284,11 @@ _TERMS: tuple[Term, ...] = (
     # ---- computed from other measurements ------------------------------------------------
     Term(
         "urine_output_decreased", "Urine output decreased", "computed",
-        _g(None, None,
-           "Adult: Oliguria (<80 ml in 8 hr); Infants: < 0.5 mL/kg per hour for 24 hours; "
-           "Children: < 500 mL/1.73 m2 body surface area per day",
-           "Adult: Anuria (<240 ml in 24 hr); Pediatric: No urine output over 12 hours"),
+        _grade_texts(
+            None, None,
+            "Adult: Oliguria (<80 ml in 8 hr); Infants: < 0.5 mL/kg per hour for 24 hours; "
+            "Children: < 500 mL/1.73 m2 body surface area per day",
+            "Adult: Anuria (<240 ml in 24 hr); Pediatric: No urine output over 12 hours"),
         direction="decreased", inputs=("volume", "hours"),
         note="adult criteria only; graded from the urine volume collected over a window of "
         "hours, never scaled to another window length (see docs/toxicity-grading.md)",
@@ -301,10 +296,11 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "fever", "Fever", "computed",
-        _g("38.0 - 39.0 degrees C (100.4 - 102.2 degrees F)",
-           ">39.0 - 40.0 degrees C (102.3 - 104.0 degrees F)",
-           ">40.0 degrees C (>104.0 degrees F) for <=24 hrs",
-           ">40.0 degrees C (>104.0 degrees F) for >24 hrs", g5=True),
+        _grade_texts(
+            "38.0 - 39.0 degrees C (100.4 - 102.2 degrees F)",
+            ">39.0 - 40.0 degrees C (102.3 - 104.0 degrees F)",
+            ">40.0 degrees C (>104.0 degrees F) for <=24 hrs",
+            ">40.0 degrees C (>104.0 degrees F) for >24 hrs", g5=True),
         direction="increased", inputs=("value", "duration_above_40c", "clinical_grade"),
         note="degrees F are converted exactly, C = (F - 32) x 5/9; above 40.0 degrees C the "
         "duration decides G3 or G4",
@@ -312,19 +308,21 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "weight_gain", "Weight gain", "computed",
-        _g("5 - <10% from baseline", "10 - <20% from baseline", ">=20% from baseline"),
+        _grade_texts(
+            "5 - <10% from baseline", "10 - <20% from baseline", ">=20% from baseline"),
         direction="increased", inputs=("value", "baseline"),
         note="a capillary-leak surrogate during HD IL-2",
     ),
     Term(
         "diarrhea", "Diarrhea", "computed",
-        _g("Increase of <4 stools per day over baseline; mild increase in ostomy output "
-           "compared to baseline",
-           "Increase of 4 - 6 stools per day over baseline; moderate increase in ostomy output "
-           "compared to baseline; limiting instrumental ADL",
-           "Increase of >=7 stools per day over baseline; hospitalization indicated; severe "
-           "increase in ostomy output compared to baseline; limiting self care ADL",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Increase of <4 stools per day over baseline; mild increase in ostomy output "
+            "compared to baseline",
+            "Increase of 4 - 6 stools per day over baseline; moderate increase in ostomy output "
+            "compared to baseline; limiting instrumental ADL",
+            "Increase of >=7 stools per day over baseline; hospitalization indicated; severe "
+            "increase in ostomy output compared to baseline; limiting self care ADL",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         direction="increased",
         inputs=("stools_per_day", "baseline_stools_per_day", "ostomy_output_increase",
                 "clinical_grade", "incontinence"),
@@ -334,9 +332,10 @@ _TERMS: tuple[Term, ...] = (
     ),
     Term(
         "hypotension", "Hypotension", "computed",
-        _g("Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
-           "Medical intervention indicated; hospitalization indicated",
-           "Life-threatening consequences and urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
+            "Medical intervention indicated; hospitalization indicated",
+            "Life-threatening consequences and urgent intervention indicated", g5=True),
         inputs=("symptomatic", "intervention", "vasopressors", "hospitalization_indicated",
                 "life_threatening", "grade"),
         note="graded from the descriptors, or recorded from the clinician's grade; both given "
@@ -345,136 +344,153 @@ _TERMS: tuple[Term, ...] = (
     # ---- recorded from the clinician's choice ---------------------------------------------
     Term(
         "capillary_leak_syndrome", "Capillary leak syndrome", "clinician",
-        _g("Asymptomatic", "Symptomatic; medical intervention indicated",
-           "Severe symptoms; intervention indicated",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Asymptomatic", "Symptomatic; medical intervention indicated",
+            "Severe symptoms; intervention indicated",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         aliases=("capillary_leak", "vascular_leak_syndrome"),
     ),
     Term(
         "acute_kidney_injury", "Acute kidney injury", "clinician",
-        _g(None, None, "Hospitalization indicated",
-           "Life-threatening consequences; dialysis indicated", g5=True),
+        _grade_texts(
+            None, None, "Hospitalization indicated",
+            "Life-threatening consequences; dialysis indicated", g5=True),
         aliases=("aki",),
     ),
     Term(
         "confusion", "Confusion", "clinician",
-        _g("Mild disorientation", "Moderate disorientation; limiting instrumental ADL",
-           "Severe disorientation; limiting self care ADL",
-           "Life-threatening consequences; urgent intervention indicated"),
+        _grade_texts(
+            "Mild disorientation", "Moderate disorientation; limiting instrumental ADL",
+            "Severe disorientation; limiting self care ADL",
+            "Life-threatening consequences; urgent intervention indicated"),
         note="the Proleukin label withholds for moderate confusion",
     ),
     Term(
         "somnolence", "Somnolence", "clinician",
-        _g("Mild but more than usual drowsiness or sleepiness",
-           "Moderate sedation; limiting instrumental ADL", "Obtundation or stupor",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Mild but more than usual drowsiness or sleepiness",
+            "Moderate sedation; limiting instrumental ADL", "Obtundation or stupor",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
     ),
     Term(
         "atrial_fibrillation", "Atrial fibrillation", "clinician",
-        _g("Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
-           "Symptomatic, urgent intervention indicated; device (e.g., pacemaker); ablation; "
-           "new onset",
-           "Life-threatening consequences; embolus requiring urgent intervention", g5=True),
+        _grade_texts(
+            "Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
+            "Symptomatic, urgent intervention indicated; device (e.g., pacemaker); ablation; "
+            "new onset",
+            "Life-threatening consequences; embolus requiring urgent intervention", g5=True),
         aliases=("af",),
     ),
     Term(
         "sinus_tachycardia", "Sinus tachycardia", "clinician",
-        _g("Asymptomatic, intervention not indicated",
-           "Symptomatic; non-urgent medical intervention indicated",
-           "Urgent medical intervention indicated"),
+        _grade_texts(
+            "Asymptomatic, intervention not indicated",
+            "Symptomatic; non-urgent medical intervention indicated",
+            "Urgent medical intervention indicated"),
     ),
     Term(
         "supraventricular_tachycardia", "Supraventricular tachycardia", "clinician",
-        _g("Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
-           "Symptomatic, urgent intervention indicated", "Life-threatening consequences",
-           g5=True),
+        _grade_texts(
+            "Asymptomatic, intervention not indicated", "Non-urgent medical intervention indicated",
+            "Symptomatic, urgent intervention indicated", "Life-threatening consequences",
+            g5=True),
         aliases=("svt",),
     ),
     Term(
         "ventricular_tachycardia", "Ventricular tachycardia", "clinician",
-        _g(None, "Non-urgent medical intervention indicated",
-           "Symptomatic, urgent intervention indicated",
-           "Life-threatening consequences; hemodynamic compromise", g5=True),
+        _grade_texts(
+            None, "Non-urgent medical intervention indicated",
+            "Symptomatic, urgent intervention indicated",
+            "Life-threatening consequences; hemodynamic compromise", g5=True),
         aliases=("vt",),
     ),
     Term(
         "dyspnea", "Dyspnea", "clinician",
-        _g("Shortness of breath with moderate exertion",
-           "Shortness of breath with minimal exertion; limiting instrumental ADL",
-           "Shortness of breath at rest; limiting self care ADL",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Shortness of breath with moderate exertion",
+            "Shortness of breath with minimal exertion; limiting instrumental ADL",
+            "Shortness of breath at rest; limiting self care ADL",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         aliases=("dyspnoea",),
     ),
     Term(
         "hypoxia", "Hypoxia", "clinician",
-        _g(None,
-           "Decreased oxygen saturation with exercise (e.g., pulse oximeter <88%); "
-           "intermittent supplemental oxygen",
-           "Decreased oxygen saturation at rest (e.g., pulse oximeter <88% or PaO2 <=55 mm Hg)",
-           "Life-threatening airway compromise; urgent intervention indicated (e.g., "
-           "tracheotomy or intubation)", g5=True),
+        _grade_texts(
+            None,
+            "Decreased oxygen saturation with exercise (e.g., pulse oximeter <88%); "
+            "intermittent supplemental oxygen",
+            "Decreased oxygen saturation at rest (e.g., pulse oximeter <88% or PaO2 <=55 mm Hg)",
+            "Life-threatening airway compromise; urgent intervention indicated (e.g., "
+            "tracheotomy or intubation)", g5=True),
         note="the SpO2 figures are examples, not thresholds: the clinician grades",
     ),
     Term(
         "nausea", "Nausea", "clinician",
-        _g("Loss of appetite without alteration in eating habits",
-           "Oral intake decreased without significant weight loss, dehydration or malnutrition",
-           "Inadequate oral caloric or fluid intake; tube feeding, TPN, or hospitalization "
-           "indicated"),
+        _grade_texts(
+            "Loss of appetite without alteration in eating habits",
+            "Oral intake decreased without significant weight loss, dehydration or malnutrition",
+            "Inadequate oral caloric or fluid intake; tube feeding, TPN, or hospitalization "
+            "indicated"),
     ),
     Term(
         "vomiting", "Vomiting", "clinician",
-        _g("Intervention not indicated", "Outpatient IV hydration; medical intervention indicated",
-           "Tube feeding, TPN, or hospitalization indicated", "Life-threatening consequences",
-           g5=True),
+        _grade_texts(
+            "Intervention not indicated", "Outpatient IV hydration; medical intervention indicated",
+            "Tube feeding, TPN, or hospitalization indicated", "Life-threatening consequences",
+            g5=True),
         note="v5.0 dropped v4.0's episodes per 24 h; many third-party tables still print v4",
     ),
     Term(
         "rash_maculopapular", "Rash maculo-papular", "clinician",
-        _g("Macules/papules covering <10% BSA with or without symptoms (e.g., pruritus, "
-           "burning, tightness)",
-           "Macules/papules covering 10 - 30% BSA with or without symptoms (e.g., pruritus, "
-           "burning, tightness); limiting instrumental ADL; rash covering > 30% BSA with or "
-           "without mild symptoms",
-           "Macules/papules covering >30% BSA with moderate or severe symptoms; limiting self "
-           "care ADL"),
+        _grade_texts(
+            "Macules/papules covering <10% BSA with or without symptoms (e.g., pruritus, "
+            "burning, tightness)",
+            "Macules/papules covering 10 - 30% BSA with or without symptoms (e.g., pruritus, "
+            "burning, tightness); limiting instrumental ADL; rash covering > 30% BSA with or "
+            "without mild symptoms",
+            "Macules/papules covering >30% BSA with moderate or severe symptoms; limiting self "
+            "care ADL"),
         aliases=("rash", "rash_maculo_papular", "maculopapular_rash"),
     ),
     Term(
         "pruritus", "Pruritus", "clinician",
-        _g("Mild or localized; topical intervention indicated",
-           "Widespread and intermittent; skin changes from scratching (e.g., edema, "
-           "papulation, excoriations, lichenification, oozing/crusts); oral intervention "
-           "indicated; limiting instrumental ADL",
-           "Widespread and constant; limiting self care ADL or sleep; systemic corticosteroid "
-           "or immunosuppressive therapy indicated"),
+        _grade_texts(
+            "Mild or localized; topical intervention indicated",
+            "Widespread and intermittent; skin changes from scratching (e.g., edema, "
+            "papulation, excoriations, lichenification, oozing/crusts); oral intervention "
+            "indicated; limiting instrumental ADL",
+            "Widespread and constant; limiting self care ADL or sleep; systemic corticosteroid "
+            "or immunosuppressive therapy indicated"),
         aliases=("itch", "itching"),
     ),
     Term(
         "hypothyroidism", "Hypothyroidism", "clinician",
-        _g("Asymptomatic; clinical or diagnostic observations only; intervention not indicated",
-           "Symptomatic; thyroid replacement indicated; limiting instrumental ADL",
-           "Severe symptoms; limiting self care ADL; hospitalization indicated",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Asymptomatic; clinical or diagnostic observations only; intervention not indicated",
+            "Symptomatic; thyroid replacement indicated; limiting instrumental ADL",
+            "Severe symptoms; limiting self care ADL; hospitalization indicated",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
     ),
     Term(
         "hypophosphatemia", "Hypophosphatemia", "clinician",
-        _g("Laboratory finding only and intervention not indicated",
-           "Oral replacement therapy indicated",
-           "Severe or medically significant but not immediately life-threatening; "
-           "hospitalization or prolongation of existing hospitalization indicated",
-           "Life-threatening consequences", g5=True),
+        _grade_texts(
+            "Laboratory finding only and intervention not indicated",
+            "Oral replacement therapy indicated",
+            "Severe or medically significant but not immediately life-threatening; "
+            "hospitalization or prolongation of existing hospitalization indicated",
+            "Life-threatening consequences", g5=True),
         note="v5.0 grades hypophosphatemia by the intervention it needs, not by the phosphate "
         "value (v4.03 did): the clinician grades",
         aliases=("hypophosphataemia",),
     ),
     Term(
         "hyperglycemia", "Hyperglycemia", "clinician",
-        _g("Abnormal glucose above baseline with no medical intervention",
-           "Change in daily management from baseline for a diabetic; oral antiglycemic agent "
-           "initiated; workup for diabetes",
-           "Insulin therapy initiated; hospitalization indicated",
-           "Life-threatening consequences; urgent intervention indicated", g5=True),
+        _grade_texts(
+            "Abnormal glucose above baseline with no medical intervention",
+            "Change in daily management from baseline for a diabetic; oral antiglycemic agent "
+            "initiated; workup for diabetes",
+            "Insulin therapy initiated; hospitalization indicated",
+            "Life-threatening consequences; urgent intervention indicated", g5=True),
         note="v5.0 grades hyperglycemia by the intervention it needs, not by the glucose value "
         "(v4.03 did): the clinician grades",
         aliases=("hyperglycaemia",),
@@ -530,3 +546,51 @@ def term_key(raw: object, field: str = "term") -> str:
 def term(key: str) -> Term:
     """The catalogue entry for ``key`` (aliases accepted); unknown → :class:`InputError`."""
     return TERMS[term_key(key)]
+
+
+@dataclass(frozen=True, slots=True)
+class TermEntry(Result):
+    """One term as ``hdil2 grade --list --json`` lists it.
+
+    ``grades`` maps each grade the term defines (as a string, JSON keys being strings) to its
+    CTCAE text; ``allowed_grades`` adds grade 0; ``grade_tags`` holds the per-grade overrides of
+    ``tag``; ``inputs`` are the request fields the term reads.
+    """
+
+    key: str
+    name: str
+    method: Method
+    direction: Direction | None
+    inputs: tuple[str, ...]
+    allowed_grades: tuple[int, ...]
+    grades: Mapping[str, str]
+    tag: Tag
+    grade_tags: Mapping[str, Tag]
+    note: str
+    aliases: tuple[str, ...]
+    source: Literal["ctcae5"]
+    text_source: str
+    criteria_source: str | None
+
+    @classmethod
+    def of(cls, t: Term) -> TermEntry:
+        return cls(
+            key=t.key, name=t.name, method=t.method, direction=t.direction, inputs=t.inputs,
+            allowed_grades=t.allowed_grades, grades={str(g): text for g, text in t.grades},
+            tag=t.tag, grade_tags={str(g): tag for g, tag in t.grade_tags}, note=t.note,
+            aliases=t.aliases, source="ctcae5", text_source=t.text_source,
+            criteria_source=t.criteria_source)
+
+
+@dataclass(frozen=True, slots=True)
+class TermListing(Result):
+    """Every term hdil2 grades (``hdil2 grade --list``), and names refused as not v5.0 terms."""
+
+    version: str
+    terms: tuple[TermEntry, ...]
+    not_terms: Mapping[str, str]
+
+    @classmethod
+    def of(cls) -> TermListing:
+        return cls(CTCAE_VERSION, tuple(TermEntry.of(t) for t in TERMS.values()),
+                   dict(NOT_TERMS))

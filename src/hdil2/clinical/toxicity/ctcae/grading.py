@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hdil2.clinical.toxicity.ctcae.catalogue import TERMS, term_key
+from hdil2.clinical.toxicity.ctcae.catalogue import TERMS, TermEntry, TermListing, term_key
 from hdil2.clinical.toxicity.ctcae.criteria import (
     HYPOCALCEMIA,
     LAB_CRITERIA,
@@ -114,5 +114,10 @@ def grade_document(doc: Mapping[str, Any]) -> Decision[GradeValue]:
 
 
 def catalogue() -> list[dict[str, Any]]:
-    """Every term as plain data (for ``hdil2 grade --list``)."""
-    return [t.to_dict() for t in TERMS.values()]
+    """Every term as plain JSON data (the ``terms`` of ``hdil2 grade --list --json``)."""
+    return [TermEntry.of(t).to_dict() for t in TERMS.values()]
+
+
+def term_listing() -> TermListing:
+    """Every term and the names refused as not v5.0 terms (``hdil2 grade --list``)."""
+    return TermListing.of()

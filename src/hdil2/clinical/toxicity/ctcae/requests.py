@@ -332,3 +332,7 @@ class GradeRequest(RootModel[Annotated[TermRequest, Field(discriminator="term")]
 def request_model(key: str) -> type[BaseModel]:
     """The request model of a term (aliases accepted)."""
     return _MODELS[term_key(key)]
+
+
+class GradeTermsRequest(_Request):
+    """JSON input of ``hdil2 grade --list`` (operation ``grade-terms``): no fields."""

@@ -14,13 +14,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import Annotated, Literal
 
-from hdil2.clinical.toxicity.ctcae.catalogue import CTCAE_VERSION, Term
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from hdil2.clinical.toxicity.ctcae.catalogue import CTCAE_VERSION, Method, Term
 from hdil2.core.decision import Decision, Reason
 
 NOT_EVALUABLE: Literal["not_evaluable"] = "not_evaluable"
 GradeValue = int | Literal["not_evaluable"]
+
+#: a CTCAE grade, 0 (no adverse event) to 5 (death), as the output schema states it
+Grade = Annotated[int, Field(ge=0, le=5)]
+#: the value of a grading decision, as the output schema states it
+GradeOutcome = Grade | Literal["not_evaluable"]
+
+
+class GradeDetails(TypedDict):
+    """The details of every grading decision (top-level keys of its JSON; see the module doc)."""
+
+    term: str
+    term_name: str
+    method: Method
+    grade_text: str | None
+    possible_grades: list[Grade]
+    missing: list[str]
+    ctcae_version: str
 
 
 def span(grades: Iterable[int]) -> str:
@@ -40,9 +60,7 @@ def decision(
     if not grades:
         raise ValueError("no possible grade")  # a bug in a grader, not bad input
     value: GradeValue = grades[0] if len(grades) == 1 else NOT_EVALUABLE
-    return Decision.of(
-        value,
-        reasons,
+    details = GradeDetails(
         term=term.key,
         term_name=term.name,
         method=term.method,
@@ -51,3 +69,4 @@ def decision(
         missing=list(missing),
         ctcae_version=CTCAE_VERSION,
     )
+    return Decision(value, tuple(reasons), details)

@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import TypedDict
 
 from hdil2.clinical.toxicity.holds.logic import Cond, Env, completions, decisive_fields
 from hdil2.clinical.toxicity.holds.observations import DoseObservations
@@ -72,6 +73,7 @@ from hdil2.clinical.treatment.regimens import Q8hSchedule, regimen
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
 from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 Value = Literal["give", "hold", "stop_cycle", "stop_course", "stop_permanently",
@@ -122,33 +124,94 @@ class NextDoseRequest(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
+class SlotTally(Result):
+    """Doses recorded as given and as held, and the slots there are (in a cycle or a course)."""
+
+    given: int
+    held: int
+    slots: int
+
+
+@dataclass(frozen=True, slots=True)
+class DoseCounts(Result):
+    """The tallies of each cycle (keyed by the cycle's number, as JSON keys are strings) and
+    of the whole course."""
+
+    cycles: Mapping[str, SlotTally]
+    course: SlotTally
+
+
+RuleResult = Literal["fired", "clear", "not_evaluated"]
+CheckMode = Literal["hold", "resume"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck(Result):
+    """How one rule came out: ``fired``, ``clear`` or ``not_evaluated`` (unknown observations
+    leave it open; ``missing`` names those that could change it).  ``mode`` is ``resume`` when
+    the rule held the last slot and was judged by its resume condition."""
+
+    rule: str
+    result: RuleResult
+    mode: CheckMode
+    missing: tuple[str, ...]
+
+
+class _EveryAdvice(TypedDict):
+    """The details every advice has, ``course_complete`` included."""
+
+    holds_in_force: list[str]
+    counts: DoseCounts
+
+
+class NextDoseDetails(_EveryAdvice, total=False):
+    """The details of a next-dose decision (top-level keys of its JSON).
+
+    Every advice has ``counts`` and ``holds_in_force`` (the rules that held the last recorded
+    slot); every advice but ``course_complete`` also has the slot judged (``next_slot``), what
+    must recover before a held dose resumes (``resume_when``), the unknown observations that
+    could change the advice (``missing``), the rule sets applied with their versions
+    (``rulesets``) and how each rule came out (``checks``).
+    """
+
+    next_slot: DoseSlot
+    resume_when: list[str]
+    missing: list[str]
+    rulesets: dict[str, str]
+    checks: list[RuleCheck]
+
+
+@dataclass(frozen=True, slots=True)
 class _Check:
     rule: Rule
     cond: Cond  # the hold condition, or the stay-held condition of a hold in force
-    mode: Literal["hold", "resume"]
+    mode: CheckMode
     severity: int  # of the advice this rule gives when it fires
     counted: bool  # a SpringerPlus relative criterion (three at once stop)
-    result: Literal["fired", "clear", "not_evaluated"]
+    result: RuleResult
     missing: tuple[str, ...]  # unknown observations that could change this rule's result
+
+    def summary(self) -> RuleCheck:
+        return RuleCheck(self.rule.id, self.result, self.mode, self.missing)
 
 
 def _check(rule: Rule, env: Env, in_force: frozenset[str], scope: str) -> _Check:
-    mode: Literal["hold", "resume"] = "hold"
+    mode: CheckMode = "hold"
     cond = rule.when
     if rule.id in in_force and rule.still_held is not None:
         cond, mode = rule.still_held, "resume"
     truth = cond.truth(env)
-    result: Literal["fired", "clear", "not_evaluated"] = (
+    result: RuleResult = (
         "not_evaluated" if truth is None else "fired" if truth else "clear")
     missing = tuple(sorted(decisive_fields(cond, env, DOMAINS))) if truth is None else ()
     counted = rule.ruleset == "springerplus2015" and rule.action == "relative"
     return _Check(rule, cond, mode, _SEVERITY[_action(rule, scope)], counted, result, missing)
 
 
-Profile = tuple[int, int]  # (most severe advice of the rules that fire, relative criteria, <= 3)
+Outcome = tuple[int, int]  # (most severe advice of the rules that fire, relative criteria, <= 3)
 
 
-def _join(a: set[Profile], b: set[Profile]) -> set[Profile]:
+def _combine(a: set[Outcome], b: set[Outcome]) -> set[Outcome]:
     return {(max(x[0], y[0]), min(3, x[1] + y[1])) for x in a for y in b}
 
 
@@ -169,7 +232,7 @@ def _outlook(checks: Sequence[_Check], env: Env, floor: int, counted: int,
     SpringerPlus relative criteria that fired, ``three_relative`` the severity of its
     three-at-once stop (``None`` when that rule set is not chosen).
     """
-    def final(p: Profile) -> int:
+    def final(p: Outcome) -> int:
         sev = max(floor, p[0])
         if three_relative is not None and counted + p[1] >= 3:
             sev = max(sev, three_relative)
@@ -184,33 +247,33 @@ def _outlook(checks: Sequence[_Check], env: Env, floor: int, counted: int,
             groups.remove(g)
         groups.append((sorted(unknown.union(*(g[0] for g in joined))),
                        [chk, *(c for g in joined for c in g[1])]))
-    tables: list[dict[tuple[Any, ...], Profile]] = []
+    tables: list[dict[tuple[Any, ...], Outcome]] = []
     for names, members in groups:
-        table: dict[tuple[Any, ...], Profile] = {}
-        for sigma in completions(names, DOMAINS):
-            full = {**env, **sigma}
+        table: dict[tuple[Any, ...], Outcome] = {}
+        for assumed in completions(names, DOMAINS):
+            full = {**env, **assumed}
             firing = [c for c in members if c.cond.truth(full)]
-            table[tuple(sigma[f] for f in names)] = (
+            table[tuple(assumed[f] for f in names)] = (
                 max((c.severity for c in firing), default=0),
                 min(3, sum(c.counted for c in firing)))
         tables.append(table)
     sets = [set(t.values()) for t in tables]
-    prefix: list[set[Profile]] = [{(0, 0)}]
+    prefix: list[set[Outcome]] = [{(0, 0)}]
     for ps in sets:
-        prefix.append(_join(prefix[-1], ps))
-    suffix: list[set[Profile]] = [{(0, 0)}]
+        prefix.append(_combine(prefix[-1], ps))
+    suffix: list[set[Outcome]] = [{(0, 0)}]
     for ps in reversed(sets):
-        suffix.append(_join(suffix[-1], ps))
+        suffix.append(_combine(suffix[-1], ps))
     suffix.reverse()
     decisive: set[str] = set()
     for i, ((names, _), table) in enumerate(zip(groups, tables, strict=True)):
-        others = _join(prefix[i], suffix[i + 1])
+        others = _combine(prefix[i], suffix[i + 1])
         for j, f in enumerate(names):
-            by_rest: dict[tuple[Any, ...], set[Profile]] = {}
-            for key, prof in table.items():
-                by_rest.setdefault(key[:j] + key[j + 1:], set()).add(prof)
-            if any(len({final(_join({p}, {q}).pop()) for p in profs}) > 1
-                   for profs in by_rest.values() if len(profs) > 1 for q in others):
+            by_rest: dict[tuple[Any, ...], set[Outcome]] = {}
+            for key, outcome in table.items():
+                by_rest.setdefault(key[:j] + key[j + 1:], set()).add(outcome)
+            if any(len({final(_combine({p}, {q}).pop()) for p in outcomes}) > 1
+                   for outcomes in by_rest.values() if len(outcomes) > 1 for q in others):
                 decisive.add(f)
     return _Outlook(frozenset(final(p) for p in prefix[-1]), tuple(sorted(decisive)))
 
@@ -230,18 +293,20 @@ def _records(req: NextDoseRequest, cal: CourseCalendar) -> tuple[DoseRecord, ...
     return recs
 
 
-def _counts(cal: CourseCalendar, recs: Sequence[DoseRecord]) -> dict[str, Any]:
-    by_cycle: dict[int, dict[str, int]] = {}
+def _counts(cal: CourseCalendar, recs: Sequence[DoseRecord]) -> DoseCounts:
+    slots: dict[int, int] = {}
+    given: dict[int, int] = {}
+    held: dict[int, int] = {}
     for slot in cal.slots:
-        by_cycle.setdefault(slot.cycle, {"given": 0, "held": 0, "slots": 0})["slots"] += 1
+        slots[slot.cycle] = slots.get(slot.cycle, 0) + 1
     for rec in recs:
-        c = cal.slots[rec.slot - 1].cycle
-        by_cycle[c][rec.status] += 1
-    return {
-        "cycles": {str(c): v for c, v in sorted(by_cycle.items())},
-        "course": {"given": sum(r.status == "given" for r in recs),
-                   "held": sum(r.status == "held" for r in recs), "slots": len(cal.slots)},
-    }
+        cycle = cal.slots[rec.slot - 1].cycle
+        tally = given if rec.status == "given" else held
+        tally[cycle] = tally.get(cycle, 0) + 1
+    return DoseCounts(
+        cycles={str(c): SlotTally(given.get(c, 0), held.get(c, 0), n)
+                for c, n in sorted(slots.items())},
+        course=SlotTally(sum(given.values()), sum(held.values()), len(cal.slots)))
 
 
 def next_dose(req: NextDoseRequest) -> Decision[str]:
@@ -319,17 +384,16 @@ def next_dose(req: NextDoseRequest) -> Decision[str]:
     if scope != STOP_SCOPE.default or any(v in ("stop_cycle", "stop_course") for v in values):
         reasons.append(STOP_SCOPE.reason(scope))
     reasons.append(_count_reason(counts, slot))
-    return Decision.of(
-        value, reasons,
+    details = NextDoseDetails(
         next_slot=slot,
         resume_when=resume,
         missing=missing,
         holds_in_force=sorted(in_force),
         counts=counts,
         rulesets={n: RULESET_VERSIONS[n] for n in rulesets},
-        checks=[{"rule": c.rule.id, "result": c.result, "mode": c.mode,
-                 "missing": list(c.missing)} for c in checks],
+        checks=[c.summary() for c in checks],
     )
+    return Decision(value, tuple(reasons), details)
 
 
 def _in_force(recs: Sequence[DoseRecord]) -> frozenset[str]:
@@ -340,12 +404,12 @@ def _in_force(recs: Sequence[DoseRecord]) -> frozenset[str]:
     return frozenset()
 
 
-def _course_complete(cal: CourseCalendar, recs: Sequence[DoseRecord], counts: dict[str, Any],
+def _course_complete(cal: CourseCalendar, recs: Sequence[DoseRecord], counts: DoseCounts,
                      in_force: frozenset[str]) -> Decision[str]:
     reasons = [Reason(
         rule="calendar.course_complete", source="proleukin-label", tag=Tag.VERIFIED,
         text=f"all {len(cal.slots)} slots of the course are recorded "
-        f"({counts['course']['given']} given, {counts['course']['held']} held)",
+        f"({counts.course.given} given, {counts.course.held} held)",
         inputs={"recorded": len(recs)})]
     if in_force:
         reasons.append(Reason(
@@ -354,8 +418,8 @@ def _course_complete(cal: CourseCalendar, recs: Sequence[DoseRecord], counts: di
             "the course: another course is the after-course decision (hdil2 next-course, "
             "at least 7 weeks after discharge), and its first dose is judged by the hold "
             "conditions afresh", inputs={"hold_rules": sorted(in_force)}))
-    return Decision.of("course_complete", reasons, counts=counts,
-                       holds_in_force=sorted(in_force))
+    details = NextDoseDetails(counts=counts, holds_in_force=sorted(in_force))
+    return Decision("course_complete", tuple(reasons), details)
 
 
 def _action(rule: Rule, scope: str) -> str:
@@ -414,12 +478,12 @@ def _springer_aggregate(
     return values, reasons
 
 
-def _count_reason(counts: Mapping[str, Any], slot: DoseSlot) -> Reason:
-    cyc = counts["cycles"][str(slot.cycle)]
-    course = counts["course"]
+def _count_reason(counts: DoseCounts, slot: DoseSlot) -> Reason:
+    cycle = counts.cycles[str(slot.cycle)]
+    course = counts.course
     return Reason(
         rule="advice.counts", source="proleukin-label", tag=Tag.COMPUTED,
         text=f"next: slot {slot.index} = dose {slot.dose_in_cycle} of cycle {slot.cycle}, day "
-        f"{slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}; given so far {cyc['given']} in this "
-        f"cycle and {course['given']} in the course (held {course['held']})",
+        f"{slot.day}, {slot.local:%a %d %b %Y %H:%M %Z}; given so far {cycle.given} in this "
+        f"cycle and {course.given} in the course (held {course.held})",
         inputs={"slot": slot.index, "cycle": slot.cycle})
