@@ -46,6 +46,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from hdil2.clinical.toxicity.holds.logic import (
     All,
     AnyOf,
@@ -834,6 +836,29 @@ class RuleListing(Result):
     rulesets: tuple[RuleSetEntry, ...]
     policies: tuple[PolicyEntry, ...]
     retreatment_exclusions: tuple[RetreatmentExclusion, ...]
+
+
+class RulesRequest(BaseModel):
+    """JSON input of ``hdil2 rules``: which rules to list."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    set: RuleSetName | None = Field(
+        None, description="one rule set (label, dutcher2014, springerplus2015); null = all")
+    reads: str | None = Field(
+        None, description="only the rules that read this observation (a field of "
+        "`hdil2 schema dose-observations`, e.g. spo2_pct)")
+
+    @field_validator("reads")
+    @classmethod
+    def _observation(cls, v: str | None) -> str | None:
+        if v is not None and v not in Obs.model_fields:
+            raise ValueError("not an observation of the hold rules (hdil2 schema "
+                             "dose-observations lists them)")
+        return v
+
+    def list_rules(self) -> RuleListing:
+        return listing(self.set, self.reads)
 
 
 def listing(ruleset: str | None = None, reads: str | None = None) -> RuleListing:
