@@ -110,9 +110,9 @@ def _render_calendar(con: Console, cal: CourseCalendar) -> None:
     from hdil2.cli.render import reasons_table
 
     con.print(f"[bold]{cal.regimen}[/]: {len(cal.slots)} scheduled doses")
-    z = f"{cal.first_dose:%z}"
+    offset = f"{cal.first_dose:%z}"
     con.print(f"first dose {cal.first_dose:%a %d %b %Y %H:%M %Z} "
-              f"(UTC{z[:3]}:{z[3:5]}), ward time zone {cal.tz}")
+              f"(UTC{offset[:3]}:{offset[3:5]}), ward time zone {cal.tz}")
     agents = {s.agent for s in cal.slots}
     t = Table(title_justify="left")
     t.add_column("#", justify="right", no_wrap=True)

@@ -360,11 +360,11 @@ def course_calendar(
     """
     r = regimen(regimen_key)
     check_overrides(r.policies, policies)
-    z = zone(tz)
-    start = localize_start(first_dose, z, "first_dose")
+    ward = zone(tz)
+    start = localize_start(first_dose, ward, "first_dose")
     if isinstance(r.schedule, Q8hSchedule):
-        return _q8h(r, r.schedule, start, z, policies)
-    return _sc_weekly(r, r.schedule, start, z, policies, 1 if cycles is None else cycles)
+        return _q8h(r, r.schedule, start, ward, policies)
+    return _sc_weekly(r, r.schedule, start, ward, policies, 1 if cycles is None else cycles)
 
 
 def _interval_flags(prev: dt.datetime | None, cur: dt.datetime, expected_h: int) -> tuple[
@@ -377,7 +377,7 @@ def _interval_flags(prev: dt.datetime | None, cur: dt.datetime, expected_h: int)
     return hours, []
 
 
-def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
+def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, ward: ZoneInfo,
          policies: Mapping[str, Any] | None) -> CourseCalendar:
     reasons: list[Reason] = []
     starts = list(s.cycle_start_days)
@@ -399,11 +399,11 @@ def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
             wall = cyc_wall + k * step
             if k >= s.max_doses_per_cycle:
                 if wall.date() <= last_day:  # inside the cycle's days, dropped by the cap
-                    dropped.append(_place(wall, z, start)[0])
+                    dropped.append(_place(wall, ward, start)[0])
                     k += 1
                     continue
                 break
-            local, flags = _place(wall, z, start)
+            local, flags = _place(wall, ward, start)
             hours, more = _interval_flags(prev, local, s.interval_hours)
             flags.extend(more)
             day = _day(start, local)
@@ -417,7 +417,7 @@ def _q8h(r: Regimen, s: Q8hSchedule, start: dt.datetime, z: ZoneInfo,
             break
     slots = slots[: s.max_doses_per_course]
     reasons.extend(_q8h_reasons(r, s, start, slots, dropped))
-    return CourseCalendar.of(r.key, z.key, start, tuple(slots), tuple(dropped), tuple(reasons))
+    return CourseCalendar.of(r.key, ward.key, start, tuple(slots), tuple(dropped), tuple(reasons))
 
 
 def _q8h_reasons(r: Regimen, s: Q8hSchedule, start: dt.datetime, slots: list[DoseSlot],
@@ -462,7 +462,7 @@ def _q8h_reasons(r: Regimen, s: Q8hSchedule, start: dt.datetime, slots: list[Dos
     return out
 
 
-def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, z: ZoneInfo,
+def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, ward: ZoneInfo,
                policies: Mapping[str, Any] | None, cycles: int) -> CourseCalendar:
     if cycles < 1 or (r.max_courses is not None and cycles > r.max_courses):
         raise InputError("cycles", f"must be between 1 and {r.max_courses}", cycles)
@@ -492,13 +492,13 @@ def _sc_weekly(r: Regimen, s: ScWeeklySchedule, start: dt.datetime, z: ZoneInfo,
     slots: list[DoseSlot] = []
     counters: dict[tuple[str, int], int] = {}
     for agent, c, wall in planned:
-        local, flags = _place(wall, z, start)
+        local, flags = _place(wall, ward, start)
         counters[(agent, c)] = counters.get((agent, c), 0) + 1
         slots.append(DoseSlot.at(len(slots) + 1, agent, c, counters[(agent, c)],
                               _day(start, local), local, None, tuple(flags)))
     reasons.extend(f.reason() for f in r.facts)
     reasons.extend(comp.fact.reason() for comp in r.components)
-    return CourseCalendar.of(r.key, z.key, start, tuple(slots), (), tuple(reasons))
+    return CourseCalendar.of(r.key, ward.key, start, tuple(slots), (), tuple(reasons))
 
 
 class CalendarRequest(BaseModel):

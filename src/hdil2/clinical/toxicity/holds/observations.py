@@ -136,17 +136,17 @@ class DoseObservations(BaseModel):
 
     @field_validator("creatinine", "bilirubin", "platelets", "bicarbonate")
     @classmethod
-    def _lab(cls, q: Quantity | None, info: ValidationInfo) -> Quantity | None:
+    def _lab(cls, measured: Quantity | None, info: ValidationInfo) -> Quantity | None:
         """A laboratory value must be in one of its units and must not be negative."""
-        if q is None:
-            return q
+        if measured is None:
+            return None
         name = str(info.field_name)
         units = LAB_UNITS[name]
-        if q.unit not in units:
-            raise ValueError(f"{name} must be in {' or '.join(units)}, not {q.unit}")
-        if q.value < 0:
+        if measured.unit not in units:
+            raise ValueError(f"{name} must be in {' or '.join(units)}, not {measured.unit}")
+        if measured.value < 0:
             raise ValueError(f"{name} cannot be negative")
-        return q
+        return measured
 
 
 def field_domain(name: str, cut_points: Iterable[Fraction]) -> tuple[Value, ...]:
