@@ -22,6 +22,7 @@ from hdil2.cli import common
 AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.treatment": ("regimens", "dose", "calendar"),
     "hdil2.cli.holds": ("next-dose",),
+    "hdil2.cli.rules": ("rules",),
     "hdil2.cli.toxicity": ("grade",),
     "hdil2.cli.selection": ("screen",),
     "hdil2.cli.response": ("assess", "next-course"),

@@ -251,3 +251,57 @@ def test_item9_4_springerplus_count_rule_matches_the_advice() -> None:
 
     assert advise(n - 1) == "hold"
     assert advise(n) == "stop_cycle"
+
+
+# --- hdil2 rules ---------------------------------------------------------------------------------
+
+def test_item9_4_cli_rules_json_lists_every_rule_against_its_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from hdil2 import app
+    from hdil2.cli.invoke import invoke
+
+    code, out, err = invoke(["rules", "--json"])
+    assert code == 0, err
+    doc = json.loads(out)
+    jsonschema.validate(doc, app.operation("rules").output_schema())
+    assert [r["id"] for s in doc["rulesets"] for r in s["rules"]] == [r.id for r in ALL_RULES]
+    spo2 = doc["rulesets"][0]["rules"][4]
+    assert (spo2["id"], spo2["when"]["op"], spo2["when"]["value"], spo2["when"]["unit"]) == (
+        "label.spo2_below_90", "<", 90, "%")
+    assert (spo2["resume"]["when"]["op"], spo2["resume"]["when"]["value"]) == (">", 90)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_item9_4_cli_rules_fit_the_console_and_name_every_rule(width: int,
+                                                                 monkeypatch: Any) -> None:
+    import re
+
+    from hdil2.cli.invoke import invoke
+
+    def run(w: int) -> str:
+        monkeypatch.setenv("COLUMNS", str(w))
+        code, out, err = invoke(["rules"])
+        assert code == 0, err
+        return out
+
+    text, wide = run(width), run(250)
+    assert max(len(line) for line in text.splitlines()) <= width
+    for r in ALL_RULES:
+        assert re.search(rf"^{re.escape(r.id)} \(", text, re.M), r.id
+    numbers = re.compile(r"\d+(?:[,.:/-]\d+)*")
+    assert sorted(numbers.findall(text)) == sorted(numbers.findall(wide))  # none split
+
+
+@pytest.mark.parametrize(("args", "field"), [(["--set", "nci"], "set"),
+                                             (["--reads", "spo2"], "reads")])
+def test_item9_4_cli_rules_refuses_unknown_names(args: list[str], field: str) -> None:
+    import json
+
+    from hdil2.cli.invoke import invoke
+
+    code, out, err = invoke(["rules", *args, "--json"])
+    assert (code, out) == (2, "")
+    assert json.loads(err)["errors"][0]["field"] == field
