@@ -70,11 +70,14 @@ def render_rules(con: Console, listing: RuleListing) -> None:
     def para(text: str, indent: int = 0) -> None:
         con.print(wrap(text, con.width, indent), markup=False, highlight=False)
 
+    shown = [s for s in listing.rulesets if s.rules or listing.reads is None]
     if listing.reads is not None:
-        para(f"Rules that read {listing.reads}:")
-    for s in listing.rulesets:
+        para(f"Rules that read {listing.reads}:" if shown
+             else f"No rule reads {listing.reads}.")
+    for s in shown:
         con.print(f"[bold underline]{s.name}[/]", highlight=False)
-        para(f"{s.version} (source {s.source}); {len(s.rules)} rules")
+        n = len(s.rules) + len(s.count_rules)
+        para(f"{s.version} (source {s.source}); {n} rule{'' if n == 1 else 's'}")
         con.print()
         for e in s.rules:
             _rule(con, e)
@@ -84,9 +87,10 @@ def render_rules(con: Console, listing: RuleListing) -> None:
             _field(con, "action", "absolute criterion: stop, as any absolute criterion")
             _field(con, "source", f"{c.source}, {c.tag.value}")
             con.print()
-    for p in listing.policies:
+    policies = listing.policies if any(s.name != "label" for s in shown) else ()
+    for p in policies:
         para(f"policy {p.name} = {p.default} (choices: {', '.join(p.choices)}): {p.text}")
-    if listing.policies:
+    if policies:
         con.print()
     if listing.retreatment_exclusions:
         para("Retreatment contraindications: the label rows that stop IL-2 permanently, as "

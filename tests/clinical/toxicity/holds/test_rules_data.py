@@ -305,3 +305,19 @@ def test_item9_4_cli_rules_refuses_unknown_names(args: list[str], field: str) ->
     code, out, err = invoke(["rules", *args, "--json"])
     assert (code, out) == (2, "")
     assert json.loads(err)["errors"][0]["field"] == field
+
+
+def test_item9_4_docs_show_the_real_rules_output(monkeypatch: Any) -> None:
+    import re
+
+    from hdil2.cli.invoke import invoke
+    from peer_data import ROOT
+
+    page = (ROOT / "docs" / "dose-holds.md").read_text(encoding="utf-8")
+    shown = re.findall(r"```console\n\$ hdil2 (rules[^\n]*)\n(.*?)```", page, re.S)
+    assert shown, "docs/dose-holds.md shows no hdil2 rules example"
+    monkeypatch.setenv("COLUMNS", "80")
+    for command, output in shown:
+        code, out, err = invoke(command.split())
+        assert code == 0, err
+        assert out.rstrip("\n") == output.rstrip("\n"), command
