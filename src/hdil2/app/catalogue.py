@@ -20,6 +20,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "hdil2.app.rules": ("rules",),
     "hdil2.app.reference": ("sources",),
     "hdil2.app.selection": ("screen",),
+    "hdil2.app.response": ("assess", "next-course"),
 }
 
 

@@ -11,14 +11,11 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from hdil2.app.operation import Operation
     from hdil2.clinical.response.assess import Assessment
     from hdil2.core.decision import Decision
 
-# name -> "module:Model" of every JSON input this area accepts (see `hdil2 schema`)
-SCHEMAS: dict[str, str] = {
-    "assess": "hdil2.clinical.response.models:AssessmentRequest",
-    "next-course": "hdil2.clinical.response.next_course:CourseHistory",
-}
+SCHEMAS: dict[str, str] = {}
 
 CRITERIA = ("recist1.1", "irecist", "who", "nci")
 
@@ -40,15 +37,24 @@ def _value(text: str) -> Any:
 
 
 def _policies(items: list[str] | None) -> dict[str, Any]:
-    from hdil2.core.errors import InputError
+    """``--policy NAME=VALUE`` options; true/false, none/null and integers are read as such."""
+    from hdil2.app.operation import policy_overrides
 
-    out: dict[str, Any] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise InputError("--policy", "expected NAME=VALUE", item)
-        out[name.strip()] = _value(value)
-    return out
+    return {name: _value(v) if isinstance(v, str) else v
+            for name, v in policy_overrides(items).items()}
+
+
+def _request(op: Operation[Any], path: str, fields: dict[str, Any],
+             policies: dict[str, Any]) -> Any:
+    """The JSON request in ``path`` with the fields and policy overrides given as options
+    (an option wins over the file)."""
+    doc = common.read_json(path, model=op.request)
+    if not isinstance(doc, dict):
+        return doc  # refused by the operation, naming what it expects
+    doc = {**doc, **{k: v for k, v in fields.items() if v is not None}}
+    if policies and isinstance(doc.get("policies", {}), dict):
+        doc["policies"] = {**doc.get("policies", {}), **policies}
+    return doc
 
 
 def register(app: typer.Typer) -> None:
@@ -58,22 +64,21 @@ def register(app: typer.Typer) -> None:
     def assess_cmd(
         input: Annotated[str, typer.Argument(
             help="visits JSON (schema: `hdil2 schema assess`), or - for stdin")],
-        criteria: Annotated[str, typer.Option(
-            help="recist1.1, irecist, who, or nci (bidimensional, lee2000)")] = "recist1.1",
+        criteria: Annotated[str | None, typer.Option(
+            help="recist1.1, irecist, who, or nci (bidimensional, lee2000); default: the "
+            "request's criteria, else recist1.1")] = None,
         policy: PolicyOpt = None,
         json_out: JsonOpt = False,
     ) -> None:
         """Response at every visit, best overall response (confirmed and unconfirmed), dates."""
-        from hdil2.clinical.response import AssessmentRequest, assess
+        from hdil2.app import operation
         from hdil2.core.errors import InputError
 
-        if criteria not in CRITERIA:
+        if criteria is not None and criteria not in CRITERIA:
             raise InputError("--criteria", f"must be one of {', '.join(CRITERIA)}", criteria)
-        req = common.load_model(AssessmentRequest, input)
-        extra = _policies(policy)
-        if extra:
-            req = req.model_copy(update={"policies": {**req.policies, **extra}})
-        result = assess(req, criteria)  # type: ignore[arg-type]
+        op = operation("assess")
+        result: Assessment = op(_request(op, input, {"criteria": criteria}, _policies(policy)),
+                                common.site_profile())
         common.emit(result, json_out, lambda con: _render_assessment(con, result))
 
     @app.command("next-course")
@@ -87,11 +92,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """After the last course: next course, consolidation course or stop, with the reasons
         and the earliest date of the next course."""
-        from hdil2.clinical.response.next_course import CourseHistory, advise
+        from hdil2.app import operation
 
-        hist = common.load_model(CourseHistory, input)
-        overrides = {**hist.policies, **_policies(policy)}
-        decision = advise(hist.courses, variant or hist.variant, overrides)
+        op = operation("next-course")
+        decision: Decision[Any] = op(_request(op, input, {"variant": variant},
+                                              _policies(policy)), common.site_profile())
         common.emit(decision, json_out, lambda con: _render_advice(con, decision))
 
 
@@ -114,7 +119,7 @@ def visits_table(a: Assessment) -> Any:
 
     bidim = a.criteria in ("who", "nci")
     burden = "SPD mm²" if bidim else "sum mm"
-    targets = any(tp.baseline_mm is not None for tp in a.timepoints)
+    targets = any(tp.baseline_mm is not None for tp in a.visits)
     what = "sum of products" if bidim else "sum of diameters"
     t = Table(title=f"Response by {a.criteria}" + (f" (target burden: {what})" if targets
                                                     else " (no target lesions)"),
@@ -130,7 +135,7 @@ def visits_table(a: Assessment) -> Any:
         t.add_column(burden, justify="right", no_wrap=True)
         t.add_column("vs base", justify="right", no_wrap=True)
         t.add_column("vs nadir", justify="right", no_wrap=True)
-    for tp in a.timepoints:
+    for tp in a.visits:
         row = [str(tp.index), str(tp.date), str(tp.day), tp.target, tp.non_target,
                "yes" if tp.new_lesions else "no",
                tp.overall + (" *" if tp.after_progression else "")]
@@ -145,10 +150,10 @@ def _render_assessment(con: Console, a: Assessment) -> None:
     from hdil2.cli.render import reasons_table
 
     con.print(visits_table(a))
-    if any(tp.after_progression for tp in a.timepoints):
+    if any(tp.after_progression for tp in a.visits):
         con.print("* after progression: not counted for best response")
     for b, d in ((a.bor_unconfirmed, a.dates_unconfirmed), (a.bor_confirmed, a.dates_confirmed)):
-        kind = "confirmed" if b.confirmed else "unconfirmed"
+        kind = "confirmed" if b.confirmation_required else "unconfirmed"
         line = f"[bold]Best overall response ({kind}): {b.value}[/]"
         if b.first_response_date:
             line += f", first met {b.first_response_date}"
@@ -163,7 +168,7 @@ def _render_assessment(con: Console, a: Assessment) -> None:
     pd = a.dates_unconfirmed.progression_date
     con.print(f"Progression date: {_fmt(pd)}; last assessment: "
               f"{_fmt(a.dates_unconfirmed.last_assessment_date)}")
-    for tp in a.timepoints:
+    for tp in a.visits:
         reasons_table(con, tp.reasons, f"Visit {tp.index} ({tp.date}): {tp.overall}")
     reasons_table(con, a.reasons, "Policies and parameters")
 

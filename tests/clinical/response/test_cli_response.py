@@ -35,7 +35,7 @@ def test_assess_json() -> None:
     assert code == 0, err
     doc = json.loads(out)
     assert [v["overall"] for v in doc["visits"]] == ["SD", "PR", "PR", "PD"]
-    assert [v["burden"] for v in doc["visits"]] == [60, 49, 48, 63]
+    assert [v["burden_mm"] for v in doc["visits"]] == [60, 49, 48, 63]
     assert doc["bor_unconfirmed"]["value"] == "PR"
     assert doc["bor_confirmed"]["value"] == "PR"
     assert doc["bor_confirmed"]["confirmation_date"] == "2024-05-13"
@@ -84,7 +84,7 @@ def test_item21_assess_every_criteria_from_stdin(criteria: str) -> None:
     overall, burden, unconf, conf = EXPECTED[criteria]
     assert res["criteria"] == criteria
     assert [v["overall"] for v in res["visits"]] == overall
-    assert [v["burden"] for v in res["visits"]] == burden
+    assert [v["burden_mm"] for v in res["visits"]] == burden
     assert (res["bor_unconfirmed"]["value"], res["bor_confirmed"]["value"]) == (unconf, conf)
     assert res["bor_confirmed"]["confirmation_date"] == "2024-05-13"
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 
+import jsonschema
 import pytest
 
+from hdil2 import app
 from hdil2.clinical.response import AssessmentRequest, assess
 from hdil2.clinical.response.next_course import CourseHistory
+from hdil2.core.jsonable import jsonable
 from peer_data import ROOT
 
 DOCS = ROOT / "docs"
@@ -48,4 +51,27 @@ def test_course_example(doc: str, value: str, rule: str, earliest: str) -> None:
     d = CourseHistory.model_validate(json.loads(doc)).advise()
     assert d.value == value
     assert d.reasons[0].rule == rule
+    assert str(d.details.get("earliest_start_date", "")) == earliest
+
+
+@pytest.mark.parametrize(("doc", "criteria", "visits", "unconf", "conf"), response_examples())
+def test_item9_response_example_through_the_operation(doc: str, criteria: str, visits: str,
+                                                      unconf: str, conf: str) -> None:
+    """Each example asked through the application layer (the criteria a field of the
+    request): the same answer, and the output validates against `hdil2 schema assess
+    --output`."""
+    op = app.operation("assess")
+    result = op({**json.loads(doc), "criteria": criteria})
+    jsonschema.validate(jsonable(result), op.output_schema())
+    assert ", ".join(tp.overall for tp in result.visits) == visits
+    assert (result.bor_unconfirmed.value, result.bor_confirmed.value) == (unconf, conf)
+
+
+@pytest.mark.parametrize(("doc", "value", "rule", "earliest"), course_examples())
+def test_item9_course_example_through_the_operation(doc: str, value: str, rule: str,
+                                                    earliest: str) -> None:
+    op = app.operation("next-course")
+    d = op(json.loads(doc))
+    jsonschema.validate(jsonable(d), op.output_schema())
+    assert (d.value, d.reasons[0].rule) == (value, rule)
     assert str(d.details.get("earliest_start_date", "")) == earliest

@@ -25,39 +25,41 @@ from hdil2.clinical.response.timepoint import TimePoint
 from hdil2.clinical.response.validation import check_recist_baseline, check_structure
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
-from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 DEFAULT_MIN_SD_DAYS = {"recist1.1": 42, "irecist": 42, "who": 0, "nci": 0}
 
 
 @dataclass(frozen=True, slots=True)
-class Assessment:
-    """Per-visit responses, best response with and without confirmation, dates, reasons."""
+class Assessment(Result):
+    """Per-visit responses, best response with and without confirmation, dates, reasons.
 
-    criteria: str
-    timepoints: tuple[TimePoint, ...]
+    ``visits`` has one :class:`TimePoint` per visit after baseline; ``reasons`` the policies
+    and parameters in force and the method notes.
+    """
+
+    criteria: Criteria
+    visits: tuple[TimePoint, ...]
     bor_unconfirmed: BestResponse
     bor_confirmed: BestResponse
     dates_unconfirmed: Dates
     dates_confirmed: Dates
-    reasons: tuple[Reason, ...]  # policies and parameters in force, method notes
+    reasons: tuple[Reason, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "criteria": self.criteria,
-            "visits": [tp.to_dict() for tp in self.timepoints],
-            "bor_unconfirmed": self.bor_unconfirmed.to_dict(),
-            "bor_confirmed": self.bor_confirmed.to_dict(),
-            "dates_unconfirmed": self.dates_unconfirmed.to_dict(),
-            "dates_confirmed": self.dates_confirmed.to_dict(),
-            "reasons": [r.to_dict() for r in self.reasons],
-        }
-        return jsonable(out)  # type: ignore[no-any-return]
+    @property
+    def timepoints(self) -> tuple[TimePoint, ...]:
+        """The per-visit responses (the same as :attr:`visits`)."""
+        return self.visits
 
 
-def assess(req: AssessmentRequest, criteria: Criteria = "recist1.1") -> Assessment:
-    """Validate ``req`` and assess it under ``criteria`` (recist1.1, irecist, who, nci)."""
+def assess(req: AssessmentRequest, criteria: Criteria | None = None) -> Assessment:
+    """Validate ``req`` and assess it under ``criteria`` (recist1.1, irecist, who, nci).
+
+    ``criteria`` unset: the request's own ``criteria`` (RECIST 1.1 unless it says otherwise).
+    """
+    if criteria is None:
+        criteria = req.criteria
     if criteria not in POLICIES_BY_CRITERIA:
         raise InputError("criteria", f"must be one of {list(POLICIES_BY_CRITERIA)}", criteria)
     policies = resolve(criteria, req.policies)
@@ -99,7 +101,7 @@ def assess(req: AssessmentRequest, criteria: Criteria = "recist1.1") -> Assessme
     unconf = best_overall_response(points, scheme, confirm=False, **kw)
     conf = best_overall_response(points, scheme, confirm=True, **kw)
     return Assessment(
-        criteria=criteria, timepoints=points, bor_unconfirmed=unconf, bor_confirmed=conf,
+        criteria=criteria, visits=points, bor_unconfirmed=unconf, bor_confirmed=conf,
         dates_unconfirmed=derive_dates(points, scheme, req.start_date, unconf),
         dates_confirmed=derive_dates(points, scheme, req.start_date, conf),
         reasons=tuple(reasons),

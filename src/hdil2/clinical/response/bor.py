@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from hdil2.clinical.response.timepoint import TimePoint
 from hdil2.core.decision import Reason
-from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 
 
@@ -64,29 +63,24 @@ SCHEMES = {s.name: s for s in (RECIST, IRECIST, WHO, NCI)}
 
 
 @dataclass(frozen=True, slots=True)
-class BestResponse:
-    """A best overall response with the assessments that decided it."""
+class BestResponse(Result):
+    """A best overall response with the assessments that decided it.
+
+    ``confirmation_required`` says whether it was derived with confirmation; ``date`` is the
+    assessment that decided it, ``first_response_date`` the first date CR/PR criteria were met
+    (a CR or PR only); ``responder`` (derived) is true for CR or PR (iCR or iPR).
+    """
 
     value: str
-    confirmed: bool  # True = derived with confirmation required
-    date: dt.date | None  # date of the assessment that decided it
-    first_response_date: dt.date | None  # first date CR/PR criteria were met (if CR/PR)
+    confirmation_required: bool
+    date: dt.date | None
+    first_response_date: dt.date | None
     confirmation_date: dt.date | None
     reasons: tuple[Reason, ...]
+    responder: bool = field(init=False, default=False)
 
-    @property
-    def responder(self) -> bool:
-        """CR or PR (iCR or iPR)."""
-        return self.value in ("CR", "PR", "iCR", "iPR")
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = jsonable({
-            "value": self.value, "confirmation_required": self.confirmed, "date": self.date,
-            "first_response_date": self.first_response_date,
-            "confirmation_date": self.confirmation_date, "responder": self.responder,
-        })
-        out["reasons"] = [r.to_dict() for r in self.reasons]
-        return out
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "responder", self.value in ("CR", "PR", "iCR", "iPR"))
 
 
 def counted(points: Sequence[TimePoint], scheme: Scheme) -> tuple[TimePoint, ...]:

@@ -18,34 +18,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from hdil2.clinical.response.bor import BestResponse, Scheme, counted
 from hdil2.clinical.response.timepoint import TimePoint
-from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 
 
 @dataclass(frozen=True, slots=True)
-class Duration:
-    """Days from ``start`` to ``end``; ``event`` False = censored at ``end``."""
+class Duration(Result):
+    """Days from ``start`` to ``end`` (derived); ``event`` False = censored at ``end``."""
 
     start: dt.date
     end: dt.date
     event: bool
+    days: int = field(init=False, default=0)
 
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = jsonable({"start": self.start, "end": self.end,
-                                        "days": self.days, "event": self.event})
-        return out
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "days", (self.end - self.start).days)
 
 
 @dataclass(frozen=True, slots=True)
-class Dates:
+class Dates(Result):
     """The dates and durations of one patient's assessment."""
 
     progression_date: dt.date | None
@@ -53,16 +47,6 @@ class Dates:
     time_to_response: Duration | None
     duration_of_response: Duration | None
     duration_of_stable_disease: Duration | None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = jsonable({
-            "progression_date": self.progression_date,
-            "last_assessment_date": self.last_assessment_date,
-            "time_to_response": self.time_to_response,
-            "duration_of_response": self.duration_of_response,
-            "duration_of_stable_disease": self.duration_of_stable_disease,
-        })
-        return out
 
 
 def progression_date(points: Sequence[TimePoint], scheme: Scheme) -> dt.date | None:

@@ -184,10 +184,14 @@ Criteria = Literal["recist1.1", "irecist", "who", "nci"]
 
 
 class AssessmentRequest(BaseModel):
-    """JSON input of ``hdil2 assess``: lesions, dated visits (first = baseline), parameters."""
+    """Request of the ``assess`` operation: the criteria, lesions, dated visits (first =
+    baseline), parameters and policy overrides."""
 
     model_config = _FROZEN
 
+    criteria: Criteria = Field(
+        default="recist1.1", description="recist1.1, irecist, who, or nci (the bidimensional "
+        "criteria of lee2000)")
     start_date: dt.date = Field(description="first treatment dose (or randomisation): the origin "
                                 "of the SD minimum, time to response and durations")
     lesions: tuple[Lesion, ...] = Field(description="lesions identified at baseline")

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing_extensions import TypedDict
 
 from hdil2.clinical.toxicity.holds.rules import retreatment_exclusions
 from hdil2.core.decision import Decision, Reason
@@ -62,6 +63,33 @@ StopCategory = Literal[
     "max_courses",
 ]
 RANK: dict[str, int] = {"CR": 0, "PR": 1, "MR": 2, "NR": 3, "PD": 4}
+
+
+class _Always(TypedDict):
+    variant: str
+    courses_given: int
+
+
+class NextCourseDetails(_Always, total=False):
+    """The details of a next-course decision (its JSON keys besides ``value`` and ``reasons``).
+
+    Always: ``variant`` and ``courses_given``.  With a next or consolidation course:
+    ``next_course`` (its number) and ``earliest_start_date``.  With a stop: ``stop_category``.
+    Once the rules read the responses: ``best_response`` and ``response`` (after the last
+    course).  When something is not recorded: ``not_recorded`` (the unrecorded fields the
+    rules read), and for ``not_evaluable`` ``missing`` (those whose value could change the
+    advice) and ``possible`` (the advice their values could lead to).
+    """
+
+    best_response: CourseResponse
+    response: CourseResponse
+    stop_category: StopCategory
+    next_course: int
+    earliest_start_date: dt.date
+    not_recorded: list[str]
+    missing: list[str]
+    possible: list[Literal["next_course", "consolidation_course", "stop"]]
+
 
 # Label retreatment contraindications after an earlier course (older label, verified): the
 # label's hold rows that stop IL-2 permanently (hdil2.clinical.toxicity.holds.rules), so the two
@@ -218,7 +246,8 @@ class CourseRecord(BaseModel):
 
 
 class CourseHistory(BaseModel):
-    """JSON input of ``hdil2 next-course``: the courses given so far, oldest first."""
+    """Request of the ``next-course`` operation: the courses given so far, oldest first, the
+    policy variant and single-policy overrides."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -414,7 +443,7 @@ def advise(
     first = verdicts[0]
     if all((x.rule, x.text, x.details) == (first.rule, first.text, first.details)
            for x in verdicts):
-        return _out(first, courses, pol, base, [], policy_reasons)
+        return _decision(first, courses, pol, base, [], policy_reasons)
     # the unknown fields the verdict depends on at all, and those the advice depends on
     read = [j for j in range(len(unknown))
             if _changes(table, j, lambda x: (x.rule, x.text, tuple(x.details.items())))]
@@ -443,8 +472,8 @@ def advise(
             cond = _when(table, unknown, read, x)
             per_rule.append(_reason(RULES[x.rule], f"if {cond}: {x.text}" if cond else x.text,
                                     **x.inputs))
-        return _out(first, courses, pol, details, [agree, *per_rule], policy_reasons,
-                    own_reason=False)
+        return _decision(first, courses, pol, details, [agree, *per_rule], policy_reasons,
+                         own_reason=False)
     decisive = [unknown[j] for j in read if _changes(table, j, lambda x: x.advice)]
     reasons = []
     for f in decisive:
@@ -522,9 +551,11 @@ def _when(table: Mapping[tuple[Any, ...], _Verdict], unknown: list[str], read: l
     return " and ".join(parts)
 
 
-def _out(verdict: _Verdict, courses: tuple[CourseRecord, ...], pol: Mapping[str, Any],
-         details: Mapping[str, Any], first: list[Reason], policy_reasons: list[Reason],
-         own_reason: bool = True) -> Decision[Advice]:
+def _decision(verdict: _Verdict, courses: tuple[CourseRecord, ...], pol: Mapping[str, Any],
+              details: Mapping[str, Any], first: list[Reason], policy_reasons: list[Reason],
+              own_reason: bool = True) -> Decision[Advice]:
+    """The decision of ``verdict``: its reason after ``first``, the details, the stop
+    category or the next course and its earliest date, then the policies in force."""
     rule = RULES[verdict.rule]
     reasons = [*first]
     if own_reason:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from hdil2.core.decision import Reason
-from hdil2.core.jsonable import jsonable
+from hdil2.core.result import Result
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -21,13 +20,16 @@ def pct_change(now: Decimal | None, ref: Decimal | None) -> Decimal | None:
 
 
 @dataclass(frozen=True, slots=True)
-class TimePoint:
+class TimePoint(Result):
     """One visit's response: the components, the overall category and why.
 
-    ``target``, ``non_target`` and ``overall`` use the category names of the criterion
-    (``NA`` = the patient has no lesion of that kind).  ``burden_mm`` is the target burden:
-    the sum of diameters (RECIST, iRECIST, in mm) or the sum of products (WHO/NCI, in mm²);
-    ``nadir_mm`` is the smallest burden before this visit (including baseline).
+    ``index`` is the visit's number (the baseline is 0); ``target``, ``non_target`` and
+    ``overall`` use the category names of the criterion (``NA`` = the patient has no lesion of
+    that kind).  ``burden_mm`` is the target burden: the sum of diameters (RECIST, iRECIST, in
+    mm) or the sum of products (WHO/NCI, in mm²); ``baseline_mm`` the baseline burden and
+    ``nadir_mm`` the smallest burden before this visit (including baseline).  The changes from
+    baseline and from the nadir, in per cent to 0.1 % (display only; the rules compare exactly),
+    are derived.
     """
 
     index: int
@@ -42,23 +44,11 @@ class TimePoint:
     nadir_mm: Decimal | None
     after_progression: bool
     reasons: tuple[Reason, ...]
+    change_from_baseline_pct: Decimal | None = field(init=False, default=None)
+    change_from_nadir_pct: Decimal | None = field(init=False, default=None)
 
-    @property
-    def change_from_baseline_pct(self) -> Decimal | None:
-        return pct_change(self.burden_mm, self.baseline_mm)
-
-    @property
-    def change_from_nadir_pct(self) -> Decimal | None:
-        return pct_change(self.burden_mm, self.nadir_mm)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = jsonable({
-            "visit": self.index, "date": self.date, "day": self.day, "target": self.target,
-            "non_target": self.non_target, "new_lesions": self.new_lesions,
-            "overall": self.overall, "burden": self.burden_mm, "baseline": self.baseline_mm,
-            "nadir": self.nadir_mm, "change_from_baseline_pct": self.change_from_baseline_pct,
-            "change_from_nadir_pct": self.change_from_nadir_pct,
-            "after_progression": self.after_progression,
-        })
-        out["reasons"] = [r.to_dict() for r in self.reasons]
-        return out
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "change_from_baseline_pct",
+                           pct_change(self.burden_mm, self.baseline_mm))
+        object.__setattr__(self, "change_from_nadir_pct",
+                           pct_change(self.burden_mm, self.nadir_mm))
