@@ -126,7 +126,7 @@ def render_screening_summary(con: Console, result: Screening) -> None:
     from rich import box
     from rich.table import Table
 
-    from hdil2.clinical.selection.models.base import num
+    from hdil2.clinical.selection.models.base import exact_text
 
     _verdict_line(con, result)
     e = result.eligibility
@@ -152,7 +152,7 @@ def render_screening_summary(con: Console, result: Screening) -> None:
     con.print(t)
     cc = result.corrected_calcium
     if cc.value_mg_dl is not None:
-        mg_dl = num(cc.value_mg_dl, "0.01", strip=False)
+        mg_dl = exact_text(cc.value_mg_dl, "0.01", strip=False)
         con.print(f"corrected calcium {mg_dl} mg/dL ({cc.formula})")
     else:
         con.print(f"corrected calcium not computed (missing {', '.join(cc.missing)})")
@@ -164,7 +164,7 @@ def render_screening(con: Console, result: Screening) -> None:
     from rich.table import Table
 
     from hdil2.cli.render import reasons_table
-    from hdil2.clinical.selection.models.base import num
+    from hdil2.clinical.selection.models.base import exact_text
 
     e = result.eligibility
     _verdict_line(con, result)
@@ -191,7 +191,7 @@ def render_screening(con: Console, result: Screening) -> None:
         _render_model(con, r)
     cc = result.corrected_calcium
     if cc.value_mg_dl is not None:
-        mg_dl = num(cc.value_mg_dl, "0.01", strip=False)
+        mg_dl = exact_text(cc.value_mg_dl, "0.01", strip=False)
         con.print(f"corrected calcium: {mg_dl} mg/dL ({cc.formula})")
     else:
         con.print(f"corrected calcium: not computed (missing {', '.join(cc.missing)})")

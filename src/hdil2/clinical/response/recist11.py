@@ -82,38 +82,39 @@ class OverallRow:
     text: str
 
 
-def _s(*xs: str) -> frozenset[str]:
-    return frozenset(xs)
+def _one_of(*categories: str) -> frozenset[str]:
+    """The categories a row of the table accepts."""
+    return frozenset(categories)
 
 
-_NON_PD = _s(CR, NON_CR_NON_PD, NE, NA)
+_NON_PD = _one_of(CR, NON_CR_NON_PD, NE, NA)
 
 # RECIST 1.1 section 4.3.4, Table 1 (target disease) and Table 2 (non-target disease only); the PD
 # rows come first because any of them decides.  NA = no lesion of that kind at baseline.
 OVERALL_TABLE: tuple[OverallRow, ...] = (
     OverallRow("recist1.1.overall.new_lesion", None, None, True, PD,
                "a new lesion is PD whatever the other lesions do"),
-    OverallRow("recist1.1.overall.target_pd", _s(PD), None, None, PD,
+    OverallRow("recist1.1.overall.target_pd", _one_of(PD), None, None, PD,
                "target PD is overall PD"),
-    OverallRow("recist1.1.overall.non_target_pd", None, _s(PD), None, PD,
+    OverallRow("recist1.1.overall.non_target_pd", None, _one_of(PD), None, PD,
                "unequivocal non-target progression is overall PD"),
-    OverallRow("recist1.1.overall.cr_cr", _s(CR), _s(CR, NA), False, CR,
+    OverallRow("recist1.1.overall.cr_cr", _one_of(CR), _one_of(CR, NA), False, CR,
                "targets CR, non-targets CR (or none), no new lesion: CR"),
-    OverallRow("recist1.1.overall.cr_non_cr", _s(CR), _s(NON_CR_NON_PD), False, PR,
+    OverallRow("recist1.1.overall.cr_non_cr", _one_of(CR), _one_of(NON_CR_NON_PD), False, PR,
                "targets CR but non-target disease persists: PR"),
-    OverallRow("recist1.1.overall.cr_nt_ne", _s(CR), _s(NE), False, PR,
+    OverallRow("recist1.1.overall.cr_nt_ne", _one_of(CR), _one_of(NE), False, PR,
                "targets CR, non-targets not all evaluated: PR"),
-    OverallRow("recist1.1.overall.pr", _s(PR), _NON_PD, False, PR,
+    OverallRow("recist1.1.overall.pr", _one_of(PR), _NON_PD, False, PR,
                "targets PR, non-targets not PD (or not all evaluated), no new lesion: PR"),
-    OverallRow("recist1.1.overall.sd", _s(SD), _NON_PD, False, SD,
+    OverallRow("recist1.1.overall.sd", _one_of(SD), _NON_PD, False, SD,
                "targets SD, non-targets not PD (or not all evaluated), no new lesion: SD"),
-    OverallRow("recist1.1.overall.ne", _s(NE), _NON_PD, False, NE,
+    OverallRow("recist1.1.overall.ne", _one_of(NE), _NON_PD, False, NE,
                "targets not all evaluated (and not proven PD), non-targets not PD: NE"),
-    OverallRow("recist1.1.overall.nt_only_cr", _s(NA), _s(CR), False, CR,
+    OverallRow("recist1.1.overall.nt_only_cr", _one_of(NA), _one_of(CR), False, CR,
                "non-target disease only: all gone, no new lesion: CR"),
-    OverallRow("recist1.1.overall.nt_only_non_cr", _s(NA), _s(NON_CR_NON_PD), False,
+    OverallRow("recist1.1.overall.nt_only_non_cr", _one_of(NA), _one_of(NON_CR_NON_PD), False,
                NON_CR_NON_PD, "non-target disease only, persisting: NON-CR/NON-PD"),
-    OverallRow("recist1.1.overall.nt_only_ne", _s(NA), _s(NE), False, NE,
+    OverallRow("recist1.1.overall.nt_only_ne", _one_of(NA), _one_of(NE), False, NE,
                "non-target disease only, not all evaluated: NE"),
 )
 

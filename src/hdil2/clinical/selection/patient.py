@@ -191,9 +191,9 @@ class LabValue(_Record):
                     f"{self.value}; write both in one unit"
                 )
         for name in ("value", "lln", "uln"):
-            q: Quantity | None = getattr(self, name)
-            if q is not None and q.value < 0:
-                raise ValueError(f"{name} {q} is negative")
+            quantity: Quantity | None = getattr(self, name)
+            if quantity is not None and quantity.value < 0:
+                raise ValueError(f"{name} {quantity} is negative")
         if self.lln is not None and self.uln is not None:
             unit = self.value.unit
             if self.lln.exact(unit) > self.uln.exact(unit):

@@ -32,14 +32,14 @@ NOT_APPLICABLE = "not_applicable"
 NOT_SCORED = "not_scored"
 
 
-def tri(present: bool, absent: bool) -> FactorStatus:
+def factor_status(present: bool, absent: bool) -> FactorStatus:
     """``present`` if ``present``, ``absent`` if ``absent``, else ``indeterminate``."""
     if present:
         return "present"
     return "absent" if absent else "indeterminate"
 
 
-def num(value: Fraction | Decimal | int, places: str = "0.01", strip: bool = True) -> str:
+def exact_text(value: Fraction | Decimal | int, places: str = "0.01", strip: bool = True) -> str:
     """Format an exact value for reason texts: rounded half-up, trailing zeros dropped."""
     if isinstance(value, int):
         return str(value)
@@ -49,7 +49,7 @@ def num(value: Fraction | Decimal | int, places: str = "0.01", strip: bool = Tru
     return s.rstrip("0").rstrip(".") if strip and "." in s else s
 
 
-def dec(value: Fraction, places: str = "0.0001") -> Decimal:
+def rounded(value: Fraction, places: str = "0.0001") -> Decimal:
     """An exact value as a Decimal rounded half-up to ``places`` (for reason inputs)."""
     d = Decimal(value.numerator) / Decimal(value.denominator)
     return d.quantize(Decimal(places), rounding=ROUND_HALF_UP)

@@ -23,7 +23,7 @@ from hdil2.clinical.selection.models.base import (
     Factor,
     ModelResult,
     Outcome,
-    num,
+    exact_text,
     rcc_only,
 )
 from hdil2.clinical.selection.models.policies import validate_policies
@@ -104,10 +104,10 @@ def caix_factor(patient: Patient) -> Factor:
                       Reason(rule, "bui2003", "CA-IX staining not recorded: indeterminate",
                              {"caix_pct": None}, Tag.VERIFIED), ("caix_pct",))
     high = pct > CAIX_HIGH_ABOVE_PCT
-    text = (f"CA-IX {num(pct)} % is {'>' if high else '≤'} 85 %: "
+    text = (f"CA-IX {exact_text(pct)} % is {'>' if high else '≤'} 85 %: "
             f"{'high' if high else 'low'} expression" + ("" if high or pct != 85 else
                                                          " (85 % exactly is low)"))
-    return Factor(key, label, "present" if high else "absent", f"{num(pct)} %",
+    return Factor(key, label, "present" if high else "absent", f"{exact_text(pct)} %",
                   Reason(rule, "bui2003", text, {"caix_pct": pct}, Tag.VERIFIED))
 
 

@@ -24,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Literal
 
-from hdil2.clinical.selection.models.base import Factor, dec, num
+from hdil2.clinical.selection.models.base import Factor, exact_text, rounded
 from hdil2.clinical.selection.models.policies import CALCIUM_CORRECTION, validate_policies
 from hdil2.clinical.selection.patient import Patient
 from hdil2.core.decision import Reason
@@ -56,11 +56,11 @@ FORMULAS: dict[str, Formula] = {
 }
 
 
-def to_mg_dl(q: Quantity) -> Fraction:
+def to_mg_dl(calcium: Quantity) -> Fraction:
     """A calcium quantity in mg/dL (mmol/L × 4.008)."""
-    if q.dimension == "mmol/L":
-        return q.exact("mmol/L") * CA_MMOL_L_TO_MG_DL
-    return q.exact("mg/dL")
+    if calcium.dimension == "mmol/L":
+        return calcium.exact("mmol/L") * CA_MMOL_L_TO_MG_DL
+    return calcium.exact("mg/dL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +93,8 @@ class CorrectedCalcium(Result):
     def of(cls, exact: ExactCalcium) -> CorrectedCalcium:
         """The reported form of an exact corrected calcium."""
         return cls("incomplete" if exact.value_mg_dl is None else "complete",
-                   None if exact.value_mg_dl is None else dec(exact.value_mg_dl, "0.01"),
-                   None if exact.uln_mg_dl is None else dec(exact.uln_mg_dl, "0.01"),
+                   None if exact.value_mg_dl is None else rounded(exact.value_mg_dl, "0.01"),
+                   None if exact.uln_mg_dl is None else rounded(exact.uln_mg_dl, "0.01"),
                    exact.formula, exact.missing, exact.reasons)
 
 
@@ -128,18 +128,18 @@ def exact_corrected_calcium(
         reasons.append(Reason(
             "calcium.unit", "motzer2002", tag=Tag.COMPUTED,
             inputs={"calcium": str(ca.value)},
-            text=f"calcium {ca.value} × 4.008 = {num(ca_mg, '0.001')} mg/dL "
+            text=f"calcium {ca.value} × 4.008 = {exact_text(ca_mg, '0.001')} mg/dL "
             "(docs/decisions.md#calcium-unit)"))
     alb_g_dl = alb.value.exact("g/dL")
     value = ca_mg + f.coefficient * (f.reference_g_dl - alb_g_dl)
     reasons.append(Reason(
         "calcium.corrected", f.source, tag=f.tag,
-        inputs={"calcium_mg_dl": dec(ca_mg, "0.001"), "albumin_g_dl": dec(alb_g_dl, "0.001"),
-                "formula": name},
-        text=f"corrected calcium ({name}: {f.text}) = {num(ca_mg, '0.001')} "
-        f"{'+' if f.coefficient >= 0 else '−'} {num(f.coefficient, '0.001')} × "
-        f"({num(f.reference_g_dl, '0.1', strip=False)} − {num(alb_g_dl, '0.01')}) = "
-        f"{num(value, '0.001')} mg/dL"))
+        inputs={"calcium_mg_dl": rounded(ca_mg, "0.001"),
+                "albumin_g_dl": rounded(alb_g_dl, "0.001"), "formula": name},
+        text=f"corrected calcium ({name}: {f.text}) = {exact_text(ca_mg, '0.001')} "
+        f"{'+' if f.coefficient >= 0 else '−'} {exact_text(f.coefficient, '0.001')} × "
+        f"({exact_text(f.reference_g_dl, '0.1', strip=False)} − {exact_text(alb_g_dl, '0.01')}) = "
+        f"{exact_text(value, '0.001')} mg/dL"))
     return ExactCalcium(value, uln, name, (), tuple(reasons))
 
 
@@ -157,12 +157,12 @@ def calcium_above_10_factor(
                              "missing): factor indeterminate", {}, Tag.VERIFIED),
                       missing=cc.missing)
     present = cc.value_mg_dl > MSKCC_CALCIUM_MG_DL
-    shown = f"{num(cc.value_mg_dl, '0.01')} mg/dL ({cc.formula})"
-    text = (f"corrected calcium {num(cc.value_mg_dl, '0.001')} mg/dL ({cc.formula}) is "
+    shown = f"{exact_text(cc.value_mg_dl, '0.01')} mg/dL ({cc.formula})"
+    text = (f"corrected calcium {exact_text(cc.value_mg_dl, '0.001')} mg/dL ({cc.formula}) is "
             f"{'>' if present else '≤'} 10.0 mg/dL: factor {'present' if present else 'absent'}")
     return Factor(key, label, "present" if present else "absent", shown,
                   Reason(rule, source, text,
-                         {"corrected_calcium_mg_dl": dec(cc.value_mg_dl, "0.001"),
+                         {"corrected_calcium_mg_dl": rounded(cc.value_mg_dl, "0.001"),
                           "formula": cc.formula}, Tag.VERIFIED))
 
 
@@ -181,13 +181,13 @@ def calcium_above_uln_factor(
                       Reason(rule, source, f"{', '.join(missing)} missing: factor "
                              "indeterminate", {}, Tag.VERIFIED), missing=tuple(missing))
     present = cc.value_mg_dl > cc.uln_mg_dl
-    shown = (f"{num(cc.value_mg_dl, '0.01')} mg/dL ({cc.formula}); ULN "
-             f"{num(cc.uln_mg_dl, '0.01')} mg/dL")
-    text = (f"corrected calcium {num(cc.value_mg_dl, '0.001')} mg/dL ({cc.formula}) is "
-            f"{'above' if present else 'not above'} the ULN {num(cc.uln_mg_dl, '0.001')} "
+    shown = (f"{exact_text(cc.value_mg_dl, '0.01')} mg/dL ({cc.formula}); ULN "
+             f"{exact_text(cc.uln_mg_dl, '0.01')} mg/dL")
+    text = (f"corrected calcium {exact_text(cc.value_mg_dl, '0.001')} mg/dL ({cc.formula}) is "
+            f"{'above' if present else 'not above'} the ULN {exact_text(cc.uln_mg_dl, '0.001')} "
             f"mg/dL: factor {'present' if present else 'absent'}")
     return Factor(key, label, "present" if present else "absent", shown,
                   Reason(rule, source, text,
-                         {"corrected_calcium_mg_dl": dec(cc.value_mg_dl, "0.001"),
-                          "uln_mg_dl": dec(cc.uln_mg_dl, "0.001"), "formula": cc.formula},
+                         {"corrected_calcium_mg_dl": rounded(cc.value_mg_dl, "0.001"),
+                          "uln_mg_dl": rounded(cc.uln_mg_dl, "0.001"), "formula": cc.formula},
                          Tag.VERIFIED))

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from dateutil.relativedelta import relativedelta
 
-from hdil2.clinical.selection.models.base import Factor, num
+from hdil2.clinical.selection.models.base import Factor, exact_text
 from hdil2.clinical.selection.models.policies import PS_CONVERSION
 from hdil2.clinical.selection.patient import Patient
 from hdil2.core.decision import Reason
@@ -107,7 +107,7 @@ def lab_factor(
 ) -> Factor:
     """A laboratory value compared with a multiple of its own LLN or ULN, exactly."""
     name = LAB_LABELS[analyte]
-    times = "" if multiple == 1 else f"{num(multiple)} × "
+    times = "" if multiple == 1 else f"{exact_text(multiple)} × "
     label = f"{name} {op} {times}{limit.upper()}"
     key = key or f"{analyte}_{'above' if op == '>' else 'below'}_{limit}"
     rule = f"{model}.{key}"
@@ -126,14 +126,14 @@ def lab_factor(
     value = lab.value.exact(unit)
     threshold = multiple * bound.exact(unit)
     present = value > threshold if op == ">" else value < threshold
-    ratio = (f" = {num(value / bound.exact(unit))} × ULN"
+    ratio = (f" = {exact_text(value / bound.exact(unit))} × ULN"
              if limit == "uln" and bound.value != 0 else "")
     shown = f"{lab.value}{ratio} ({limit.upper()} {bound})"
     verb = {">": ("above", "not above"), "<": ("below", "not below")}[op]
     text = (f"{name} {lab.value} is {verb[0] if present else verb[1]} {times}{limit.upper()} "
-            f"{bound} (threshold {num(threshold)} {unit}, a value equal to it is absent): factor "
-            f"{'present' if present else 'absent'}")
-    inputs = {analyte: str(lab.value), limit: str(bound), "multiple": num(multiple),
+            f"{bound} (threshold {exact_text(threshold)} {unit}, a value equal to it is "
+            f"absent): factor {'present' if present else 'absent'}")
+    inputs = {analyte: str(lab.value), limit: str(bound), "multiple": exact_text(multiple),
               "date": lab.date}
     return Factor(key, label, "present" if present else "absent", shown,
                   Reason(rule, source, text, inputs, tag))

@@ -27,8 +27,8 @@ from hdil2.clinical.selection.models.base import (
     Factor,
     ModelResult,
     Outcome,
+    factor_status,
     rcc_only,
-    tri,
 )
 from hdil2.clinical.selection.models.caix import caix
 from hdil2.clinical.selection.models.policies import validate_policies
@@ -121,7 +121,7 @@ def two_compartment(
                 possible.append(name)
     possible.sort(key=("favourable", "unfavourable").index)
 
-    good_status = tri(ups == ("good",), "good" not in ups)
+    good_status = factor_status(ups == ("good",), "good" not in ups)
     f1 = Factor(
         "upton_good", "Upton group good", good_status,
         f"Upton {up.group}", Reason(f"{MODEL}.upton_good", "upton2005", tag=Tag.VERIFIED,
@@ -130,7 +130,7 @@ def two_compartment(
     inter_only = ups == ("intermediate",)
     inter_possible = "intermediate" in ups
     high_known, low_known = cxs == ("high",), cxs == ("low",)
-    st2 = tri(inter_only and high_known, not inter_possible or low_known)
+    st2 = factor_status(inter_only and high_known, not inter_possible or low_known)
     miss2: list[str] = []
     if st2 == "indeterminate":
         if not inter_only:

@@ -38,7 +38,7 @@ from hdil2.clinical.selection.models.base import (
     FactorStatus,
     ModelResult,
     Outcome,
-    num,
+    exact_text,
     rcc_only,
 )
 from hdil2.clinical.selection.models.policies import validate_policies
@@ -132,8 +132,8 @@ def _rules(patient: Patient) -> list[tuple[Factor, str]]:
                      ("pathology.granular_pct",))
     else:
         r3 = _factor("granular_above_50", "granular > 50 %",
-                     "present" if gran > FIFTY else "absent", f"granular {num(gran)} %",
-                     f"granular {num(gran)} % is {'>' if gran > FIFTY else '≤'} 50 %"
+                     "present" if gran > FIFTY else "absent", f"granular {exact_text(gran)} %",
+                     f"granular {exact_text(gran)} % is {'>' if gran > FIFTY else '≤'} 50 %"
                      + (" → poor" if gran > FIFTY else ""), {"granular_pct": gran})
     if alv is None:
         r4 = _factor("no_alveolar", "no alveolar features (0 %)", "indeterminate", None,
@@ -141,8 +141,8 @@ def _rules(patient: Patient) -> list[tuple[Factor, str]]:
                      ("pathology.alveolar_pct",))
     else:
         r4 = _factor("no_alveolar", "no alveolar features (0 %)",
-                     "present" if alv == 0 else "absent", f"alveolar {num(alv)} %",
-                     f"alveolar {num(alv)} %" + (" = 0 → poor" if alv == 0 else " > 0"),
+                     "present" if alv == 0 else "absent", f"alveolar {exact_text(alv)} %",
+                     f"alveolar {exact_text(alv)} %" + (" = 0 → poor" if alv == 0 else " > 0"),
                      {"alveolar_pct": alv})
     r5 = _rule5(alv, gran)
     return [(r1, "non_clear"), (r2, "poor"), (r3, "poor"), (r4, "poor"), (r5, "good")]
@@ -154,15 +154,15 @@ def _rule5(alv: Decimal | None, gran: Decimal | None) -> Factor:
     inputs = {"alveolar_pct": alv, "granular_pct": gran}
     why: list[str] = []
     if alv is not None and alv <= FIFTY:
-        why.append(f"alveolar {num(alv)} % ≤ 50 %")
+        why.append(f"alveolar {exact_text(alv)} % ≤ 50 %")
     if gran is not None and gran != 0:
-        why.append(f"granular {num(gran)} % > 0")
+        why.append(f"granular {exact_text(gran)} % > 0")
     if why:
         return _factor(key, label, "absent", None,
                        f"{' and '.join(why)}: rule 5 (good) does not fire", inputs)
     if alv is not None and gran is not None:
-        return _factor(key, label, "present", f"alveolar {num(alv)} %, granular 0 %",
-                       f"alveolar {num(alv)} % > 50 % and granular 0 % → good", inputs)
+        return _factor(key, label, "present", f"alveolar {exact_text(alv)} %, granular 0 %",
+                       f"alveolar {exact_text(alv)} % > 50 % and granular 0 % → good", inputs)
     missing = tuple(m for m, v in (("pathology.alveolar_pct", alv),
                                    ("pathology.granular_pct", gran)) if v is None)
     return _factor(key, label, "indeterminate", None,
@@ -185,8 +185,8 @@ def _edge_caveats(patient: Patient, group: str) -> list[Reason]:
         out.append(Reason(
             f"{MODEL}.alveolar_with_some_granular", SOURCE, tag=Tag.UNVERIFIED,
             inputs={"alveolar_pct": alv, "granular_pct": gran},
-            text=f"alveolar {num(alv)} % with granular {num(gran)} %: not 'good' (granular "
-            "present) and outside the table's 'each < 50 %' wording; the classifier is "
+            text=f"alveolar {exact_text(alv)} % with granular {exact_text(gran)} %: not 'good' "
+            "(granular present) and outside the table's 'each < 50 %' wording; the classifier is "
             "authoritative → intermediate (docs/decisions.md#upton-classifier)"))
     return out
 
