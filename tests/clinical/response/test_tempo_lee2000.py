@@ -223,3 +223,20 @@ def test_tempo_rejects_bad_records() -> None:
 def test_pd_is_tabulated_as_nr() -> None:
     t = tempo_tables([PatientCourses("A", "rcc", ("NR", "PD"), "progressive_disease")])
     assert t.by_disease["rcc"][1].transition["NR"]["NR"] == 1
+
+
+def test_item9_tables_are_results_with_a_schema() -> None:
+    """The tables' JSON form is their fields (no hand-written to_dict), and validates against
+    the schema derived from them; Table 5's counts appear as computed above."""
+    import jsonschema
+
+    from hdil2.clinical.response.tempo import CourseTable, TempoTables
+    from hdil2.core.result import Result, output_schema
+
+    for cls in (CourseTable, TempoTables):
+        assert issubclass(cls, Result)
+        assert "to_dict" not in vars(cls)
+    doc = TABLES.to_dict()
+    jsonschema.validate(doc, output_schema(TempoTables))
+    assert doc["discontinuation"] == {r: list(c) for r, c in TABLES.discontinuation.items()}
+    assert doc["by_disease"]["rcc"][0]["treated"] == TABLES.by_disease["rcc"][0].treated

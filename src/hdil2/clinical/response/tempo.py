@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from hdil2.core.errors import InputError
+from hdil2.core.result import Result
 
 STATUSES: tuple[str, ...] = ("NR", "MR", "PR", "CR")
 STOP_REASONS: tuple[str, ...] = (
@@ -63,7 +63,7 @@ def _zeros() -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class CourseTable:
+class CourseTable(Result):
     """One course of Table 3 / 4.
 
     ``treated``: patients given course k; ``treated_by_status``: by status after course k-1
@@ -77,25 +77,14 @@ class CourseTable:
     response: Mapping[str, int]
     transition: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"course": self.course, "treated": self.treated,
-                "treated_by_status": dict(self.treated_by_status),
-                "response": dict(self.response),
-                "transition": {r: dict(c) for r, c in self.transition.items()}}
-
 
 @dataclass(frozen=True, slots=True)
-class TempoTables:
+class TempoTables(Result):
     """Tables 3/4 per disease and Table 5 (pooled) of one cohort."""
 
     by_disease: Mapping[str, tuple[CourseTable, ...]]
     discontinuation: Mapping[str, tuple[int, ...]]  # reason -> count by courses completed
     still_on_treatment: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"by_disease": {d: [t.to_dict() for t in ts] for d, ts in self.by_disease.items()},
-                "discontinuation": {r: list(c) for r, c in self.discontinuation.items()},
-                "still_on_treatment": self.still_on_treatment}
 
 
 def course_tables(patients: Iterable[PatientCourses]) -> tuple[CourseTable, ...]:
