@@ -9,6 +9,16 @@ Comparisons are exact: values and bounds are :class:`~fractions.Fraction`,
 ``1.5 * 1.2`` is ``1.7999999999999998`` in floating point and would move a boundary.  The same
 operator is written the same way everywhere (:data:`SYMBOL`, :func:`phrase`): ``SpO2 < 90 %``,
 ``creatinine ≥ 3 mg/dL``; :data:`NEGATION` writes the comparison that did not hold.
+
+Example::
+
+    >>> from decimal import Decimal
+    >>> from fractions import Fraction
+    >>> from hdil2.clinical.toxicity.operators import compare, phrase
+    >>> phrase("SpO2", "<", 90, "%")
+    'SpO2 < 90 %'
+    >>> compare(Fraction("1.5") * Fraction("1.2"), "==", Decimal("1.8"))
+    True
 """
 
 from __future__ import annotations
