@@ -16,7 +16,8 @@ from hdil2.core.errors import InputError
 
 AREAS: dict[str, tuple[str, ...]] = {
     "hdil2.app.treatment": ("regimens", "dose", "calendar"),
-    "hdil2.app.toxicity": ("grade", "grade-terms", "next-dose"),
+    "hdil2.app.toxicity": ("grade", "grade-terms"),
+    "hdil2.app.holds": ("next-dose",),
     "hdil2.app.rules": ("rules",),
     "hdil2.app.reference": ("sources",),
     "hdil2.app.selection": ("screen",),

@@ -1,11 +1,10 @@
-"""Operations of toxicity: the CTCAE v5.0 grade, the graded terms, and the next-dose advice.
+"""Operations of toxicity grading: the CTCAE v5.0 grade and the graded terms.
 
 ``grade`` answers one term (a :class:`~hdil2.core.decision.Decision` whose value is the grade
-0-5 or ``"not_evaluable"``); ``grade-terms`` lists every term hdil2 grades; ``next-dose`` gives,
-holds or stops at the next scheduled HD IL-2 dose.  The site profile fills ``next-dose``'s
-``tz`` (the ward's zone) and ``rulesets`` (its institutional hold rule sets) when a request
-leaves them out, and the site's ``grade`` policies (``diarrhea_incontinence``) apply to a
-diarrhoea grade that does not set them itself.
+0-5 or ``"not_evaluable"``); ``grade-terms`` lists every term hdil2 grades.  The site's
+``grade`` policies (``diarrhea_incontinence``) apply to a diarrhoea grade that does not set them
+itself.  The next-dose advice is its own area (:mod:`hdil2.app.holds`), so that grading does
+not load the hold rules and the advice does not load the CTCAE tables.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from hdil2.clinical.toxicity.ctcae import (
     grade,
     term_listing,
 )
-from hdil2.clinical.toxicity.holds.advice import NextDoseDetails, NextDoseRequest, Value
 from hdil2.core.result import decision_schema, output_schema
 
 if TYPE_CHECKING:
@@ -45,10 +43,6 @@ def _grade_terms(_req: GradeTermsRequest, _site: Any) -> TermListing:
     return term_listing()
 
 
-def _next_dose(req: NextDoseRequest, _site: Any) -> Decision[str]:
-    return req.advise()
-
-
 OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("grade", "the CTCAE v5.0 grade of one toxicity, with the clause that fired",
               GradeRequest, _grade,
@@ -56,7 +50,4 @@ OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("grade-terms", "every CTCAE v5.0 term hdil2 grades, and how it is graded",
               GradeTermsRequest, _grade_terms, lambda: output_schema(TermListing),
               area="toxicity"),
-    Operation("next-dose", "give, hold or stop at the next scheduled HD IL-2 dose, with reasons",
-              NextDoseRequest, _next_dose,
-              lambda: decision_schema(Value, NextDoseDetails, "NextDose"), area="toxicity"),
 )
