@@ -274,9 +274,10 @@ def _bounds(parts: tuple[Threshold, ...]) -> str:
 
 
 def _same_field_thresholds(parts: tuple[Cond, ...]) -> tuple[Threshold, ...] | None:
-    if parts and all(isinstance(p, Threshold) for p in parts) \
-            and len({p.field for p in parts}) == 1:  # type: ignore[union-attr]
-        return tuple(p for p in parts if isinstance(p, Threshold))
+    """``parts`` if they are all thresholds on one observation (a range), else ``None``."""
+    ths = tuple(p for p in parts if isinstance(p, Threshold))
+    if parts and len(ths) == len(parts) and len({t.field for t in ths}) == 1:
+        return ths
     return None
 
 
@@ -305,10 +306,14 @@ def describe(cond: Cond) -> str:
 
 
 def _nested(cond: Cond) -> str:
+    """A part of a combination in words, in parentheses when it is a combination itself."""
     text = describe(cond)
-    compound = isinstance(cond, AnyOf) or (
-        isinstance(cond, All) and _same_field_thresholds(cond.parts) is None)
-    return f"({text})" if compound and len(cond.parts) > 1 else text  # type: ignore[union-attr]
+    if isinstance(cond, AnyOf) and len(cond.parts) > 1:
+        return f"({text})"
+    if isinstance(cond, All) and len(cond.parts) > 1 \
+            and _same_field_thresholds(cond.parts) is None:
+        return f"({text})"
+    return text
 
 
 # --- rows ----------------------------------------------------------------------------------------
