@@ -48,11 +48,13 @@ def test_outputs_validate_against_the_output_schema(name: str) -> None:
     op = app.operation(name)
     validator = jsonschema.Draft202012Validator(op.output_schema())
     answered: list[int] = []
+    tried: list[int] = []
 
     @settings(max_examples=100, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     @given(STRATEGIES[name])
     def check(payload: dict[str, Any]) -> None:
+        tried.append(1)
         try:
             result = op(payload)
         except InputError:
@@ -64,7 +66,9 @@ def test_outputs_validate_against_the_output_schema(name: str) -> None:
         answered.append(1)
 
     check()
-    assert len(answered) >= 50, f"only {len(answered)} of the random requests were answered"
+    # a finite request space (regimens, grade-terms) ends early; otherwise most are answered
+    assert len(answered) >= 1
+    assert 2 * len(answered) >= len(tried), f"only {len(answered)} of {len(tried)} answered"
 
 
 def test_site_profile_fills_only_what_a_request_leaves_out() -> None:
