@@ -18,6 +18,7 @@ _DOCUMENTS: dict[str, tuple[str, str]] = {
     "site-profile": ("hdil2.app.profile", "SiteProfile"),
     "dose-observations": ("hdil2.clinical.toxicity.holds.observations", "DoseObservations"),
     "patient": ("hdil2.clinical.selection.patient", "Patient"),
+    "stats-survival": ("hdil2.stats.requests", "SurvivalRequest"),
 }
 
 

@@ -1,8 +1,9 @@
 """CLI commands of the statistics area: ``hdil2 stats …`` (cohort) and ``hdil2 design …``.
 
 Each command takes a JSON request (a file path or ``-``; ``hdil2 schema NAME``) or the same
-fields as options, prints readable tables with the reasons, or one JSON document with
-``--json``.  Survival commands also read CSV (columns named by options).
+fields as options, runs the operation of the same name (``stats-rate`` …, :mod:`hdil2.app`)
+and prints readable tables with the reasons, or one JSON document with ``--json``.  Survival
+commands also read CSV: the named columns become the request's arrays.
 """
 
 from __future__ import annotations
@@ -16,27 +17,14 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
-SCHEMAS: dict[str, str] = {
-    "stats-rate": "hdil2.stats.requests:RateRequest",
-    "stats-compare": "hdil2.stats.requests:CompareRequest",
-    "stats-trend": "hdil2.stats.requests:TrendRequest",
-    "stats-survival": "hdil2.stats.requests:SurvivalRequest",
-    "design-simon": "hdil2.stats.requests:SimonRequest",
-    "design-simon-oc": "hdil2.stats.requests:SimonDesignRequest",
-    "design-simon-stage1": "hdil2.stats.requests:SimonStage1Request",
-    "design-simon-estimate": "hdil2.stats.requests:SimonEstimateRequest",
-    "design-two-proportions": "hdil2.stats.requests:TwoProportionsRequest",
-    "design-survival": "hdil2.stats.requests:SurvivalSizeRequest",
-    "design-group-sequential": "hdil2.stats.requests:GroupSequentialRequest",
-    "design-conditional-power": "hdil2.stats.requests:ConditionalPowerRequest",
-}
+SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 InputArg = Annotated[str | None, typer.Argument(
     help="JSON request file (see `hdil2 schema`), or - for stdin; omit to use the options")]
 DataArg = Annotated[str, typer.Argument(help="CSV file (columns named by the options) or "
-                                        "JSON request (`hdil2 schema stats-survival`); "
-                                        "- for stdin")]
+                                        "JSON request (`hdil2 schema stats-km`, stats-logrank, "
+                                        "stats-cox); - for stdin")]
 FmtOpt = Annotated[str | None, typer.Option("--format", help="csv or json (default: by "
                                             "file extension; stdin is JSON)")]
 TimeOpt = Annotated[str, typer.Option("--time", help="CSV time column")]
@@ -48,24 +36,6 @@ CensValOpt = Annotated[str | None, typer.Option(help="value of --event meaning c
 LevelOpt = Annotated[float | None, typer.Option(help="confidence level (0.95)")]
 D = Annotated[int | None, typer.Option()]
 P = Annotated[float | None, typer.Option()]
-
-
-def _request(model_path: str, path: str | None, options: dict[str, Any]) -> Any:
-    """Build the request from a JSON file or from the options (not both)."""
-    import importlib
-
-    from hdil2.core.errors import InputError
-
-    module, attr = model_path.split(":")
-    model = getattr(importlib.import_module(module), attr)
-    given = {k: v for k, v in options.items() if v is not None}
-    if path is not None:
-        if given:
-            first = next(iter(given))
-            raise InputError("input", "give either a JSON request or options, not both "
-                             f"(got --{first.replace('_', '-')})")
-        return common.load_model(model, path)
-    return common.parse_model(model, given)
 
 
 def _floats(text: str | None, field: str) -> list[float] | None:
@@ -116,23 +86,45 @@ def _reasons(con: Console, reasons: Any) -> None:
     reasons_table(con, reasons, "Method and source")
 
 
-def _survival_request(path: str, fmt: str | None, time: str, event: str, group: str | None,
-                      strata: str | None, covariates: str | None, event_value: str | None,
-                      censor_value: str | None, extra: dict[str, Any]) -> Any:
-    """A SurvivalRequest from a JSON request or from CSV columns."""
+def _survival(operation: str, path: str, fmt: str | None, time: str, event: str,
+              group: str | None, strata: str | None, covariates: str | None,
+              event_value: str | None, censor_value: str | None,
+              options: dict[str, Any]) -> Any:
+    """Run a survival operation on a JSON request or on CSV columns, with the options."""
+    from hdil2.app import operation as lookup
     from hdil2.core.errors import InputError
-    from hdil2.stats.requests import SurvivalRequest
 
+    op = lookup(operation)
     kind = fmt or ("csv" if path.lower().endswith(".csv") else "json")
     if kind not in ("csv", "json"):
         raise InputError("--format", "must be csv or json", fmt)
     if kind == "json":
-        req = common.load_model(SurvivalRequest, path)
-        upd = {k: v for k, v in extra.items() if v is not None}
-        return req.model_copy(update=upd) if upd else req
+        for option, value in (("--group", group), ("--strata", strata),
+                              ("--covariates", covariates), ("--event-value", event_value),
+                              ("--censor-value", censor_value)):
+            if value is not None:
+                raise InputError(option, "names a CSV column or value; a JSON request gives "
+                                 "its data as arrays (`hdil2 schema "
+                                 f"{operation}`)", value)
+        payload = common.read_json(path, model=op.request)
+    else:
+        payload = _csv_columns(path, time, event, group, strata, covariates, event_value,
+                               censor_value)
+    given = {k: v for k, v in options.items() if v is not None}
+    if given and isinstance(payload, dict):
+        payload = {**payload, **given}
+    return op(payload, common.site_profile())
+
+
+def _csv_columns(path: str, time: str, event: str, group: str | None, strata: str | None,
+                 covariates: str | None, event_value: str | None,
+                 censor_value: str | None) -> dict[str, Any]:
+    """The request arrays of a survival CSV file: its named columns, one entry per row."""
     import io
 
     import pandas as pd
+
+    from hdil2.core.errors import InputError
 
     text = common.read_text(path, "input", "CSV")  # missing, empty, not UTF-8: named
     try:
@@ -180,8 +172,7 @@ def _survival_request(path: str, fmt: str | None, time: str, event: str, group: 
     if cols:
         data["covariates"] = {c: [None if v is None or v != v else v for v in labels(c)]
                               for c in cols}
-    data.update({k: v for k, v in extra.items() if v is not None})
-    return common.parse_model(SurvivalRequest, data)
+    return data
 
 
 def register(app: typer.Typer) -> None:
@@ -212,9 +203,8 @@ def _register_stats(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """A response rate with its exact (Clopper-Pearson) or Wilson interval."""
-        req = _request(SCHEMAS["stats-rate"], input,
-                       {"x": x, "n": n, "level": level, "method": method})
-        res = req.run()
+        res = common.answer("stats-rate", input,
+                            {"x": x, "n": n, "level": level, "method": method})
 
         def render(con: Console) -> None:
             _table(con, "Response rate", [
@@ -241,9 +231,8 @@ def _register_stats(app: typer.Typer) -> None:
         Bound: n1, n2 ≤ 100,000,000, and the exact conditional odds ratio sums at most 5,000
         tables (min(n1, n2, responders, non-responders) + 1): answers within 5 s.
         """
-        req = _request(SCHEMAS["stats-compare"], input,
-                       {"x1": x1, "n1": n1, "x2": x2, "n2": n2, "level": level})
-        res = req.run()
+        res = common.answer("stats-compare", input,
+                            {"x1": x1, "n1": n1, "x2": x2, "n2": n2, "level": level})
 
         def render(con: Console) -> None:
             from rich.table import Table
@@ -278,10 +267,9 @@ def _register_stats(app: typer.Typer) -> None:
 
         Bound: at most 10,000 groups (answers in under a second).
         """
-        req = _request(SCHEMAS["stats-trend"], input, {
+        res = common.answer("stats-trend", input, {
             "successes": _floats(successes, "successes"), "totals": _floats(totals, "totals"),
             "scores": _floats(scores, "scores")})
-        res = req.run()
 
         def render(con: Console) -> None:
             _table(con, "Cochran-Armitage trend", [
@@ -292,14 +280,6 @@ def _register_stats(app: typer.Typer) -> None:
             _reasons(con, res.reasons)
 
         common.emit(res, json_out, render)
-
-    def survival_opts(
-        input: str, fmt: str | None, time: str, event: str, group: str | None,
-        strata: str | None, covariates: str | None, event_value: str | None,
-        censor_value: str | None, **extra: Any,
-    ) -> Any:
-        return _survival_request(input, fmt, time, event, group, strata, covariates,
-                                 event_value, censor_value, extra)
 
     @app.command("km")
     def km_cmd(
@@ -319,41 +299,36 @@ def _register_stats(app: typer.Typer) -> None:
 
         Bound: at most 1,000 groups; time grows with the rows read.
         """
-        req = survival_opts(input, fmt, time, event, group, None, None, event_value,
-                            censor_value, conf_type=conf_type, level=level,
-                            landmarks=_floats(at, "at"))
-        curves = req.km()
-        marks = {k: v.at(req.landmarks) for k, v in curves.items()}
-        doc = {"method": "kaplan_meier_greenwood", "conf_type": req.conf_type,
-               "level": req.level,
-               "curves": [dict(c.to_dict(), label=k, landmarks=[m.to_dict() for m in marks[k]])
-                          for k, c in curves.items()]}
+        res = _survival("stats-km", input, fmt, time, event, group, None, None, event_value,
+                        censor_value, {"conf_type": conf_type, "level": level,
+                                       "landmarks": _floats(at, "at")})
+        curves = res.curves
 
         def render(con: Console) -> None:
             from rich.table import Table
 
-            t = Table(title=f"Kaplan-Meier ({req.conf_type} CI, {100 * req.level:g} %)",
+            t = Table(title=f"Kaplan-Meier ({res.conf_type} CI, {100 * res.level:g} %)",
                       title_justify="left")
             for c in ("group", "n", "events", "median", "CI"):
                 t.add_column(c)
-            for k, c in curves.items():
+            for c in curves:
                 m = c.median
-                t.add_row(k, str(c.n), str(c.events),
+                t.add_row(c.label, str(c.n), str(c.events),
                           "not reached" if m.estimate is None else _fmt(m.estimate),
                           f"{_fmt(m.lower)} to {_fmt(m.upper)}")
             con.print(t)
-            if req.landmarks:
+            if any(c.landmarks for c in curves):
                 lt = Table(title="Landmark survival", title_justify="left")
                 for c in ("group", "time", "survival", "CI", "at risk"):
                     lt.add_column(c)
-                for k, ms in marks.items():
-                    for m in ms:
-                        lt.add_row(k, _fmt(m.time), _fmt(m.surv),
-                                   f"{_fmt(m.lower)} to {_fmt(m.upper)}", str(m.n_risk))
+                for curve in curves:
+                    for lm in curve.landmarks:
+                        lt.add_row(curve.label, _fmt(lm.time), _fmt(lm.surv),
+                                   f"{_fmt(lm.lower)} to {_fmt(lm.upper)}", str(lm.n_risk))
                 con.print(lt)
             if table:
-                for k, c in curves.items():
-                    ct = Table(title=f"Curve: {k}", title_justify="left")
+                for c in curves:
+                    ct = Table(title=f"Curve: {c.label}", title_justify="left")
                     for col in ("time", "at risk", "events", "censored", "survival", "lower",
                                 "upper"):
                         ct.add_column(col)
@@ -362,10 +337,10 @@ def _register_stats(app: typer.Typer) -> None:
                                    str(c.n_censor[i]), _fmt(float(c.surv[i])),
                                    _fmt(float(c.lower[i])), _fmt(float(c.upper[i])))
                     con.print(ct)
-            reasons = [c.reasons()[0] for c in curves.values()]
-            _reasons(con, [*reasons, next(iter(curves.values())).reasons()[1]])
+            reasons = [c.reasons()[0] for c in curves]
+            _reasons(con, [*reasons, curves[0].reasons()[1]])
 
-        common.emit(doc, json_out, render)
+        common.emit(res, json_out, render)
 
     @app.command("logrank")
     def logrank_cmd(
@@ -382,9 +357,8 @@ def _register_stats(app: typer.Typer) -> None:
 
         Bound: at most 1,000 groups and rows × groups ≤ 2e7; time grows with the rows read.
         """
-        req = survival_opts(input, fmt, time, event, group, strata, None, event_value,
-                            censor_value, rho=rho)
-        res = req.logrank()
+        res = _survival("stats-logrank", input, fmt, time, event, group, strata, None,
+                        event_value, censor_value, {"rho": rho})
 
         def render(con: Console) -> None:
             from rich.table import Table
@@ -434,10 +408,9 @@ def _register_stats(app: typer.Typer) -> None:
                     raise InputError("--reference", "expected COLUMN=LEVEL", item)
                 refs[col] = lev
         cats = None if categorical is None else [c for c in categorical.split(",") if c]
-        req = survival_opts(input, fmt, time, event, None, None, covariates, event_value,
-                            censor_value, ties=ties, level=level, categorical=cats,
-                            reference=refs)
-        res = req.cox()
+        res = _survival("stats-cox", input, fmt, time, event, None, None, covariates,
+                        event_value, censor_value, {"ties": ties, "level": level,
+                                                    "categorical": cats, "reference": refs})
 
         def render(con: Console) -> None:
             from rich.table import Table
@@ -508,9 +481,8 @@ def _register_design(app: typer.Typer) -> None:
         the n searched (answers within 10 s); a larger search is refused at once, with the
         largest nmax that fits.
         """
-        req = _request(SCHEMAS["design-simon"], input,
-                       {"p0": p0, "p1": p1, "alpha": alpha, "beta": beta, "nmax": nmax})
-        res = req.run()
+        res = common.answer("design-simon", input,
+                            {"p0": p0, "p1": p1, "alpha": alpha, "beta": beta, "nmax": nmax})
 
         def render(con: Console) -> None:
             _design_table(con, f"Simon two-stage: p0 {res.p0:g}, p1 {res.p1:g}, α {res.alpha:g},"
@@ -532,9 +504,8 @@ def _register_design(app: typer.Typer) -> None:
 
         Bound: n ≤ 10,000.
         """
-        req = _request(SCHEMAS["design-simon-oc"], input,
-                       {"r1": r1, "n1": n1, "r": r, "n": n, "p0": p0, "p1": p1})
-        res = req.run()
+        res = common.answer("design-simon-oc", input,
+                            {"r1": r1, "n1": n1, "r": r, "n": n, "p0": p0, "p1": p1})
 
         def render(con: Console) -> None:
             _design_table(con, f"Design {res.r1}/{res.n1}, {res.r}/{res.n} at p0 {res.p0:g}, "
@@ -555,9 +526,8 @@ def _register_design(app: typer.Typer) -> None:
 
         Bound: n ≤ 10,000.
         """
-        req = _request(SCHEMAS["design-simon-stage1"], input, {
+        res = common.answer("design-simon-stage1", input, {
             "r1": r1, "n1": n1, "r": r, "n": n, "responses": responses, "evaluable": evaluable})
-        res = req.run()
 
         def render(con: Console) -> None:
             con.print(f"[bold]{res.value}[/] ({res.details['rule']})")
@@ -578,9 +548,8 @@ def _register_design(app: typer.Typer) -> None:
 
         Bound: n ≤ 10,000 (answers within 2 s).
         """
-        req = _request(SCHEMAS["design-simon-estimate"], input, {
+        res = common.answer("design-simon-estimate", input, {
             "r1": r1, "n1": n1, "r": r, "n": n, "p0": p0, "x1": x1, "x2": x2, "alpha": alpha})
-        res = req.run()
 
         def render(con: Console) -> None:
             _table(con, "Inference after the two-stage trial", [
@@ -617,10 +586,9 @@ def _register_design(app: typer.Typer) -> None:
         units (answers within 10 s; 0.6 vs 0.5 takes about 1 s, 0.51 vs 0.50 is refused:
         use normal_cc).  The normal methods are closed forms.
         """
-        req = _request(SCHEMAS["design-two-proportions"], input, {
+        res = common.answer("design-two-proportions", input, {
             "p1": p1, "p2": p2, "alpha": alpha, "power": power, "sides": sides,
             "ratio": ratio, "method": method, "n1": n1, "n2": n2})
-        res = req.run()
 
         def render(con: Console) -> None:
             _table(con, f"Two proportions: {res.p1:g} vs {res.p2:g} ({res.method})", [
@@ -650,21 +618,11 @@ def _register_design(app: typer.Typer) -> None:
         json_out: JsonOpt = False,
     ) -> None:
         """Events and patients for a survival comparison (log-rank or hazard difference)."""
-        from hdil2.core.errors import InputError
-        from hdil2.stats.sample_size import hazard_from_survival
-
-        if surv1 is not None or surv2 is not None:
-            if at_time is None or surv1 is None or surv2 is None:
-                raise InputError("--at-time", "give --surv1, --surv2 and --at-time together")
-            if lambda1 is not None or lambda2 is not None:
-                raise InputError("--surv1", "give hazards or survival rates, not both")
-            lambda1 = hazard_from_survival(surv1, at_time)
-            lambda2 = hazard_from_survival(surv2, at_time)
-        req = _request(SCHEMAS["design-survival"], input, {
+        res = common.answer("design-survival", input, {
             "hazard_ratio": hazard_ratio, "lambda1": lambda1, "lambda2": lambda2,
+            "surv1": surv1, "surv2": surv2, "at_time": at_time,
             "alpha": alpha, "power": power, "sides": sides, "ratio": ratio,
             "accrual": accrual, "follow_up": follow_up, "dropout": dropout, "method": method})
-        res = req.run()
 
         def render(con: Console) -> None:
             _table(con, f"Survival design ({res.method})", [
@@ -697,10 +655,9 @@ def _register_design(app: typer.Typer) -> None:
         fut = None
         if futility is not None:
             fut = [None if p.strip().lower() in ("none", "") else p for p in futility.split(",")]
-        req = _request(SCHEMAS["design-group-sequential"], input, {
+        res = common.answer("design-group-sequential", input, {
             "information_rates": _floats(rates, "rates"), "alpha": alpha, "beta": beta,
             "spending": spending, "futility_z": fut})
-        res = req.run()
 
         def render(con: Console) -> None:
             from rich.table import Table
@@ -764,9 +721,8 @@ def _register_design(app: typer.Typer) -> None:
         analyses still to come (about 20 equally spaced): answers within 10 s.
         """
         from hdil2.core.errors import InputError
-        from hdil2.stats.interim import futility_decision, interim_binary, interim_survival
 
-        interim = None
+        binary_counts = None
         if binary is not None:
             try:
                 (a, b), (c, d) = (tuple(int(v) for v in part.split("/"))
@@ -778,34 +734,20 @@ def _register_design(app: typer.Typer) -> None:
             if plan is None or len(plan) != 2 or rates_ is None or len(rates_) != 2:
                 raise InputError("--planned", "--binary needs --planned N1,N2 and "
                                  "--design-rates P1,P2")
-            interim = interim_binary(a, b, c, d, planned_n1=int(plan[0]),
-                                     planned_n2=int(plan[1]), p1=rates_[0], p2=rates_[1])
-        elif events is not None:
-            if z is None or planned_events is None or hazard_ratio is None:
-                raise InputError("--events", "needs --z, --planned-events and --hazard-ratio")
-            interim = interim_survival(z, events, planned_events, hazard_ratio)
-        if interim is not None:
-            z, information = interim.z, interim.information
-            design_drift = interim.design_drift if design_drift is None else design_drift
-        if alpha is not None:
-            from statistics import NormalDist
-
-            if critical is not None or rates is not None:
-                raise InputError("--alpha", "give --alpha or --critical/--rates, not both")
-            if not 0 < alpha < 0.5:
-                raise InputError("--alpha", "must be between 0 and 0.5 (one-sided)", alpha)
-            critical, rates = f"{NormalDist().inv_cdf(1 - alpha)!r}", "1"
-        req = _request(SCHEMAS["design-conditional-power"], input, {
+            binary_counts = {"x1": a, "n1": b, "x2": c, "n2": d, "planned_n1": plan[0],
+                             "planned_n2": plan[1], "p1": rates_[0], "p2": rates_[1]}
+        events_counts = None
+        if events is not None or planned_events is not None or hazard_ratio is not None:
+            events_counts = {k: v for k, v in (("events", events),
+                                               ("planned_events", planned_events),
+                                               ("hazard_ratio", hazard_ratio)) if v is not None}
+        answer = common.answer("design-conditional-power", input, {
             "z": z, "information": information, "critical_values": _floats(critical,
                                                                            "critical"),
-            "information_rates": _floats(rates, "rates"), "design_drift": design_drift,
-            "futility_threshold": futility_threshold})
-        res = req.run()
-        advice = (futility_decision(res, req.futility_threshold, "design")
-                  if res.under_design is not None
-                  else futility_decision(res, req.futility_threshold, "trend"))
-        doc = {"conditional_power": res.to_dict(), "advice": advice.to_dict(),
-               "interim": None if interim is None else interim.to_dict()}
+            "information_rates": _floats(rates, "rates"), "alpha": alpha,
+            "design_drift": design_drift, "futility_threshold": futility_threshold,
+            "binary": binary_counts, "survival": events_counts})
+        res, advice, interim = answer.conditional_power, answer.advice, answer.interim
 
         def render(con: Console) -> None:
             _table(con, f"Conditional power at information {res.information:g} (z = "
@@ -817,4 +759,4 @@ def _register_design(app: typer.Typer) -> None:
             extra = () if interim is None else tuple(interim.reasons)
             _reasons(con, extra + tuple(res.reasons) + tuple(advice.reasons))
 
-        common.emit(doc, json_out, render)
+        common.emit(answer, json_out, render)

@@ -1,7 +1,10 @@
 """Cohort statistics and trial design for the IL-2 papers (issue 5).
 
-Pure functions over numbers and arrays; every result is a small frozen dataclass with
-``to_dict()`` that names its method and carries the reasons (source keys) for its numbers.
+Pure functions over numbers and arrays; every result is a small frozen dataclass on
+:class:`hdil2.core.result.Result` (its fields are its JSON form and give its JSON Schema) that
+names its method and carries the reasons (source keys) for its numbers.  The requests of the
+``stats-*`` and ``design-*`` operations of :mod:`hdil2.app` are in
+:mod:`~hdil2.stats.requests`.
 
 * :mod:`~hdil2.stats.proportions` — rates with Clopper-Pearson/Wilson intervals, Fisher exact
   and χ² comparisons, exact conditional odds ratio, risk difference, Cochran-Armitage trend.

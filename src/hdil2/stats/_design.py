@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hdil2.core.errors import InputError
-from hdil2.stats._result import Result
+from hdil2.core.result import Result
 
 _COLLINEAR_TOL = 1e-7
 

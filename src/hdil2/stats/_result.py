@@ -1,65 +1,98 @@
-"""Shared plumbing of the statistics results: JSON-ready dicts and input checks.
+"""Shared plumbing of the statistics results: JSON Schemas of arrays, reasons, input checks.
 
-Every result of :mod:`hdil2.stats` is a small frozen dataclass with ``to_dict()``.  JSON has no
-NaN or infinity, so a non-finite float is written as ``None`` (NaN: undefined) or as the strings
-``"inf"`` / ``"-inf"`` (e.g. an odds ratio with a zero cell).  Every result names its method
-(``method="fisher_exact_two_sided"``) and carries :class:`~hdil2.core.decision.Reason` objects
-that cite the source of the method, so the CLI can show why a number is what it is.
+Every result of :mod:`hdil2.stats` is a small frozen dataclass on
+:class:`hdil2.core.result.Result` (its fields are its JSON form; its JSON Schema follows from
+the annotations) or a :class:`~hdil2.core.decision.Decision`.  JSON has no NaN or infinity: a
+float that may be non-finite is annotated :data:`~hdil2.core.result.Real` and written as
+``null`` (NaN: undefined) or ``"inf"`` / ``"-inf"`` (e.g. an odds ratio with a zero cell).
+A Kaplan-Meier curve keeps its NumPy arrays (copying a million-row curve into tuples would
+double its cost); they are annotated :data:`Numbers`, :data:`Integers` … so the schema says
+"array of numbers".
+Every result names its method (``method="fisher_exact_two_sided"``) and carries
+:class:`~hdil2.core.decision.Reason` objects that cite the source of the method.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.jsonable import jsonable
 from hdil2.core.sources import Tag
 
-
-def clean(value: Any) -> Any:
-    """``jsonable`` with non-finite floats made JSON-safe (NaN -> None, ±inf -> "inf")."""
-    if isinstance(value, float) or type(value).__name__.startswith("float"):
-        v = float(value)
-        if math.isnan(v):
-            return None
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return v
-    if type(value).__name__.startswith(("int", "uint")) and hasattr(value, "item"):
-        return int(value)
-    if isinstance(value, Reason):
-        return value.to_dict()
-    if isinstance(value, Mapping):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        return clean(value.tolist())
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        to_dict = getattr(value, "to_dict", None)
-        if callable(to_dict):
-            return to_dict()
-        return {f.name: clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return jsonable(value)
+#: JSON Schemas of array items: a number, an integer, a number or null (NaN: undefined), and a
+#: number or "inf" (an infinite standard error)
+NUMBER: dict[str, Any] = {"type": "number"}
+INTEGER: dict[str, Any] = {"type": "integer"}
+NUMBER_OR_NULL: dict[str, Any] = {"type": ["number", "null"]}
+NUMBER_OR_INF: dict[str, Any] = {"anyOf": [{"type": "number"}, {"enum": ["inf"]}]}
 
 
-class Result:
-    """Mixin of the stats results: ``to_dict()`` over the dataclass fields."""
+class _ArraySchema:
+    """Annotation metadata: the JSON Schema of a NumPy array written as a JSON array."""
 
-    __slots__ = ()
+    __slots__ = ("items",)
 
-    def to_dict(self) -> dict[str, Any]:
-        assert dataclasses.is_dataclass(self)
-        return {f.name: clean(getattr(self, f.name)) for f in dataclasses.fields(self)}
+    def __init__(self, items: dict[str, Any]) -> None:
+        self.items = items
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return {"type": "array", "items": dict(self.items)}
+
+    def __repr__(self) -> str:
+        return f"array({self.items})"
+
+
+#: a NumPy array of numbers, of integers, of numbers or null (NaN), of numbers or "inf"
+Numbers = Annotated[Any, _ArraySchema(NUMBER)]
+Integers = Annotated[Any, _ArraySchema(INTEGER)]
+NumbersOrNull = Annotated[Any, _ArraySchema(NUMBER_OR_NULL)]
+NumbersOrInf = Annotated[Any, _ArraySchema(NUMBER_OR_INF)]
+
+
+class _DecisionShape:
+    """Annotation metadata: a nested :class:`~hdil2.core.decision.Decision` described by the
+    JSON its ``to_dict`` writes (built when a schema is asked for: pydantic loads lazily)."""
+
+    __slots__ = ("details", "title", "value")
+
+    def __init__(self, value: Any, title: str, details: Any) -> None:
+        self.value, self.title, self.details = value, title, details
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from typing import NotRequired, Required, get_type_hints
+
+        from pydantic import ConfigDict
+        from typing_extensions import TypedDict
+
+        fields: dict[str, Any] = {"value": Required[self.value]}
+        if self.details is not None:
+            hints = get_type_hints(self.details, include_extras=True)
+            required = getattr(self.details, "__required_keys__", frozenset(hints))
+            for name, tp in hints.items():
+                fields[name] = Required[tp] if name in required else NotRequired[tp]
+        fields["reasons"] = Required[tuple[Reason, ...]]
+        shape = TypedDict(self.title, fields, total=False)  # type: ignore[misc]
+        shape.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]
+        return handler.generate_schema(shape)
+
+
+def decision_shape(value: Any, title: str, details: Any = None) -> Any:
+    """Annotation metadata of a field holding a :class:`~hdil2.core.decision.Decision`.
+
+    Its JSON is ``value``, the details at the top level and ``reasons``, as
+    :func:`hdil2.core.result.decision_schema` describes a decision on its own; ``value`` is
+    the type of the decision's value and ``details`` a ``TypedDict`` of its detail keys.
+    """
+    return _DecisionShape(value, title, details)
 
 
 def why(rule: str, source: str, text: str, **inputs: Any) -> Reason:
     """A reason for a computed statistic (tag ``computed``)."""
-    return Reason(rule=rule, source=source, text=text, inputs=clean(inputs), tag=Tag.COMPUTED)
+    return Reason(rule=rule, source=source, text=text, inputs=jsonable(inputs), tag=Tag.COMPUTED)
 
 
 def check_int(field: str, value: Any, minimum: int = 0) -> int:

@@ -38,8 +38,9 @@ from typing import Any, Literal
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
+from hdil2.core.result import Real, Result
 from hdil2.stats._design import Factor, model_matrix
-from hdil2.stats._result import Result, check_choice, check_level, why
+from hdil2.stats._result import check_choice, check_level, why
 from hdil2.stats._survdata import as_event, as_time
 
 Ties = Literal["efron", "breslow"]
@@ -52,9 +53,9 @@ class CoxTerm(Result):
     name: str
     coef: float
     se: float
-    hr: float
-    hr_lower: float
-    hr_upper: float
+    hr: Real  # exp(coef) may overflow for a covariate on a tiny scale
+    hr_lower: Real
+    hr_upper: Real
     z: float
     p_value: float
     covariate: str = ""  # the input column the term comes from

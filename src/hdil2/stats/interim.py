@@ -29,12 +29,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
+from hdil2.core.result import Real, Result
 from hdil2.core.sources import Tag
-from hdil2.stats._result import Result, check_choice, check_prob, why
+from hdil2.stats._result import check_choice, check_prob, decision_shape, why
 
 Spending = Literal["obrien_fleming", "pocock"]
 SPENDING = ("obrien_fleming", "pocock")
@@ -170,7 +171,7 @@ class GroupSequential(Result):
     alpha: float
     beta: float
     information_rates: tuple[float, ...]
-    critical_values: tuple[float, ...]  # z scale
+    critical_values: tuple[Real, ...]  # z scale; infinite where no α is left to spend
     nominal_p: tuple[float, ...]  # one-sided nominal P at each boundary
     alpha_spent: tuple[float, ...]  # cumulative
     drift: float  # θ₁: E[Z at t = 1] giving power 1 − β
@@ -329,7 +330,7 @@ class ConditionalPower(Result):
 
     z: float
     information: float
-    remaining_critical_values: tuple[float, ...]
+    remaining_critical_values: tuple[Real, ...]
     remaining_information: tuple[float, ...]
     design_drift: float | None
     under_design: float | None
@@ -384,15 +385,23 @@ def conditional_power(z: float, information: float, *, critical_values: Sequence
                 rec.advance(-math.inf, b)
         return total
 
+    drift: float | None = None
+    if design_drift is not None:
+        try:
+            drift = float(design_drift)
+        except (TypeError, ValueError):
+            raise InputError("design_drift", "must be a number", design_drift) from None
+        if not math.isfinite(drift):
+            raise InputError("design_drift", "must be finite", design_drift)
     trend = zz / math.sqrt(t0)
-    under_design = None if design_drift is None else cp(float(design_drift))
+    under_design = None if drift is None else cp(drift)
     res_trend, res_null = cp(trend), cp(0.0)
     text = (f"z = {zz:.3f} at information {t0:g}: conditional power "
             + ("" if under_design is None else f"{under_design:.4f} under the design "
-               f"alternative (θ = {design_drift:.3f}), ")
+               f"alternative (θ = {drift:.3f}), ")
             + f"{res_trend:.4f} under the current trend (θ = {trend:.3f}), "
             f"{res_null:.4g} under H0")
-    return ConditionalPower(zz, t0, tuple(crit), rates, design_drift, under_design, res_trend,
+    return ConditionalPower(zz, t0, tuple(crit), rates, drift, under_design, res_trend,
                             res_null, (why("stats.conditional_power", "lan1988", text, z=zz,
                                            information=t0),))
 
@@ -499,3 +508,19 @@ def interim_survival(z: float, events: int, planned_events: int, hazard_ratio: f
         (why("stats.interim.survival", "schoenfeld1981",
              f"{d} of {planned} planned events (information {t:.3f}); design drift "
              f"{drift:.3f} for HR {hr:g}", events=d, planned_events=planned),))
+
+
+# ---- the answer of the conditional-power operation -----------------------------------------
+
+#: the advice of :func:`futility_decision`
+FutilityAdvice = Literal["consider stopping for futility", "continue"]
+
+
+@dataclass(frozen=True, slots=True)
+class InterimAnalysis(Result):
+    """Conditional power at an interim, the non-binding futility advice and, when the request
+    gave the interim counts, the z statistic computed from them."""
+
+    conditional_power: ConditionalPower
+    advice: Annotated[Decision[str], decision_shape(FutilityAdvice, "FutilityAdvice")]
+    interim: InterimStatistic | None

@@ -23,6 +23,7 @@ Rules (``kaplan1958``, ``greenwood1926``; the numbers of R ``survival::survfit``
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,16 @@ from typing import Any, Literal
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
-from hdil2.stats._result import Result, check_choice, check_level, clean, why
+from hdil2.core.result import Result
+from hdil2.stats._result import (
+    Integers,
+    Numbers,
+    NumbersOrInf,
+    NumbersOrNull,
+    check_choice,
+    check_level,
+    why,
+)
 from hdil2.stats._survdata import as_event, as_labels, as_time
 
 ConfType = Literal["log", "log-log", "plain"]
@@ -66,37 +76,46 @@ class Landmark(Result):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class KaplanMeier(Result):
-    """One Kaplan-Meier curve (arrays indexed by distinct observed time)."""
+    """One Kaplan-Meier curve (NumPy arrays indexed by distinct observed time), its median and
+    the landmark survival asked for (:meth:`with_landmarks`).
 
-    time: Any
-    n_risk: Any
-    n_event: Any
-    n_censor: Any
-    surv: Any
-    std_err: Any
-    lower: Any
-    upper: Any
+    ``std_err`` is infinite once S = 0 (written ``"inf"``); ``lower`` and ``upper`` are NaN
+    where the interval is undefined (written ``null``).
+    """
+
+    time: Numbers
+    n_risk: Integers
+    n_event: Integers
+    n_censor: Integers
+    surv: Numbers
+    std_err: NumbersOrInf
+    lower: NumbersOrNull
+    upper: NumbersOrNull
     level: float
     conf_type: str
     n: int
     events: int
-    label: str = "all"
+    label: str
+    median: Quantile
+    method: str = "kaplan_meier_greenwood"
+    landmarks: tuple[Landmark, ...] = ()
 
     def quantile(self, prob: float) -> Quantile:
         """The time by which a fraction ``prob`` has had the event (0.5: the median)."""
-        p = 1.0 - float(prob)
-        if not 0.0 < p < 1.0:
+        if not 0.0 < 1.0 - float(prob) < 1.0:
             raise InputError("prob", "must be strictly between 0 and 1", prob)
-        return Quantile(float(prob), _cross(self.time, self.surv, p),
-                        _cross(self.time, self.lower, p), _cross(self.time, self.upper, p),
-                        self.level, self.conf_type)
+        return _quantile(self.time, self.surv, self.lower, self.upper, float(prob),
+                         self.level, self.conf_type)
 
-    @property
-    def median(self) -> Quantile:
-        return self.quantile(0.5)
+    def with_landmarks(self, times: Sequence[float], field: str = "landmarks") -> KaplanMeier:
+        """This curve with the landmark survival at each of ``times`` (see :meth:`at`)."""
+        return dataclasses.replace(self, landmarks=self.at(times, field))
 
-    def at(self, times: Sequence[float]) -> tuple[Landmark, ...]:
-        """Landmark survival at each of ``times`` (e.g. 730 days for 2-year DFS)."""
+    def at(self, times: Sequence[float], field: str = "times") -> tuple[Landmark, ...]:
+        """Landmark survival at each of ``times`` (e.g. 730 days for 2-year DFS).
+
+        A time that is not a finite number ≥ 0 is refused, naming ``field[i]``.
+        """
         import numpy as np
 
         out = []
@@ -104,9 +123,9 @@ class KaplanMeier(Result):
             try:
                 tt = float(t)
             except (TypeError, ValueError):
-                raise InputError(f"times[{i}]", "must be a number", t) from None
+                raise InputError(f"{field}[{i}]", "must be a number", t) from None
             if not math.isfinite(tt) or tt < 0:
-                raise InputError(f"times[{i}]", "must be a finite number ≥ 0", t)
+                raise InputError(f"{field}[{i}]", "must be a finite number ≥ 0", t)
             k = int(np.searchsorted(self.time, tt, side="right")) - 1
             j = int(np.searchsorted(self.time, tt, side="left"))  # first time ≥ t
             at_risk = int(self.n_risk[j]) if j < self.time.size else 0
@@ -138,16 +157,26 @@ class KaplanMeier(Result):
                     "the crossing of the confidence curves (Brookmeyer-Crowley, as R)"),
                 )
 
-    def to_dict(self) -> dict[str, Any]:
-        out = Result.to_dict(self)
-        out["median"] = self.median.to_dict()
-        out["method"] = "kaplan_meier_greenwood"
-        cleaned: dict[str, Any] = clean(out)
-        return cleaned
+
+@dataclass(frozen=True, slots=True)
+class KaplanMeierCurves(Result):
+    """The curves of ``hdil2 stats km``: one per group (sorted labels) or one labelled ``all``."""
+
+    method: str
+    conf_type: str
+    level: float
+    curves: tuple[KaplanMeier, ...]
 
 
 def _fmt(v: float | None) -> str:
     return "NA" if v is None else f"{v:g}"
+
+
+def _quantile(time: Any, surv: Any, lower: Any, upper: Any, prob: float, level: float,
+              conf_type: str) -> Quantile:
+    p = 1.0 - prob
+    return Quantile(prob, _cross(time, surv, p), _cross(time, lower, p), _cross(time, upper, p),
+                    level, conf_type)
 
 
 def _cross(time: Any, curve: Any, p: float) -> float | None:
@@ -155,13 +184,13 @@ def _cross(time: Any, curve: Any, p: float) -> float | None:
     import numpy as np
 
     y = np.asarray(curve)
-    ok = ~np.isnan(y) & (y <= p + _TOL)
-    if not ok.any():
+    ok = y <= p + _TOL  # False where y is NaN
+    i = int(ok.argmax())
+    if not ok[i]:
         return None
-    i = int(np.argmax(ok))
     if abs(y[i] - p) >= _TOL:
         return float(time[i])
-    later = np.nonzero(~np.isnan(y[i + 1:]) & (y[i + 1:] < y[i] - _TOL))[0]
+    later = np.flatnonzero(y[i + 1:] < y[i] - _TOL)  # NaN never drops
     end = float(time[i + 1 + int(later[0])]) if later.size else float(time[-1])
     return (float(time[i]) + end) / 2
 
@@ -227,7 +256,8 @@ def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier
     for a in (ut, n_risk, d, c, surv, se, lower, upper):
         a.setflags(write=False)
     return KaplanMeier(ut, n_risk, d, c, surv, se, lower, upper, level=level,
-                       conf_type=conf_type, n=int(t.size), events=int(d.sum()), label=label)
+                       conf_type=conf_type, n=int(t.size), events=int(d.sum()), label=label,
+                       median=_quantile(ut, surv, lower, upper, 0.5, level, conf_type))
 
 
 def kaplan_meier_groups(time: Any, event: Any, group: Any, *,

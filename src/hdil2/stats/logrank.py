@@ -24,8 +24,12 @@ from typing import Any
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
-from hdil2.stats._result import Result, why
+from hdil2.core.result import Real, Result
+from hdil2.stats._result import why
 from hdil2.stats._survdata import as_event, as_labels, as_time
+
+#: a group or stratum label as given: text or a number
+Label = str | int | float
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -34,15 +38,15 @@ class LogRank(Result):
 
     method: str
     rho: float
-    groups: tuple[Any, ...]
-    strata: tuple[Any, ...]
+    groups: tuple[Label, ...]  # sorted group labels
+    strata: tuple[Label, ...]  # sorted stratum labels ("all" when not stratified)
     n: tuple[int, ...]
     observed: tuple[float, ...]
     expected: tuple[float, ...]
     variance: tuple[tuple[float, ...], ...]
-    chisq: float
+    chisq: Real
     df: int
-    p_value: float
+    p_value: Real
     reasons: tuple[Reason, ...]
 
 

@@ -28,7 +28,8 @@ from typing import Literal
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
-from hdil2.stats._result import Result, check_choice, check_int, check_level, why
+from hdil2.core.result import Real, Result
+from hdil2.stats._result import check_choice, check_int, check_level, why
 
 CiMethod = Literal["clopper-pearson", "wilson"]
 CI_METHODS: tuple[str, ...] = ("clopper-pearson", "wilson")
@@ -37,10 +38,11 @@ _CI_SOURCE = {"clopper-pearson": "clopper1934", "wilson": "wilson1927"}
 
 @dataclass(frozen=True, slots=True)
 class Interval(Result):
-    """A confidence interval with its level and method."""
+    """A confidence interval with its level and method (an exact odds-ratio limit may be 0 or
+    infinite)."""
 
-    lower: float
-    upper: float
+    lower: Real
+    upper: Real
     level: float
     method: str
 
@@ -108,8 +110,8 @@ class HypothesisTest(Result):
     """A test statistic and its P value."""
 
     method: str
-    statistic: float | None
-    p_value: float
+    statistic: Real | None  # None: the test has no statistic (Fisher); NaN: undefined
+    p_value: Real  # NaN (null) where undefined: a χ² with an empty margin
     df: int | None = None
 
 
@@ -118,7 +120,7 @@ class Estimate(Result):
     """A point estimate with its interval."""
 
     method: str
-    estimate: float
+    estimate: Real  # an odds ratio with a zero cell is infinite or undefined
     ci: Interval | None
 
 

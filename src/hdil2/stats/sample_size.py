@@ -33,8 +33,8 @@ from typing import Any, Literal
 
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
+from hdil2.core.result import Result
 from hdil2.stats._result import (
-    Result,
     check_choice,
     check_int,
     check_positive,
@@ -465,8 +465,12 @@ def survival_size(*, hazard_ratio: float | None = None, lambda2: float | None = 
                              sides=sides),))
 
 
-def hazard_from_survival(surv: float, time: float) -> float:
-    """Exponential hazard with survival ``surv`` at ``time``: −log(surv)/time."""
-    s = check_prob("surv", surv)
-    t = check_positive("time", time)
+def hazard_from_survival(surv: float, time: float, surv_field: str = "surv",
+                         time_field: str = "time") -> float:
+    """Exponential hazard with survival ``surv`` at ``time``: −log(surv)/time.
+
+    Errors name ``surv_field`` and ``time_field`` (the request's ``surv1`` and ``at_time``).
+    """
+    s = check_prob(surv_field, surv)
+    t = check_positive(time_field, time)
     return -math.log(s) / t

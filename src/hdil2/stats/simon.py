@@ -42,10 +42,13 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Literal
 
+from typing_extensions import TypedDict
+
 from hdil2.core.decision import Decision, Reason
 from hdil2.core.errors import InputError
+from hdil2.core.result import Result
 from hdil2.core.sources import Tag
-from hdil2.stats._result import Result, check_int, check_prob, why
+from hdil2.stats._result import check_int, check_prob, why
 
 _TOL = 1e-12  # floating slack on the α and power constraints (exact ties only)
 
@@ -379,6 +382,15 @@ def _tie_q(a: SimonDesign, b: SimonDesign) -> float:
 
 
 # ---- decisions during a trial ------------------------------------------------------------
+
+#: the stage-1 decision: stop for futility, continue to stage 2, or wait for more patients
+Stage1 = Literal["stop", "continue", "pending"]
+
+
+class Stage1Details(TypedDict):
+    """The details of a stage-1 decision: the futility rule in words."""
+
+    rule: str
 
 
 def simon_stage1(r1: int, n1: int, r: int, n: int, responses: int,
