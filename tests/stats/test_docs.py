@@ -66,6 +66,27 @@ def test_item21_console_example_prints_what_the_page_shows(
     assert got == want
 
 
+@pytest.mark.parametrize(("page", "command", "shown"), EXAMPLES,
+                         ids=[f"{p}: {c[:60]}" for p, c, _ in EXAMPLES])
+def test_item9_example_json_validates_against_the_output_schema(
+        page: str, command: str, shown: list[str], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each example's ``--json`` answer is what its operation's output schema describes."""
+    import json
+
+    import jsonschema
+
+    from hdil2 import app
+
+    monkeypatch.chdir(ROOT)
+    args = shlex.split(command)[1:]
+    code = main([*args, "--json"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    schema = app.operation(f"{args[0]}-{args[1]}").output_schema()
+    jsonschema.validate(json.loads(out.out), schema)
+
+
 # ---- tables ------------------------------------------------------------------------------
 
 def _table(page: str, header: str) -> list[list[str]]:
