@@ -3,6 +3,7 @@
     .venv/bin/python -m pip install -e '.[bench]'       # the peers: lifelines, statsmodels
     .venv/bin/python bench/stats_survival.py            # all sizes
     .venv/bin/python bench/stats_survival.py 10000      # chosen sizes
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/stats_survival.py --hdil2-only
 
 hdil2 (numpy, vectorised) is timed against lifelines (KaplanMeierFitter, logrank_test,
 CoxPHFitter) and statsmodels (SurvfuncRight, survdiff, PHReg) on the same simulated data in
@@ -11,6 +12,11 @@ there are ties), exponential censoring.  Each timing is the best of ``repeats`` 
 warm-up call (imports excluded).  A peer whose single run at a size would take longer than
 ``PEER_CAP_S`` at the previous size × 10 is skipped at that size and reported as such.
 Prints a table of seconds and the ratio peer / hdil2 (> 1: hdil2 is faster).
+
+``--hdil2-only`` times hdil2 alone, to compare two versions of hdil2 (run it on each and
+divide): CPU time of this process rather than wall time, so that other work on a shared machine
+disturbs it less (with one BLAS thread, CPU time is the time of the one core used), the best of
+15 repeats (5 at 10^6) of enough calls to take about 20 ms.  No peer is needed.
 """
 
 from __future__ import annotations
@@ -91,6 +97,33 @@ def check_agreement(d: dict[str, Any]) -> None:
     assert np.allclose(ours, sm, rtol=1e-6), (ours, sm)
 
 
+def hdil2_tasks(d: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """hdil2's three calls on data set ``d`` (the same calls as :func:`tasks`)."""
+    from hdil2.stats.cox import cox_ph
+    from hdil2.stats.kaplan_meier import kaplan_meier
+    from hdil2.stats.logrank import logrank_test
+
+    t, e, g = d["time"], d["event"], d["group"]
+    cov = np.column_stack([g, d["x"]]).astype(float)
+    return {"kaplan_meier": lambda: kaplan_meier(t, e),
+            "log_rank": lambda: logrank_test(t, e, g),
+            "cox_efron": lambda: cox_ph(t, e, cov, ["g", "x"])}
+
+
+def hdil2_only(sizes: list[int]) -> None:
+    """CPU seconds per call of hdil2's three functions (see the module doc)."""
+    import timeit
+
+    print(f"{'task':<14}{'n':>9}{'hdil2 CPU s':>13}")
+    for n in sizes:
+        for task, fn in hdil2_tasks(data(n)).items():
+            once = best(fn, 1)
+            number = max(1, int(0.02 / max(once, 1e-6)))
+            runs = timeit.repeat(fn, number=number, repeat=15 if n <= 100_000 else 5,
+                                 timer=time.process_time)
+            print(f"{task:<14}{n:>9}{min(runs) / number:>13.6f}", flush=True)
+
+
 def main(sizes: list[int]) -> None:
     warnings.simplefilter("ignore")
     print(f"{'task':<14}{'n':>9}{'hdil2 s':>10}{'lifelines s':>13}{'statsmodels s':>15}"
@@ -124,4 +157,6 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000])
+    args = [a for a in sys.argv[1:] if a != "--hdil2-only"]
+    chosen = [int(a) for a in args] or [10_000, 100_000, 1_000_000]
+    (hdil2_only if "--hdil2-only" in sys.argv[1:] else main)(chosen)
