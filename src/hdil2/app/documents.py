@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -81,12 +82,13 @@ def _looks_like_csv(text: str) -> bool:
     return ("," in first or "\t" in first) and first[:1] not in ("[", "{", '"')
 
 
-def loads(text: str, name: str, field: str = "input", schema: str | None = None,
-          csv_named: bool = False) -> Any:
+def loads(text: str, name: str, field: str = "input",
+          schema: str | Callable[[], str | None] | None = None, csv_named: bool = False) -> Any:
     """Parse one JSON document; refusals name ``name`` and ``field``.
 
-    ``schema`` is the ``hdil2 schema`` name of the expected document (quoted when a CSV
-    arrives instead); ``csv_named`` says the document's name already marks it as CSV.
+    ``schema`` is the ``hdil2 schema`` name of the expected document, or a function giving it
+    (called only when needed), quoted when a CSV arrives instead; ``csv_named`` says the
+    document's name already marks it as CSV.
     """
     if json_depth(text) > MAX_JSON_DEPTH:
         raise nested_error(name, field)
@@ -94,7 +96,8 @@ def loads(text: str, name: str, field: str = "input", schema: str | None = None,
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:
         if csv_named or _looks_like_csv(text):
-            expected = f"hdil2 schema {schema}" if schema else "hdil2 schema"
+            named = schema() if callable(schema) else schema
+            expected = f"hdil2 schema {named}" if named else "hdil2 schema"
             raise InputError(field, f"{name} looks like CSV, but this command reads one JSON "
                              f"document (its schema: {expected}); CSV is read by "
                              f"{CSV_READERS}") from None

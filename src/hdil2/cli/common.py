@@ -68,8 +68,8 @@ def read_json(path: str, field: str = "input", model: type[Any] | None = None) -
     """
 
     text = read_text(path, field)
-    schema = _schema_name(model) if model is not None else None
-    return documents.loads(text, _display(path), field, schema=schema,
+    return documents.loads(text, _display(path), field,
+                           schema=(lambda: _schema_name(model)) if model is not None else None,
                            csv_named=path.lower().endswith((".csv", ".tsv")))
 
 
