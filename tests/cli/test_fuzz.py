@@ -152,8 +152,7 @@ JSON_INPUT: dict[str, str] = {
     "dose": "dose", "calendar": "calendar", "next-dose": "next-dose", "grade": "grade",
     "screen": "patient", "assess": "assess", "next-course": "next-course",
     "stats rate": "stats-rate", "stats compare": "stats-compare", "stats trend": "stats-trend",
-    "stats km": "stats-survival", "stats logrank": "stats-survival",
-    "stats cox": "stats-survival",
+    "stats km": "stats-km", "stats logrank": "stats-logrank", "stats cox": "stats-cox",
     "design simon": "design-simon", "design simon-oc": "design-simon-oc",
     "design simon-stage1": "design-simon-stage1",
     "design simon-estimate": "design-simon-estimate",
@@ -163,8 +162,9 @@ JSON_INPUT: dict[str, str] = {
 }
 
 _SURVIVAL = {"time": [9, 13, 13, 18, 23, 28, 31, 34], "event": [1, 1, 0, 1, 1, 0, 1, 1],
-             "group": ["a", "a", "a", "a", "b", "b", "b", "b"],
-             "covariates": {"age": [50, 60, 70, 55, 65, 75, 58, 62]}}
+             "group": ["a", "a", "a", "a", "b", "b", "b", "b"]}
+_COX = {"time": _SURVIVAL["time"], "event": _SURVIVAL["event"],
+        "covariates": {"age": [50, 60, 70, 55, 65, 75, 58, 62]}}
 
 # a valid document per command; the fuzzer perturbs a few of its keys
 VALID: dict[str, dict[str, Any]] = {
@@ -188,7 +188,7 @@ VALID: dict[str, dict[str, Any]] = {
     "stats rate": {"x": 22, "n": 96},
     "stats compare": {"x1": 22, "n1": 96, "x2": 9, "n2": 96},
     "stats trend": {"successes": [14, 15, 1], "totals": [36, 77, 33]},
-    "stats km": _SURVIVAL, "stats logrank": _SURVIVAL, "stats cox": _SURVIVAL,
+    "stats km": _SURVIVAL, "stats logrank": _SURVIVAL, "stats cox": _COX,
     "design simon": {"p0": 0.1, "p1": 0.3},
     "design simon-oc": {"r1": 1, "n1": 10, "r": 5, "n": 29, "p0": 0.1, "p1": 0.3},
     "design simon-stage1": {"r1": 1, "n1": 10, "r": 5, "n": 29, "responses": 2},

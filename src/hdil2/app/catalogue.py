@@ -9,10 +9,14 @@ without loading the statistics); a test checks that :data:`AREAS` and the module
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from hdil2.app.operation import Operation
 from hdil2.core.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 AREAS: dict[str, tuple[str, ...]] = {
     "hdil2.app.treatment": ("regimens", "dose", "calendar"),
@@ -28,6 +32,47 @@ AREAS: dict[str, tuple[str, ...]] = {
                          "design-simon-estimate", "design-two-proportions", "design-survival",
                          "design-group-sequential", "design-conditional-power"),
 }
+
+
+def _site_profile() -> type[BaseModel]:
+    from hdil2.app.profile import SiteProfile
+
+    return SiteProfile
+
+
+def _dose_observations() -> type[BaseModel]:
+    from hdil2.clinical.toxicity.holds.observations import DoseObservations
+
+    return DoseObservations
+
+
+def _patient() -> type[BaseModel]:
+    from hdil2.clinical.selection.patient import Patient
+
+    return Patient
+
+
+def _survival() -> type[BaseModel]:
+    from hdil2.stats.requests import SurvivalRequest
+
+    return SurvivalRequest
+
+
+#: JSON documents that are not an operation's request: a part of one (read on its own by a
+#: command, e.g. ``hdil2 screen PATIENT.json``) or the site profile; loaded on demand
+DOCUMENTS: dict[str, Callable[[], type[BaseModel]]] = {
+    "site-profile": _site_profile,
+    "dose-observations": _dose_observations,
+    "patient": _patient,
+    "stats-survival": _survival,
+}
+
+
+def document(name: str) -> type[BaseModel]:
+    """The model of the JSON document called ``name`` (an operation's request or a part)."""
+    if name in DOCUMENTS:
+        return DOCUMENTS[name]()
+    return operation(name).request
 
 
 def _area_of(name: str) -> str:

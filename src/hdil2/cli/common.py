@@ -11,19 +11,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from hdil2.app import documents
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
     from rich.console import Console
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_INTERNAL = 70
 
-M = TypeVar("M", bound="BaseModel")
 
 
 def _display(path: str) -> str:
@@ -73,24 +71,11 @@ def read_json(path: str, field: str = "input", model: type[Any] | None = None) -
                            csv_named=path.lower().endswith((".csv", ".tsv")))
 
 
-def parse_model(model: type[M], data: Any) -> M:
-    """Validate ``data`` against a pydantic model (errors are reported field by field)."""
-    try:
-        return model.model_validate(data)
-    except RecursionError:
-        raise documents.nested_error("input") from None
-
-
 def _schema_name(model: type[Any]) -> str | None:
     """The ``hdil2 schema`` name of ``model``, if it is a CLI input."""
     from hdil2.cli.schema import schema_name
 
     return schema_name(model)
-
-
-def load_model(model: type[M], path: str) -> M:
-    """Read ``path`` and validate it as ``model``."""
-    return parse_model(model, read_json(path, model=model))
 
 
 def site_profile() -> Any:

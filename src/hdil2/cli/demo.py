@@ -17,8 +17,6 @@ from typing import Annotated, Any
 
 import typer
 
-SCHEMAS: dict[str, str] = {}
-
 # the ward of the demo and the time of the first dose on the planned day 1
 DEMO_TZ = "America/New_York"
 DEMO_FIRST_DOSE_TIME = "08:00"

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
-SCHEMAS: dict[str, str] = {}
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from hdil2.clinical.response.assess import Assessment
     from hdil2.core.decision import Decision
 
-SCHEMAS: dict[str, str] = {}
 
 CRITERIA = ("recist1.1", "irecist", "who", "nci")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Annotated, Any
 
@@ -10,58 +9,28 @@ import typer
 
 from hdil2.cli import common
 
-SCHEMAS: dict[str, str] = {}
-
-# schemas of JSON documents that are not an operation's request (a part of one, or the site
-# profile), by name
-_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "site-profile": ("hdil2.app.profile", "SiteProfile"),
-    "dose-observations": ("hdil2.clinical.toxicity.holds.observations", "DoseObservations"),
-    "patient": ("hdil2.clinical.selection.patient", "Patient"),
-    "stats-survival": ("hdil2.stats.requests", "SurvivalRequest"),
-}
-
-
-def _legacy() -> dict[str, str]:
-    """Input schemas of CLI areas not yet dispatched through the application layer."""
-    from hdil2.cli import holds, response, selection, stats, toxicity, treatment
-
-    out: dict[str, str] = {}
-    for area in (treatment, holds, toxicity, selection, response, stats):
-        out.update(area.SCHEMAS)
-    return out
-
 
 def registry() -> dict[str, str]:
-    """Every schema name: the operations, their sub-documents and the site profile."""
+    """Every schema name: "operation" (input and output) or "document" (input only)."""
     from hdil2.app import names
+    from hdil2.app.catalogue import DOCUMENTS
 
     out = dict.fromkeys(names(), "operation")
-    out.update({k: f"{m}:{a}" for k, (m, a) in _DOCUMENTS.items()})
-    out.update({k: v for k, v in _legacy().items() if k not in out})
+    out.update(dict.fromkeys(DOCUMENTS, "document"))
     return dict(sorted(out.items()))
-
-
-def _model(name: str) -> Any:
-    from hdil2.app import names, operation
-
-    if name in names():
-        return operation(name).request
-    target = registry().get(name)
-    if target is None or target == "operation":
-        return None
-    module, attr = target.split(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 def schema_name(model: type[Any]) -> str | None:
     """The schema name under which ``model`` is printed, if any."""
-    return next((k for k in registry() if _model(k) is model), None)
+    from hdil2.app.catalogue import document
+
+    return next((k for k in registry() if document(k) is model), None)
 
 
 def json_schema(name: str, output: bool = False) -> dict[str, Any]:
     """The JSON Schema named ``name``: of the input, or with ``output`` of the result."""
     from hdil2.app import names, operation
+    from hdil2.app.catalogue import document
     from hdil2.core.errors import InputError
 
     reg = registry()
@@ -74,7 +43,7 @@ def json_schema(name: str, output: bool = False) -> dict[str, Any]:
         return operation(name).output_schema()
     if name in names():
         return operation(name).input_schema()
-    schema: dict[str, Any] = _model(name).model_json_schema()
+    schema: dict[str, Any] = document(name).model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema.setdefault("title", name)
     return schema

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from hdil2.clinical.selection.screening import Screening
     from hdil2.core.errors import InputError
 
-SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
@@ -77,12 +76,12 @@ def register(app: typer.Typer) -> None:
         """Screen a patient: eligibility verdict and every selection model (details with
         --verbose)."""
         from hdil2.app import operation
+        from hdil2.app.catalogue import document
         from hdil2.app.operation import policy_overrides
-        from hdil2.clinical.selection.patient import Patient
         from hdil2.core.errors import InputError
 
         payload = {
-            "patient": common.read_json(input, model=Patient), "profile": profile,
+            "patient": common.read_json(input, model=document("patient")), "profile": profile,
             "policies": policy_overrides(policy),
             "settings": {k: v for k, v in (("stress_test_valid_days", stress_test_valid_days),
                                            ("pft_valid_days", pft_valid_days)) if v is not None},

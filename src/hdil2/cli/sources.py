@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
     from hdil2.core.sources import Source, SourceList
 
-SCHEMAS: dict[str, str] = {}
 
 
 def _render(con: Console, chosen: list[Source]) -> None:

@@ -17,7 +17,6 @@ from hdil2.cli import common
 if TYPE_CHECKING:
     from rich.console import Console
 
-SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 InputArg = Annotated[str | None, typer.Argument(

@@ -15,7 +15,6 @@ if TYPE_CHECKING:
     from hdil2.clinical.treatment.dosing import DosePlan
     from hdil2.clinical.treatment.regimens import RegimenListing
 
-SCHEMAS: dict[str, str] = {}
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
