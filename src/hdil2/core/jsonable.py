@@ -30,6 +30,8 @@ def jsonable(value: Any) -> Any:
     >>> jsonable([float("inf"), float("-inf"), float("nan")])
     ['inf', '-inf', None]
     """
+    if isinstance(value, Enum):
+        return jsonable(value.value)
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -42,8 +44,6 @@ def jsonable(value: Any) -> Any:
         return float(value)
     if isinstance(value, Fraction):
         return value.numerator if value.denominator == 1 else float(value)
-    if isinstance(value, Enum):
-        return jsonable(value.value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dt.timedelta):

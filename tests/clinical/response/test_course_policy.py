@@ -158,3 +158,17 @@ def test_history_model_round_trip() -> None:
         {"discharge_date": "2024-01-10", "response": "NR"}]})
     assert h.advise().value == "next_course"
     assert set(VARIANTS) >= {"default", "lee2000", "lee2000-strict", "cwg"}
+
+
+@pytest.mark.parametrize(("toxicity", "source", "tag"), [
+    ("intubation_over_72h", "proleukin-label", "verified"),  # a label contraindication row
+    ("severe_renal_dysfunction", "lee2000", "seed"),  # Lee et al. 2000's "not easily reversed"
+])
+def test_toxicity_stop_cites_where_the_toxicity_comes_from(toxicity: str, source: str,
+                                                           tag: str) -> None:
+    from hdil2 import app
+
+    d = app.run("next-course", {"courses": [{"discharge_date": "2024-01-30", "response": "PR",
+                                             "toxicities": [toxicity]}]})
+    assert (d.value, d.reasons[0].rule) == ("stop", "course.severe_toxicity")
+    assert (d.reasons[0].source, d.reasons[0].tag.value) == (source, tag)

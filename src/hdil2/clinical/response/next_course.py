@@ -288,7 +288,14 @@ def _check(courses: tuple[CourseRecord, ...]) -> None:
 
 
 def _reason(rule: CourseRule, text: str, **inputs: Any) -> Reason:
-    return Reason(rule=rule.rule, source=rule.source, tag=rule.tag, text=text, inputs=inputs)
+    """The reason for ``rule``; a toxicity stop cites where its toxicities come from (the
+    label's contraindications or ``lee2000``'s severe toxicities) when they share one source."""
+    source, tag = rule.source, rule.tag
+    codes = inputs.get("toxicities") or ()
+    cited = {RETREATMENT_CONTRAINDICATIONS[c][1:] for c in codes}
+    if len(cited) == 1:
+        source, tag = cited.pop()
+    return Reason(rule=rule.rule, source=source, tag=tag, text=text, inputs=inputs)
 
 
 def _consistent(response: str | None, shrinkage: bool | None) -> bool:
@@ -318,71 +325,71 @@ def _decide(courses: tuple[CourseRecord, ...], responses: tuple[CourseResponse, 
     last = courses[-1]
     resp = responses[-1]
 
-    def v(rule_id: str, text: str, **inputs: Any) -> _Verdict:
+    def verdict(rule_id: str, text: str, **inputs: Any) -> _Verdict:
         return _Verdict(rule_id, text, inputs, details)
 
     details: dict[str, Any] = {}
     if "PD" in responses:
         i = responses.index("PD")
-        return v("lee2000.progressive_disease",
+        return verdict("lee2000.progressive_disease",
                  f"progressive disease after course {i + 1}: stop; no further HD IL-2",
                  course=i + 1)
     tox = [(i, t) for i, c in enumerate(courses) for t in c.toxicities]
     if tox:
         names = "; ".join(f"{RETREATMENT_CONTRAINDICATIONS[t][0]} (course {i + 1})"
                           for i, t in tox)
-        return v("course.severe_toxicity", f"{names}: no retreatment with HD IL-2",
+        return verdict("course.severe_toxicity", f"{names}: no retreatment with HD IL-2",
                  toxicities=[t for _, t in tox])
     if last.refused or last.intolerance:
         why = "the patient declines further IL-2" if last.refused else \
             "non-life-threatening intolerance"
-        return v("lee2000.other", f"{why}: stop (Table 5 'other')")
+        return verdict("lee2000.other", f"{why}: stop (Table 5 'other')")
     best = min(responses, key=RANK.__getitem__)
     details = {"best_response": best, "response": resp}
     first_cr = responses.index("CR") if "CR" in responses else None
     if first_cr is not None and resp != "CR":
-        return v("course.reappearance_after_cr",
+        return verdict("course.reappearance_after_cr",
                  f"CR after course {first_cr + 1}, {resp} after course {k}: disease "
                  "reappeared after a complete response, which is progression: stop",
                  first_cr_course=first_cr + 1, response=resp)
     if first_cr is not None and k - (first_cr + 1) >= pol["consolidation_courses"]:
         after = k - (first_cr + 1)
-        return v("lee2000.cr_consolidated",
+        return verdict("lee2000.cr_consolidated",
                  f"CR since course {first_cr + 1}, {after} consolidation course(s) given: "
                  "stop and follow up", first_cr_course=first_cr + 1,
                  consolidation_courses=pol["consolidation_courses"])
     if pol["max_courses"] is not None and k >= pol["max_courses"]:
-        return v("course.max_courses",
+        return verdict("course.max_courses",
                  f"{k} courses given, the cap of this policy is {pol['max_courses']}: stop",
                  max_courses=pol["max_courses"])
     if resp == "CR":
-        return v("lee2000.consolidation",
+        return verdict("lee2000.consolidation",
                  f"CR after course {k} for the first time: give one consolidation course, "
                  "then stop", course=k)
     objective = best in ("CR", "PR") or (best == "MR" and pol["continue_on_mr"])
     if k >= 2 and not objective:
         extra = "" if best == "NR" else " (MR does not continue: policy continue_on_mr = False)"
-        return v("lee2000.no_response_after_two",
+        return verdict("lee2000.no_response_after_two",
                  f"no objective response after {k} courses{extra}: stop; in Lee et al. 2000 "
                  "none of 17 patients with two NR courses responded to a third",
                  best_response=best)
     if resp == "NR" and best != "NR":
-        return v("course.response_lost",
+        return verdict("course.response_lost",
                  f"{best} earlier, NR after course {k}: disease no longer stable or "
                  "regressing: stop", best_response=best)
     if resp in ("PR", "MR"):
-        return v("lee2000.responding",
+        return verdict("lee2000.responding",
                  f"{resp} after course {k}: offer another course while tolerated, "
                  "until CR or intolerance", response=resp)
     # k == 1 and NR
     if pol["retreat_stable_after_course1"]:
-        return v("lee2000.stable_after_course1",
+        return verdict("lee2000.stable_after_course1",
                  "no response after course 1, disease not progressing: a second course may be "
                  "offered (Lee et al. 2000: few alternative treatments)")
     if shrinkage:
-        return v("label.shrinkage_after_course1",
+        return verdict("label.shrinkage_after_course1",
                  "NR after course 1 but some tumour shrinkage: another course (label)")
-    return v("label.no_shrinkage",
+    return verdict("label.no_shrinkage",
              "NR after course 1 without tumour shrinkage: no further course (label)")
 
 

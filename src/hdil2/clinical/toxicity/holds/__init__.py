@@ -7,7 +7,23 @@ The label's withhold / discontinue table and, optionally, institutional criteria
 to the latest bedside observations and the doses recorded so far.
 """
 
-from hdil2.clinical.toxicity.holds.advice import NextDoseRequest, next_dose
-from hdil2.clinical.toxicity.holds.observations import DoseObservations
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hdil2.clinical.toxicity.holds.advice import NextDoseRequest, next_dose
+    from hdil2.clinical.toxicity.holds.observations import DoseObservations
 
 __all__ = ["DoseObservations", "NextDoseRequest", "next_dose"]
+
+# loaded on first use, so that reading the rule tables (the next-course policy does) does not
+# load the dose calendar and the regimens
+_LAZY = {"NextDoseRequest": "advice", "next_dose": "advice", "DoseObservations": "observations"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
