@@ -27,7 +27,10 @@ CASES: list[tuple[str, list[str]]] = [
     ("hdil2 dose --json", [PY, "-m", "hdil2", "dose", "--regimen", "hd-il2-600k", "--weight",
                            "70 kg", "--json"]),
     ("hdil2 calendar --json", [PY, "-m", "hdil2", "calendar", "--regimen", "hd-il2-600k",
-                               "--start", "2026-04-06T08:00", "--tz", "UTC", "--json"]),
+                               "--start", "2026-04-06T08:00", "--tz", "America/New_York",
+                               "--json"]),
+    ("hdil2 grade --json", [PY, "-m", "hdil2", "grade", "--term", "creatinine_increased",
+                            "--value", "1.5 mg/dL", "--uln", "1.2 mg/dL", "--json"]),
 ]
 
 

@@ -11,14 +11,22 @@ the registry will keep one per site.  Nothing reads it implicitly.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from hdil2.clinical.treatment.calendar import WardZone
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+
+def _ward_zone(tz: str) -> str:
+    """The calendar's rule for a ward's zone (loaded only when a profile names one)."""
+    from hdil2.clinical.treatment.calendar import zone_problem
+
+    problem = zone_problem(tz)
+    if problem is not None:
+        raise ValueError(problem)
+    return tz
 
 
 class SiteProfile(BaseModel):
@@ -27,7 +35,7 @@ class SiteProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field("default", description="the site's name, shown in reports")
-    tz: WardZone | None = Field(None, description="the ward's IANA Area/Location time zone, used "
+    tz: Annotated[str, AfterValidator(_ward_zone)] | None = Field(None, description="the ward's IANA Area/Location time zone, used "
                            "when a request gives none")
     hold_rulesets: tuple[Literal["label", "dutcher2014", "springerplus2015"], ...] | None = Field(
         None, description="institutional hold rule sets applied beside the label "
