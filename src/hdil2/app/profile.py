@@ -35,8 +35,9 @@ class SiteProfile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field("default", description="the site's name, shown in reports")
-    tz: Annotated[str, AfterValidator(_ward_zone)] | None = Field(None, description="the ward's IANA Area/Location time zone, used "
-                           "when a request gives none")
+    tz: Annotated[str, AfterValidator(_ward_zone)] | None = Field(
+        None, description="the ward's IANA Area/Location time zone, used when a request "
+        "gives none")
     hold_rulesets: tuple[Literal["label", "dutcher2014", "springerplus2015"], ...] | None = Field(
         None, description="institutional hold rule sets applied beside the label "
         "(dutcher2014, springerplus2015), used when a request gives none")
