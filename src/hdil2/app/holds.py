@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.app.operation import Operation
-from hdil2.clinical.toxicity.holds.advice import NextDoseDetails, NextDoseRequest, Value
-from hdil2.core.decision import Decision
+from hdil2.app.operation import Operation, Spec
 from hdil2.core.result import decision_schema
 
 
-def _next_dose(req: NextDoseRequest, _site: Any) -> Decision[str]:
-    return req.advise()
+def _next_dose() -> Spec:
+    from hdil2.clinical.toxicity.holds.advice import NextDoseDetails, NextDoseRequest, Value
+
+    return Spec(NextDoseRequest, lambda req, _site: req.advise(),
+                lambda: decision_schema(Value, NextDoseDetails, "NextDose"))
 
 
 OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("next-dose", "give, hold or stop at the next scheduled HD IL-2 dose, with reasons",
-              NextDoseRequest, _next_dose,
-              lambda: decision_schema(Value, NextDoseDetails, "NextDose"), area="holds"),
+              _next_dose, area="holds"),
 )

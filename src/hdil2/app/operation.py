@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from hdil2.core.errors import InputError, from_validation_error
 from hdil2.core.jsonable import jsonable
@@ -25,23 +26,54 @@ if TYPE_CHECKING:
 R = TypeVar("R")
 
 
+@cache
+def _spec(load: Callable[[], Spec]) -> Spec:
+    return load()
+
+
+class Spec(NamedTuple):
+    """What an operation needs to run, loaded on first use: the request model, the function that
+    answers a validated request (with the site profile) and the builder of the output schema."""
+
+    request: type[BaseModel]
+    handler: Callable[[Any, SiteProfile], Any]
+    output: Callable[[], dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Operation(Generic[R]):
     """One operation of the catalogue.
 
-    ``handler`` receives the validated request (an instance of ``request``) and the site
-    profile, and returns the result; ``output`` builds the JSON Schema of the result's JSON form.
-    ``needs_registry`` marks operations that read or write the registry (none of the clinical
-    and statistical operations do).
+    ``load`` returns the operation's :class:`Spec`; it imports the clinical or statistical
+    modules the operation needs, so the catalogue itself is cheap and a process answering one
+    operation loads only that operation's code.  ``needs_registry`` marks operations that read or
+    write the registry (none of the clinical and statistical operations do).
     """
 
     name: str
     summary: str
-    request: type[BaseModel]
-    handler: Callable[[Any, SiteProfile], R]
-    output: Callable[[], dict[str, Any]]
+    load: Callable[[], Spec]
     area: str
     needs_registry: bool = False
+
+    @property
+    def spec(self) -> Spec:
+        """The loaded :class:`Spec` (loaded once per process)."""
+        return _spec(self.load)
+
+    @property
+    def request(self) -> type[BaseModel]:
+        """The pydantic model of the request."""
+        return self.spec.request
+
+    @property
+    def handler(self) -> Callable[[Any, SiteProfile], R]:
+        """The function answering a validated request."""
+        return self.spec.handler
+
+    def output(self) -> dict[str, Any]:
+        """The output schema as built by the operation (see :meth:`output_schema`)."""
+        return self.spec.output()
 
     def input_schema(self) -> dict[str, Any]:
         """JSON Schema (draft 2020-12) of the request."""
@@ -62,7 +94,8 @@ class Operation(Generic[R]):
         Raises :class:`~hdil2.core.errors.InputError` (or ``InputErrors``) naming each bad
         field by its path; nothing is clamped or guessed.
         """
-        if isinstance(payload, self.request):
+        request = self.request
+        if isinstance(payload, request):
             return payload
         if not isinstance(payload, Mapping):
             raise InputError("input", f"expected a JSON object for {self.name!r} "
@@ -70,9 +103,9 @@ class Operation(Generic[R]):
                              f"{type(jsonable(payload)).__name__}")
         data = dict(payload)
         if profile is not None:
-            data = profile.fill(self.name, self.request, data)
+            data = profile.fill(self.name, request, data)
         try:
-            return self.request.model_validate(data)
+            return request.model_validate(data)
         except RecursionError:
             raise InputError("input", "nested too deeply to be an hdil2 request") from None
         except ValueError as e:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hdil2.app.operation import Operation
+from hdil2.app.operation import Operation, Spec
 from hdil2.core.errors import InputError
 from hdil2.core.result import output_schema
 from hdil2.core.sources import SOURCES, SourceList
@@ -43,11 +43,12 @@ def sources(key: str | None = None) -> SourceList:
     return SourceList((SOURCES[key],))
 
 
-def _sources(req: SourcesRequest, _site: Any) -> SourceList:
-    return sources(req.key)
+def _sources() -> Spec:
+    return Spec(SourcesRequest, lambda req, _site: sources(req.key),
+                lambda: output_schema(SourceList))
 
 
 OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("sources", "the full reference of every source key hdil2 cites (or of one)",
-              SourcesRequest, _sources, lambda: output_schema(SourceList), area="reference"),
+              _sources, area="reference"),
 )

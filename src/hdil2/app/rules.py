@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.app.operation import Operation
-from hdil2.clinical.toxicity.holds.rules import RuleListing, RulesRequest
+from hdil2.app.operation import Operation, Spec
 from hdil2.core.result import output_schema
 
 
-def _rules(req: RulesRequest, _site: Any) -> RuleListing:
-    return req.list_rules()
+def _rules() -> Spec:
+    from hdil2.clinical.toxicity.holds.rules import RuleListing, RulesRequest
+
+    return Spec(RulesRequest, lambda req, _site: req.list_rules(),
+                lambda: output_schema(RuleListing))
 
 
 OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("rules", "every hold and stop rule: its threshold, action, resume condition and "
-              "source", RulesRequest, _rules, lambda: output_schema(RuleListing), area="rules"),
+              "source", _rules, area="rules"),
 )

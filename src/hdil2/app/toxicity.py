@@ -11,26 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hdil2.app.operation import Operation
-from hdil2.clinical.toxicity.ctcae import (
-    DiarrheaRequest,
-    GradeDetails,
-    GradeOutcome,
-    GradeRequest,
-    GradeTermsRequest,
-    GradeValue,
-    TermListing,
-    grade,
-    term_listing,
-)
+from hdil2.app.operation import Operation, Spec
 from hdil2.core.result import decision_schema, output_schema
 
 if TYPE_CHECKING:
     from hdil2.app.profile import SiteProfile
+    from hdil2.clinical.toxicity.ctcae import GradeRequest, GradeValue
     from hdil2.core.decision import Decision
 
 
-def _grade(req: GradeRequest, site: SiteProfile) -> Decision[GradeValue]:
+def _grade_term(req: GradeRequest, site: SiteProfile) -> Decision[GradeValue]:
+    from hdil2.clinical.toxicity.ctcae import DiarrheaRequest, grade
+
     term = req.request
     policies = site.policies.get("grade")
     if policies and isinstance(term, DiarrheaRequest):  # the request's own policies win
@@ -39,15 +31,23 @@ def _grade(req: GradeRequest, site: SiteProfile) -> Decision[GradeValue]:
     return grade(term)
 
 
-def _grade_terms(_req: GradeTermsRequest, _site: Any) -> TermListing:
-    return term_listing()
+def _grade() -> Spec:
+    from hdil2.clinical.toxicity.ctcae import GradeDetails, GradeOutcome, GradeRequest
+
+    return Spec(GradeRequest, _grade_term,
+                lambda: decision_schema(GradeOutcome, GradeDetails, "Grade"))
+
+
+def _grade_terms() -> Spec:
+    from hdil2.clinical.toxicity.ctcae import GradeTermsRequest, TermListing, term_listing
+
+    return Spec(GradeTermsRequest, lambda _req, _site: term_listing(),
+                lambda: output_schema(TermListing))
 
 
 OPERATIONS: tuple[Operation[Any], ...] = (
     Operation("grade", "the CTCAE v5.0 grade of one toxicity, with the clause that fired",
-              GradeRequest, _grade,
-              lambda: decision_schema(GradeOutcome, GradeDetails, "Grade"), area="toxicity"),
+              _grade, area="toxicity"),
     Operation("grade-terms", "every CTCAE v5.0 term hdil2 grades, and how it is graded",
-              GradeTermsRequest, _grade_terms, lambda: output_schema(TermListing),
-              area="toxicity"),
+              _grade_terms, area="toxicity"),
 )

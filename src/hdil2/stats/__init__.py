@@ -18,39 +18,82 @@ names its method and carries the reasons (source keys) for its numbers.  The req
 * :mod:`~hdil2.stats.limits` — the bound on each request's work: a request over it is refused
   before any work starts.
 
-Modules import NumPy/SciPy inside functions, so ``import hdil2.stats`` stays light.
+The names below are loaded on first use, so ``import hdil2.stats`` stays light.
 """
 
-from hdil2.stats.cox import CoxModel, cox_ph
-from hdil2.stats.interim import (
-    ConditionalPower,
-    GroupSequential,
-    conditional_power,
-    futility_decision,
-    group_sequential,
-)
-from hdil2.stats.kaplan_meier import KaplanMeier, kaplan_meier, kaplan_meier_groups
-from hdil2.stats.logrank import LogRank, logrank_test
-from hdil2.stats.proportions import (
-    binomial_ci,
-    cochran_armitage,
-    compare_proportions,
-    rate,
-)
-from hdil2.stats.sample_size import (
-    survival_size,
-    two_proportions_power,
-    two_proportions_size,
-)
-from hdil2.stats.simon import (
-    SimonDesign,
-    SimonInference,
-    SimonSearch,
-    simon_design,
-    simon_designs,
-    simon_inference,
-    simon_stage1,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hdil2.stats.cox import CoxModel, cox_ph
+    from hdil2.stats.interim import (
+        ConditionalPower,
+        GroupSequential,
+        conditional_power,
+        futility_decision,
+        group_sequential,
+    )
+    from hdil2.stats.kaplan_meier import KaplanMeier, kaplan_meier, kaplan_meier_groups
+    from hdil2.stats.logrank import LogRank, logrank_test
+    from hdil2.stats.proportions import (
+        binomial_ci,
+        cochran_armitage,
+        compare_proportions,
+        rate,
+    )
+    from hdil2.stats.sample_size import (
+        survival_size,
+        two_proportions_power,
+        two_proportions_size,
+    )
+    from hdil2.stats.simon import (
+        SimonDesign,
+        SimonInference,
+        SimonSearch,
+        simon_design,
+        simon_designs,
+        simon_inference,
+        simon_stage1,
+    )
+
+# each name's module, imported on first use: ``import hdil2.stats`` loads no NumPy or SciPy
+_LAZY: dict[str, str] = {
+    "ConditionalPower": "interim",
+    "CoxModel": "cox",
+    "GroupSequential": "interim",
+    "KaplanMeier": "kaplan_meier",
+    "LogRank": "logrank",
+    "SimonDesign": "simon",
+    "SimonInference": "simon",
+    "SimonSearch": "simon",
+    "binomial_ci": "proportions",
+    "cochran_armitage": "proportions",
+    "compare_proportions": "proportions",
+    "conditional_power": "interim",
+    "cox_ph": "cox",
+    "futility_decision": "interim",
+    "group_sequential": "interim",
+    "kaplan_meier": "kaplan_meier",
+    "kaplan_meier_groups": "kaplan_meier",
+    "logrank_test": "logrank",
+    "rate": "proportions",
+    "simon_design": "simon",
+    "simon_designs": "simon",
+    "simon_inference": "simon",
+    "simon_stage1": "simon",
+    "survival_size": "sample_size",
+    "two_proportions_power": "sample_size",
+    "two_proportions_size": "sample_size",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ConditionalPower",

@@ -63,17 +63,20 @@ def binomial_ci(x: int, n: int, level: float = 0.95,
     Beta(x+1, n-x), with 0 and 1 at x = 0 and x = n (``clopper1934``).  Wilson: the score
     interval without continuity correction (``wilson1927``).
     """
-    from scipy.stats import beta, norm
+    # the Beta quantile is the inverse regularized incomplete beta function, the normal quantile
+    # ndtri; scipy.special computes both (equal to scipy.stats' beta.ppf and norm.ppf) without
+    # loading scipy.stats, so a rate answers in a fraction of the time
+    from scipy.special import betaincinv, ndtri
 
     x, n = _check_xn(x, n)
     level = check_level(level)
     method = check_choice("method", method, CI_METHODS)
     a = 1.0 - level
     if method == "clopper-pearson":
-        lo = 0.0 if x == 0 else float(beta.ppf(a / 2, x, n - x + 1))
-        hi = 1.0 if x == n else float(beta.ppf(1 - a / 2, x + 1, n - x))
+        lo = 0.0 if x == 0 else float(betaincinv(x, n - x + 1, a / 2))
+        hi = 1.0 if x == n else float(betaincinv(x + 1, n - x, 1 - a / 2))
     else:
-        z = float(norm.ppf(1 - a / 2))
+        z = float(ndtri(1 - a / 2))
         p = x / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
         half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
