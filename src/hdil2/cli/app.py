@@ -69,7 +69,7 @@ def build_app(args: list[str] | None = None) -> typer.Typer:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and, as a script, exits with) the exit status."""
     args = sys.argv[1:] if argv is None else argv
-    as_json = "--json" in args
+    as_json = "--json" in args or "--jsonl" in args  # batch mode answers in JSON
     app = build_app(args)
     # typer vendors click; find its exception base class without importing click twice
     click_error: type[Exception] = next(
