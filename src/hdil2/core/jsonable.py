@@ -3,8 +3,9 @@
 Decimals become JSON numbers (integers when integral), fractions become floats, dates and
 datetimes ISO 8601 strings, enums their value, dataclasses dicts.  JSON has no NaN or infinity:
 a NaN float is written ``null`` and an infinite one ``"inf"`` / ``"-inf"``.  NumPy scalars and
-arrays (duck-typed, NumPy is not imported here) become Python numbers and lists.  One function so
-the CLI, the API and the reports print numbers the same way.
+arrays (duck-typed, NumPy is not imported here) become Python numbers and lists; an array of
+numbers is converted whole (one ``tolist``), not element by element.  One function so the CLI,
+the API and the reports print numbers the same way.
 """
 
 from __future__ import annotations
@@ -61,5 +62,33 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [jsonable(v) for v in value]
     if hasattr(value, "dtype") and hasattr(value, "tolist"):  # a NumPy array or scalar
+        if getattr(value, "ndim", 0) and value.dtype.kind in "biuf":
+            return _numbers(value)
         return jsonable(value.tolist())
     raise TypeError(f"cannot turn {type(value).__name__} into JSON")
+
+
+def _numbers(array: Any) -> Any:
+    """A NumPy array of booleans, integers or floats as (nested) lists, NaN and ±inf as above.
+
+    One ``tolist`` does the conversion; only the non-finite entries, found by the array's own
+    comparison (``abs(x) < inf`` is false for NaN and ±inf), are replaced one by one.
+
+    >>> import numpy as np
+    >>> jsonable(np.array([0.5, np.nan, np.inf, -np.inf]))
+    [0.5, None, 'inf', '-inf']
+    >>> jsonable(np.array([[1, 2], [3, 4]], dtype=np.int8))
+    [[1, 2], [3, 4]]
+    """
+    out = array.tolist()
+    if array.dtype.kind != "f":
+        return out
+    bad = ~(abs(array) < math.inf)  # NaN and ±inf
+    if not bad.any():
+        return out
+    if array.ndim > 1:  # rare: replace inside the nested lists row by row
+        return [_numbers(row) for row in array]
+    for i in bad.nonzero()[0].tolist():
+        v = out[i]
+        out[i] = None if v != v else ("inf" if v > 0 else "-inf")
+    return out
