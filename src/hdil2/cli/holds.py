@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hdil2.cli import common
+from hdil2.cli import common, jsonl
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -25,10 +25,14 @@ def register(app: typer.Typer) -> None:
         input: Annotated[str, typer.Argument(
             help="JSON request (schema: `hdil2 schema next-dose`), or - for stdin")],
         json_out: JsonOpt = False,
-    ) -> None:
+        jsonl_in: Annotated[bool, typer.Option("--jsonl", help=jsonl.JSONL_HELP)] = False,
+    ) -> int | None:
         """Give, hold or stop at the next scheduled dose, with reasons and what must recover."""
+        if jsonl_in:
+            return jsonl.run("next-dose", input)
         decision = common.answer("next-dose", input, {})
         common.emit(decision, json_out, lambda con: _render_next_dose(con, decision))
+        return None
 
 
 _VALUE_STYLE = {"give": "bold green", "hold": "bold yellow", "not_evaluable": "bold magenta",

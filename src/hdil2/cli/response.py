@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hdil2.cli import common
+from hdil2.cli import common, jsonl
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -47,7 +47,11 @@ def _request(op: Operation[Any], path: str, fields: dict[str, Any],
              policies: dict[str, Any]) -> Any:
     """The JSON request in ``path`` with the fields and policy overrides given as options
     (an option wins over the file)."""
-    doc = common.read_json(path, model=op.request)
+    return _with_options(common.read_json(path, model=op.request), fields, policies)
+
+
+def _with_options(doc: Any, fields: dict[str, Any], policies: dict[str, Any]) -> Any:
+    """A request document with the fields and policy overrides given as options."""
     if not isinstance(doc, dict):
         return doc  # refused by the operation, naming what it expects
     doc = {**doc, **{k: v for k, v in fields.items() if v is not None}}
@@ -68,17 +72,24 @@ def register(app: typer.Typer) -> None:
             "request's criteria, else recist1.1")] = None,
         policy: PolicyOpt = None,
         json_out: JsonOpt = False,
-    ) -> None:
+        jsonl_in: Annotated[bool, typer.Option("--jsonl", help=jsonl.JSONL_HELP + "; "
+                                               "--criteria and --policy apply to every line")
+                            ] = False,
+    ) -> int | None:
         """Response at every visit, best overall response (confirmed and unconfirmed), dates."""
         from hdil2.app import operation
         from hdil2.core.errors import InputError
 
         if criteria is not None and criteria not in CRITERIA:
             raise InputError("--criteria", f"must be one of {', '.join(CRITERIA)}", criteria)
+        fields, policies = {"criteria": criteria}, _policies(policy)
+        if jsonl_in:
+            return jsonl.run("assess", input,
+                             request=lambda doc: _with_options(doc, fields, policies))
         op = operation("assess")
-        result: Assessment = op(_request(op, input, {"criteria": criteria}, _policies(policy)),
-                                common.site_profile())
+        result: Assessment = op(_request(op, input, fields, policies), common.site_profile())
         common.emit(result, json_out, lambda con: _render_assessment(con, result))
+        return None
 
     @app.command("next-course")
     def next_course_cmd(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hdil2.cli import common
+from hdil2.cli import common, jsonl
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,7 +72,10 @@ def register(app: typer.Typer) -> None:
             "--verbose", "-v", help="the full checklist and every model's factors, "
             "outcomes and reasons")] = False,
         json_out: JsonOpt = False,
-    ) -> None:
+        jsonl_in: Annotated[bool, typer.Option("--jsonl", help=jsonl.JSONL_HELP + "; each line "
+                                               "is one patient document, the options apply "
+                                               "to every line")] = False,
+    ) -> int | None:
         """Screen a patient: eligibility verdict and every selection model (details with
         --verbose)."""
         from hdil2.app import operation
@@ -80,18 +83,21 @@ def register(app: typer.Typer) -> None:
         from hdil2.app.operation import policy_overrides
         from hdil2.core.errors import InputError
 
-        payload = {
-            "patient": common.read_json(input, model=document("patient")), "profile": profile,
-            "policies": policy_overrides(policy),
-            "settings": {k: v for k, v in (("stress_test_valid_days", stress_test_valid_days),
-                                           ("pft_valid_days", pft_valid_days)) if v is not None},
-        }
+        options = {"profile": profile, "policies": policy_overrides(policy),
+                   "settings": {k: v for k, v in (
+                       ("stress_test_valid_days", stress_test_valid_days),
+                       ("pft_valid_days", pft_valid_days)) if v is not None}}
+        if jsonl_in:
+            return jsonl.run("screen", input, request=lambda doc: {"patient": doc, **options},
+                             refine=_patient_field)
+        payload = {"patient": common.read_json(input, model=document("patient")), **options}
         try:
             result: Screening = operation("screen")(payload, common.site_profile())
         except InputError as e:
             raise _patient_field(e) from None
         common.emit(result, json_out, lambda con: (render_screening(con, result) if verbose
                                                    else render_screening_summary(con, result)))
+        return None
 
 
 def _style(status: str) -> str:

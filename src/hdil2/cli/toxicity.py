@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hdil2.cli import common
+from hdil2.cli import common, jsonl
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from hdil2.core.decision import Decision
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help=jsonl.JSONL_HELP)]
 
 
 
@@ -65,21 +66,26 @@ def _register_grade(app: typer.Typer) -> None:
         list_terms: Annotated[bool, typer.Option("--list", help="list the graded terms")
                               ] = False,
         json_out: JsonOpt = False,
-    ) -> None:
+        jsonl_in: JsonlOpt = False,
+    ) -> int | None:
         """CTCAE v5.0 grade of one toxicity, with the clause that fired."""
-        if list_terms:
-            listing = common.answer("grade-terms", None, {})
-            common.emit(listing, json_out, lambda con: _render_terms(con, listing))
-            return
-        decision = common.answer("grade", input, {
+        options = {
             "term": term, "value": value, "uln": uln, "lln": lln, "baseline": baseline,
             "calcium": calcium, "volume": volume, "hours": hours, "symptomatic": symptomatic,
             "intervention_indicated": intervention_indicated, "intervention": intervention,
             "vasopressors": vasopressors, "hospitalization_indicated": hospitalization_indicated,
             "life_threatening": life_threatening, "clinical_grade": clinical_grade,
-            "grade": grade},
-            required={"term": "--term required (see `hdil2 grade --list`)"})
+            "grade": grade}
+        if jsonl_in:
+            return jsonl.run("grade", input, {**options, "list": list_terms or None})
+        if list_terms:
+            listing = common.answer("grade-terms", None, {})
+            common.emit(listing, json_out, lambda con: _render_terms(con, listing))
+            return None
+        decision = common.answer("grade", input, options,
+                                 required={"term": "--term required (see `hdil2 grade --list`)"})
         common.emit(decision, json_out, lambda con: _render_grade(con, decision))
+        return None
 
 
 def _ranges(grades: list[int]) -> str:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hdil2.cli import common
+from hdil2.cli import common, jsonl
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -43,17 +43,22 @@ def register(app: typer.Typer) -> None:
         policy: Annotated[list[str] | None, typer.Option(
             help="override a named policy, NAME=VALUE (repeatable)")] = None,
         json_out: JsonOpt = False,
-    ) -> None:
+        jsonl_in: Annotated[bool, typer.Option("--jsonl", help=jsonl.JSONL_HELP)] = False,
+    ) -> int | None:
         """Dose per administration, vials, volume, and totals per cycle and course."""
         from hdil2.app.operation import policy_overrides
 
-        plan = common.answer("dose", input, {
+        options = {
             "regimen": regimen, "weight": weight, "height": height, "sex": sex,
             "bsa_formula": None if bsa_formula == "mosteller" else bsa_formula,
-            "policies": policy_overrides(policy)},
-            required={"regimen": "--regimen required (see `hdil2 regimens`)",
-                      "weight": "--weight required, with its unit, e.g. '70 kg'"})
+            "policies": policy_overrides(policy)}
+        if jsonl_in:
+            return jsonl.run("dose", input, options)
+        plan = common.answer("dose", input, options, required={
+            "regimen": "--regimen required (see `hdil2 regimens`)",
+            "weight": "--weight required, with its unit, e.g. '70 kg'"})
         common.emit(plan, json_out, lambda con: _render_dose(con, plan))
+        return None
 
     _register_calendar(app)
 
