@@ -11,23 +11,28 @@ D, risk set R (time ≥ tⱼ), wᵢ = exp(xᵢβ) and S₀, S₁, S₂ the sums 
 
 Reported: coefficients with model-based standard errors (inverse information), hazard ratios
 with Wald intervals exp(β ± z·se), Wald z and two-sided P, and the likelihood-ratio, Wald and
-score (log-rank) tests of all coefficients, matching ``summary(coxph(...))`` to 1e-6.  The sums
-are reverse cumulative sums over the time-sorted data, so a fit is O(n log n + n p²) per
-iteration.  No penalty, no robust variance, no strata (the IL-2 analyses hdil2 reproduces need
-none).
+score (log-rank) tests of all coefficients, matching ``summary(coxph(...))``.  Newton-Raphson
+runs as R's does (convergence criterion, iteration limit and step halving of
+``coxph.control``), so the estimate is R's own iterate.  No penalty, no robust variance, no
+strata (the IL-2 analyses hdil2 reproduces need none).
+
+Computation (:mod:`hdil2.stats._cox_kernel`): one sort by time; per Newton step the risk-set
+sums are cumulative sums over the sorted rows, the Efron terms are formed only at tied event
+times (elsewhere Efron is Breslow), and the information is one product Xᵀdiag(v)X rather than
+a sum of n p × p matrices: O(n·p²) time and O(n·p) memory per step after an O(n log n) sort.
 
 Covariates as R codes them (see :mod:`hdil2.stats._design`): text columns, and numeric columns
 named in ``categorical``, become treatment-contrast indicators against a reference level (the
 first in sort order unless ``reference`` names another), named as R names them; rows with a
 missing covariate value are dropped and counted (R's ``na.omit``); constant and collinear
-columns are refused with their names.  As R does, the fit works on centred (and here also
-scaled) covariates and transforms the estimates back, so adding 10⁸ to a covariate changes
-neither its coefficient nor its standard error; the partial likelihood, Newton's iterates and
-every test are unchanged by the transformation.
+columns are refused with their names.  As R does, the fit works on centred and scaled
+covariates and transforms the estimates back, so adding 10⁸ to a covariate changes neither its
+coefficient nor its standard error; the partial likelihood, Newton's iterates and every test
+are unchanged by the transformation.
 
-Size bound: the fit forms n·p² products per iteration (n rows, p model columns), so a model
-with n·p² above :data:`hdil2.stats.limits.COX_CELLS` is refused before it is built
-(``InputError`` on ``covariates``), which keeps a fit within seconds and a few hundred MB.
+Size bound: a model with n·p² above :data:`hdil2.stats.limits.COX_CELLS` (n rows, p model
+columns) is refused before it is built (``InputError`` on ``covariates``), which keeps a fit
+within seconds.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from typing import Any, Literal
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.result import Real, Result
+from hdil2.stats._cox_kernel import CoxData
 from hdil2.stats._design import Factor, model_matrix
 from hdil2.stats._result import check_choice, check_level, why
 from hdil2.stats._survdata import as_event, as_time
@@ -107,76 +113,52 @@ class CoxModel(Result):
         raise KeyError(name)
 
 
-class _Prepared:
-    """Time-sorted data and the index structure of the distinct event times."""
-
-    def __init__(self, t: Any, e: Any, x: Any) -> None:
-        import numpy as np
-
-        order = np.argsort(t, kind="stable")
-        self.t = t[order]
-        self.e = e[order].astype(bool)
-        self.x = x[order]
-        _, first = np.unique(self.t, return_index=True)
-        # first index of each row's time (the start of its risk set)
-        self.first = first
-        ev = np.nonzero(self.e)[0]
-        ev_time_start = np.searchsorted(self.t, self.t[ev], side="left")
-        times, grp, d = np.unique(ev_time_start, return_inverse=True, return_counts=True)
-        self.ev = ev
-        self.ev_grp = grp  # event row -> its event-time group
-        self.grp_start = times  # risk set of group j = rows grp_start[j]:
-        self.d = d.astype(float)
-        # Efron expansion: one row per event, l = 0..d_j-1 within its group
-        self.rep = np.repeat(np.arange(d.size), d)
-        offsets = np.cumsum(d) - d
-        self.phi = (np.arange(self.rep.size) - offsets[self.rep]) / self.d[self.rep]
-        self.x_events = self.x[ev].sum(axis=0)
+#: R's ``coxph.control`` ``toler.chol``: a pivot of the information matrix below this fraction
+#: of its largest diagonal element is zero (the matrix is singular)
+TOLER_CHOL = 2.0 ** (-52 * 0.75)
 
 
-def _eval(prep: _Prepared, beta: Any, ties: str) -> tuple[float, Any, Any]:
-    """Log partial likelihood, score and information at ``beta``."""
+def _singular_column(info: Any) -> int | None:
+    """The first column whose pivot in I = LDLᵀ is below ``TOLER_CHOL`` × max diag (R's
+    ``cholesky2`` test), or None when I is positive definite."""
     import numpy as np
 
-    x = prep.x
-    eta = x @ beta
-    m = float(eta.max())
-    w = np.exp(eta - m)
-    p = x.shape[1]
-    wx = w[:, None] * x
-    wxx = (wx[:, :, None] * x[:, None, :]).reshape(len(w), p * p)
-    s0 = np.cumsum(w[::-1])[::-1][prep.grp_start]
-    s1 = np.cumsum(wx[::-1], axis=0)[::-1][prep.grp_start]
-    s2 = np.cumsum(wxx[::-1], axis=0)[::-1][prep.grp_start]
-    nd = prep.d.size
-    if ties == "breslow":
-        d = prep.d
-        ll = float(eta[prep.ev].sum() - np.sum(d * (np.log(s0) + m)))
-        a = s1 / s0[:, None]
-        score = prep.x_events - (d[:, None] * a).sum(axis=0)
-        info = (d[:, None] * (s2 / s0[:, None])).sum(axis=0).reshape(p, p) - (
-            (d[:, None] * a).T @ a)
-        return ll, score, info
-    g = prep.ev_grp
-    a0 = np.bincount(g, weights=w[prep.ev], minlength=nd)
-    a1 = np.stack([np.bincount(g, weights=wx[prep.ev, k], minlength=nd) for k in range(p)], 1)
-    a2 = np.stack([np.bincount(g, weights=wxx[prep.ev, k], minlength=nd)
-                   for k in range(p * p)], 1)
-    r, phi = prep.rep, prep.phi
-    s0l = s0[r] - phi * a0[r]
-    s1l = s1[r] - phi[:, None] * a1[r]
-    s2l = s2[r] - phi[:, None] * a2[r]
-    ll = float(eta[prep.ev].sum() - np.sum(np.log(s0l) + m))
-    a = s1l / s0l[:, None]
-    score = prep.x_events - a.sum(axis=0)
-    info = (s2l / s0l[:, None]).sum(axis=0).reshape(p, p) - a.T @ a
-    return ll, score, info
+    a = np.array(info, dtype=float)
+    top = float(np.max(np.diag(a), initial=0.0))
+    eps = TOLER_CHOL * top if top > 0 else TOLER_CHOL
+    for i in range(a.shape[0]):
+        pivot = a[i, i]
+        if not np.isfinite(pivot) or pivot < eps:
+            return i
+        a[i + 1:, i + 1:] -= np.outer(a[i + 1:, i], a[i, i + 1:]) / pivot
+    return None
+
+
+def _check_information(info: Any, beta: Any, names: Sequence[str]) -> None:
+    """Refuse a singular information matrix, naming the covariate where it is singular."""
+    k = _singular_column(info)
+    if k is None:
+        return
+    if not beta.any():  # at β = 0: the design itself
+        raise InputError("covariates", f"{names[k]} does not vary among the patients at risk "
+                         "at the event times (given the covariates before it): its coefficient "
+                         "is not identifiable")
+    raise InputError("covariates", f"the estimate of {names[k]} is infinite (monotone "
+                     "likelihood: a group has all or none of the events at risk)")
+
+
+def _newton_step(info: Any, score: Any, beta: Any, names: Sequence[str]) -> Any:
+    """The Newton step I⁻¹U, once I is known to be positive definite."""
+    import numpy as np
+
+    _check_information(info, beta, names)
+    return np.linalg.solve(info, score)
 
 
 def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None = None, *,
            categorical: Iterable[str] = (), reference: Mapping[str, Any] | None = None,
-           ties: Ties | str = "efron", level: float = 0.95, max_iter: int = 50,
-           tol: float = 1e-12) -> CoxModel:
+           ties: Ties | str = "efron", level: float = 0.95, max_iter: int = 20,
+           tol: float = 1e-9) -> CoxModel:
     """Fit h(t | x) = h₀(t)·exp(xβ).
 
     ``covariates`` is a mapping (or data frame) of named columns — numbers, text, or ``None``
@@ -184,8 +166,9 @@ def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None =
     the columns named in ``categorical`` are coded as treatment contrasts against the first
     level, or against ``reference[column]``.  ``ties`` is ``"efron"`` (default, as R) or
     ``"breslow"``.  Newton-Raphson stops when the relative change of the log partial likelihood
-    is below ``tol`` (R uses 1e-9; the tighter default makes the estimates converge past R's
-    printed digits).
+    is at most ``tol`` within ``max_iter`` iterations: R's ``coxph.control`` defaults (eps 1e-9,
+    iter.max 20) and R's step halving, so the estimate is R's own iterate (to about 1e-13 on
+    R's data sets) rather than one step further.
     """
     import numpy as np
     from scipy.stats import chi2, norm
@@ -203,38 +186,36 @@ def cox_ph(time: Any, event: Any, covariates: Any, names: Sequence[str] | None =
         t, e = t[mm.keep], e[mm.keep]
     if e.sum() == 0:
         raise InputError("event", "a Cox model needs at least one event")
-    # centre and scale (R centres; scaling only conditions Newton): β = βs / scale
-    center = mm.x.mean(axis=0)
-    xs = mm.x - center
-    scale = np.abs(xs).mean(axis=0)
-    xs /= scale
-    prep = _Prepared(t, e, xs)
-    p = xs.shape[1]
+    data = CoxData(t, e, mm.x, ties)
+    scale = data.scale
+    p = scale.size
     beta = np.zeros(p)
-    ll0, u0, i0 = _eval(prep, beta, ties)
+    ll0, u0, i0 = data.evaluate(beta)
+    # Newton-Raphson as R's coxph (coxfit6): a step that lowers ℓ (or is not finite) is
+    # shrunk towards the last accepted β, by 2, then 3, 4, ... (each try counts as an
+    # iteration); the fit has converged when ℓ changes by at most ``tol`` relative to the best.
     ll, u, info = ll0, u0, i0
+    new = beta + _newton_step(info, u, beta, cols)
+    halving = 0
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        try:
-            step = np.linalg.solve(info, u)
-        except np.linalg.LinAlgError:
-            raise InputError("covariates", "information matrix is singular: covariates are "
-                             "collinear") from None
-        new = beta + step
-        ll_new, u_new, info_new = _eval(prep, new, ties)
-        halvings = 0
-        while not ll_new >= ll - 1e-12 * abs(ll) and halvings < 30:
-            step /= 2
-            new = beta + step
-            ll_new, u_new, info_new = _eval(prep, new, ties)
-            halvings += 1
-        converged = abs(ll_new - ll) <= tol * abs(ll_new)
-        beta, ll, u, info = new, ll_new, u_new, info_new
-        if converged:
+        ll_new, u_new, info_new = data.evaluate(new)
+        finite = bool(np.isfinite(ll_new) and np.isfinite(u_new).all()
+                      and np.isfinite(info_new).all())
+        if finite and abs(ll_new - ll) <= tol * abs(ll_new):
+            beta, ll, u, info = new, ll_new, u_new, info_new
             break
+        if not finite or ll_new < ll:
+            halving += 1
+            new = (new + halving * beta) / (halving + 1)
+        else:
+            halving = 0
+            beta, ll, u, info = new, ll_new, u_new, info_new
+            new = beta + _newton_step(info, u, beta, cols)
     else:
         raise InputError("covariates", f"no convergence in {max_iter} iterations (is a "
                          "coefficient infinite, e.g. a group with no events?)")
+    _check_information(info, beta, cols)
     cov_s = np.linalg.inv(info)
     # Monotone likelihood: ℓ has levelled off but Newton still moves β by a sizeable step
     # (the estimate is infinite, e.g. a group with every event); R warns, hdil2 refuses.
