@@ -144,3 +144,18 @@ def test_curve_invariants(rows: list[tuple[int, bool]]) -> None:
         assert m.lower <= m.estimate
     if m.estimate is not None and m.upper is not None:
         assert m.estimate <= m.upper
+
+
+def test_item2_group_curves_from_one_sort_no_argsort(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 10 item 2: the curves of all groups come from one sort of packed keys
+    # (group, time, event), not an argsort of the groups and a sort per group
+    df = survival_case("veteran")
+    want = {k: v.to_dict() for k, v in kaplan_meier_groups(df["time"], df["status"],
+                                                            df["celltype"]).items()}
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("argsort called")
+
+    monkeypatch.setattr(np, "argsort", refused)
+    got = kaplan_meier_groups(df["time"], df["status"], df["celltype"])
+    assert {k: v.to_dict() for k, v in got.items()} == want

@@ -77,3 +77,19 @@ def test_negative_rho_refused() -> None:
     with pytest.raises(InputError) as e:
         logrank_test([1, 2], [1, 1], ["a", "b"], rho=-1)
     assert e.value.field == "rho"
+
+
+def test_item2_one_packed_key_sort_no_argsort(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 10 item 2: the log-rank sorts one packed 64-bit key (stratum, time, event, group)
+    # as the Kaplan-Meier curve does, instead of an argsort per stratum
+    df = survival_case("veteran")
+    want = logrank_test(df["time"], df["status"], df["trt"], strata=df["celltype"], rho=0.5)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("argsort called")
+
+    monkeypatch.setattr(np, "argsort", refused)
+    got = logrank_test(df["time"], df["status"], df["trt"], strata=df["celltype"], rho=0.5)
+    assert got.to_dict() == want.to_dict()
+    plain = logrank_test(df["time"], df["status"], df["celltype"])
+    assert plain.df == 3

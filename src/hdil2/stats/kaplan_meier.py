@@ -42,7 +42,7 @@ from hdil2.stats._result import (
     check_level,
     why,
 )
-from hdil2.stats._survdata import as_event, as_labels, as_time
+from hdil2.stats._survdata import SortedSurvival, as_event, as_labels, as_time, sort_survival
 
 ConfType = Literal["log", "log-log", "plain"]
 CONF_TYPES: tuple[str, ...] = ("log", "log-log", "plain")
@@ -203,35 +203,39 @@ def kaplan_meier(time: Any, event: Any, *, conf_type: ConfType | str = "log",
     e = as_event(event, t.size)
     conf_type = check_choice("conf_type", conf_type, CONF_TYPES)
     level = check_level(level)
-    return _km(t, e, conf_type, level, label)
+    srt = sort_survival(t, e)
+    return _km(srt.keys, srt, conf_type, level, label)
 
 
-def _sorted_with_events(t: Any, e: Any) -> tuple[Any, Any]:
-    """Times sorted ascending and the event flags in the same order (one uint64 sort)."""
+def _km(keys: Any, srt: SortedSurvival, conf_type: str, level: float,
+        label: str) -> KaplanMeier:
+    """The curve of one run of sorted keys (:func:`~hdil2.stats._survdata.sort_survival`).
+
+    The keys sort by time with the event flag just below it, so equal keys are the rows of one
+    (time, event) pair: their first positions give the counts, and a time's event rows, if
+    any, are its last run.  Everything after the sort is a linear pass over the distinct keys.
+    """
     import numpy as np
 
-    one = np.uint64(1)
-    key = np.sort(((t + 0.0).view(np.uint64) << one) | e.astype(np.uint64))  # + 0.0: no −0
-    return (key >> one).view(np.float64), (key & one).astype(np.int64)
-
-
-def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier:
-    import numpy as np
-
-    # One sort of a 64-bit key does it all: for times ≥ 0 the IEEE bit pattern orders like
-    # the value, so (bits << 1) | event sorts by time with the event flag riding along.
-    # Distinct times, events per time (reduceat) and the number at risk (n minus the rows
-    # before) follow in linear passes.
-    ts, es = _sorted_with_events(t, e)
-    first = np.empty(ts.size, dtype=bool)
-    first[0] = True
-    np.not_equal(ts[1:], ts[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    ut = ts[starts]
-    n_risk = ts.size - starts
-    total = np.diff(np.append(starts, ts.size))
-    d = np.add.reduceat(es, starts)
-    c = total - d
+    n = keys.size
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    pos = np.flatnonzero(new)  # first row of each distinct (time, event)
+    kk = keys[pos]
+    tk = kk >> 1
+    q = pos.size
+    new_t = np.empty(q, dtype=bool)
+    new_t[0] = True
+    np.not_equal(tk[1:], tk[:-1], out=new_t[1:])
+    first = np.flatnonzero(new_t)  # the first (time, event) run of each distinct time
+    start = pos[first]  # its first row
+    end = np.append(start[1:], n)  # one past its last row
+    last = np.append(first[1:], q) - 1  # its last (time, event) run: the events, if any
+    d = (end - pos[last]) * (kk[last] & 1).astype(np.int64)
+    n_risk = n - start
+    c = end - start - d
+    ut = srt.times(tk[first] & ((1 << srt.time_bits) - 1))
     with np.errstate(divide="ignore", invalid="ignore"):
         surv = np.cumprod(1.0 - d / n_risk)
         terms = np.where(d > 0, d / (n_risk * (n_risk - d)), 0.0)
@@ -256,16 +260,17 @@ def _km(t: Any, e: Any, conf_type: str, level: float, label: str) -> KaplanMeier
     for a in (ut, n_risk, d, c, surv, se, lower, upper):
         a.setflags(write=False)
     return KaplanMeier(ut, n_risk, d, c, surv, se, lower, upper, level=level,
-                       conf_type=conf_type, n=int(t.size), events=int(d.sum()), label=label,
+                       conf_type=conf_type, n=int(n), events=int(d.sum()), label=label,
                        median=_quantile(ut, surv, lower, upper, 0.5, level, conf_type))
 
 
 def kaplan_meier_groups(time: Any, event: Any, group: Any, *,
                         conf_type: ConfType | str = "log",
                         level: float = 0.95) -> dict[Any, KaplanMeier]:
-    """One Kaplan-Meier curve per group label (sorted labels; at most 1,000 groups)."""
-    import numpy as np
+    """One Kaplan-Meier curve per group label (sorted labels; at most 1,000 groups).
 
+    One sort of keys packed as (group, time, event) orders every group's rows at once.
+    """
     from hdil2.stats.limits import KM_GROUPS
 
     t = as_time(time)
@@ -276,8 +281,7 @@ def kaplan_meier_groups(time: Any, event: Any, group: Any, *,
     if len(labels) > KM_GROUPS:
         raise InputError("group", f"{len(labels):,} groups: at most {KM_GROUPS:,} curves (is "
                          "the group column a patient identifier?)", len(labels))
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))
-    return {lab: _km(t[order[bounds[k]:bounds[k + 1]]], e[order[bounds[k]:bounds[k + 1]]],
-                     conf_type, level, str(lab))
+    srt = sort_survival(t, e, outer=codes, n_outer=len(labels))
+    bounds = srt.outer_bounds(len(labels))
+    return {lab: _km(srt.keys[bounds[k]:bounds[k + 1]], srt, conf_type, level, str(lab))
             for k, lab in enumerate(labels)}

@@ -26,7 +26,7 @@ from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.result import Real, Result
 from hdil2.stats._result import why
-from hdil2.stats._survdata import as_event, as_labels, as_time
+from hdil2.stats._survdata import SortedSurvival, as_event, as_labels, as_time, sort_survival
 
 #: a group or stratum label as given: text or a number
 Label = str | int | float
@@ -50,49 +50,70 @@ class LogRank(Result):
     reasons: tuple[Reason, ...]
 
 
-def _stratum(t: Any, e: Any, g: Any, k: int, rho: float) -> tuple[Any, Any, Any]:
+def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any]:
+    """Numbers at risk and events per group (k × m) at the m distinct times, and the stratum
+    of each time (None without strata).
+
+    The keys are sorted by (stratum, time, event, group), so equal keys are the rows of one
+    (stratum, time, event, group) cell: the first position of each distinct key gives the cell
+    counts (one ``bincount`` into an event × group × time table), and the number at risk is
+    the reverse cumulative sum of the rows per time, within the stratum.  Times without an
+    event stay in: they add exactly 0 to O, E and V and leave S(t−) as it is.
+    """
     import numpy as np
 
-    # One argsort by time; the rows of a distinct time are then contiguous, so the counts per
-    # (time, group) are sums over those runs (reduceat), and the number at risk is the
-    # reverse cumulative sum.  Only times with an event enter the statistic.
-    order = np.argsort(t)
-    ts = t[order]
-    gs = g.astype(np.int16 if k < 30000 else np.int64)[order]
-    es = e.astype(np.int8)[order]
-    first = np.empty(ts.size, dtype=bool)
-    first[0] = True
-    np.not_equal(ts[1:], ts[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    total_d = np.add.reduceat(es, starts, dtype=np.int64)
-    keep = total_d > 0
-    counts = np.empty((starts.size, k))
-    deaths = np.empty((starts.size, k))
-    counts[:, k - 1] = np.diff(np.append(starts, ts.size))
-    deaths[:, k - 1] = total_d
-    for j in range(k - 1):
-        ind = (gs == j).view(np.int8)
-        counts[:, j] = np.add.reduceat(ind, starts, dtype=np.int64)
-        deaths[:, j] = np.add.reduceat(ind & es, starts, dtype=np.int64)
-        counts[:, k - 1] -= counts[:, j]
-        deaths[:, k - 1] -= deaths[:, j]
-    at_risk = np.cumsum(counts[::-1], axis=0)[::-1][keep]
-    deaths = deaths[keep]
-    m = int(keep.sum())
-    nj = at_risk.sum(axis=1)
-    dj = deaths.sum(axis=1)
-    if rho != 0.0:
-        # pooled Kaplan-Meier just before each event time (censor-only times do not move it)
-        s = np.cumprod(1.0 - dj / nj)
-        w = np.concatenate(([1.0], s[:-1])) ** rho
+    keys = srt.keys
+    n = keys.size
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    pos = new.nonzero()[0]
+    q = pos.size
+    rows = np.empty(q, dtype=np.intp)
+    np.subtract(pos[1:], pos[:-1], out=rows[:-1])
+    rows[-1] = n - pos[-1]
+    kk = keys[pos]
+    tk = kk >> srt.time_shift  # stratum and time
+    new_t = np.empty(q, dtype=bool)
+    new_t[0] = True
+    np.not_equal(tk[1:], tk[:-1], out=new_t[1:])
+    cell = np.cumsum(new_t, dtype=np.intp)
+    m = int(cell[-1])
+    cell -= 1  # the time of each distinct key, 0..m-1
+    ib = srt.inner_bits
+    cell += ((kk >> ib) & 1).astype(np.intp) * (k * m)  # events in the second half
+    cell += (kk & ((1 << ib) - 1)).astype(np.intp) * m  # then the group
+    table = np.bincount(cell, weights=rows, minlength=2 * k * m).reshape(2, k, m)
+    deaths = table[1]
+    total = table[0]
+    total += deaths
+    at_risk = np.empty((k, m))
+    np.cumsum(total[:, ::-1], axis=1, out=at_risk[:, ::-1])
+    stratum = None
+    if n_strata > 1:  # the rows of later strata are not at risk in this one
+        stratum = (tk[new_t] >> srt.time_bits).astype(np.intp)
+        ends = np.searchsorted(stratum, np.arange(1, n_strata + 1))
+        later = np.zeros((k, m + 1))
+        later[:, :m] = at_risk
+        at_risk -= later[:, ends[stratum]]
+    return at_risk, deaths, stratum
+
+
+def _weights(nj: Any, dj: Any, stratum: Any, rho: float) -> Any:
+    """S(t−)^ρ at each time, S the pooled Kaplan-Meier curve of its stratum."""
+    import numpy as np
+
+    w = np.ones(nj.size)
+    if rho == 0.0:
+        return w
+    surv = 1.0 - dj / nj  # exactly 1 at a time without events
+    if stratum is None:
+        np.cumprod(surv[:-1], out=w[1:])
     else:
-        w = np.ones(m)
-    obs = (w[:, None] * deaths).sum(axis=0)
-    exp_ = ((w * dj / nj)[:, None] * at_risk).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(nj > 1, w * w * dj * (nj - dj) / ((nj - 1) * nj * nj), 0.0)
-    var = np.diag((f * nj) @ at_risk) - at_risk.T @ (f[:, None] * at_risk)
-    return obs, exp_, var
+        bounds = np.flatnonzero(np.diff(stratum, prepend=-1, append=-1))
+        for a, b in pairwise(bounds.tolist()):
+            np.cumprod(surv[a:b - 1], out=w[a + 1:b])
+    return w ** rho
 
 
 def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
@@ -124,33 +145,33 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
     if not (rho >= 0 and np.isfinite(rho)):
         raise InputError("rho", "must be a finite number ≥ 0", rho)
     if strata is None:
-        s, labels = np.zeros(t.size, dtype=np.int64), ["all"]
+        s, labels = None, ["all"]
     else:
         s, labels = as_labels(strata, t.size, "strata")
     k = len(groups)
-    obs = np.zeros(k)
-    exp_ = np.zeros(k)
-    var = np.zeros((k, k))
-    if len(labels) == 1:
-        obs, exp_, var = _stratum(t, e, g, k, rho)
-    else:
-        order = np.argsort(s, kind="stable")
-        bounds = np.searchsorted(s[order], np.arange(len(labels) + 1))
-        for a, b in pairwise(bounds):
-            idx = order[a:b]
-            o, x, v = _stratum(t[idx], e[idx], g[idx], k, rho)
-            obs += o
-            exp_ += x
-            var += v
-    diff = obs - exp_
-    df = int((exp_ > 0).sum()) - 1
+    srt = sort_survival(t, e, inner=g, n_inner=k, outer=s, n_outer=len(labels))
+    at_risk, deaths, stratum = _counts(srt, k, len(labels))
+    nj = at_risk.sum(axis=0)
+    dj = deaths.sum(axis=0)
+    w = _weights(nj, dj, stratum, rho)
+    obs = deaths @ w
+    exp_ = at_risk @ (w * dj / nj)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(nj > 1, w * w * dj * (nj - dj) / ((nj - 1) * nj * nj), 0.0)
+    var = np.diag(at_risk @ (f * nj)) - (at_risk * f) @ at_risk.T
+    # as R's survdiff: the groups with expected events, the first of them left out (V has
+    # rank k − 1 on those groups; a group nobody represents at an event time has E = 0)
+    used = np.flatnonzero(exp_ > 0)[1:]
+    df = int(used.size)
     if df < 1:
         raise InputError("event", "no events to compare: every group needs some time at risk "
                          "when an event happens")
-    try:  # V has rank k − 1: drop the last group (R's survdiff does the same)
-        chisq = float(diff[:-1] @ np.linalg.solve(var[:-1, :-1], diff[:-1]))
-    except np.linalg.LinAlgError:
-        chisq = float(diff @ np.linalg.pinv(var, rcond=1e-10) @ diff)
+    diff = (obs - exp_)[used]
+    v = var[np.ix_(used, used)]
+    try:
+        chisq = float(diff @ np.linalg.solve(v, diff))
+    except np.linalg.LinAlgError:  # e.g. strata that each hold one group: V⁻ generalised
+        chisq = float(diff @ np.linalg.pinv(v, rcond=1e-10) @ diff)
     p = float(chdtrc(df, chisq))
     n = tuple(int(v) for v in np.bincount(g, minlength=k))
     if strata is None and rho == 0:
