@@ -43,7 +43,7 @@ def as_event(values: Any, n: int, field: str = "event") -> Any:
 
     e = np.asarray(values) if hasattr(values, "dtype") else None
     if (e is not None and e.dtype.kind in "biu" and e.ndim == 1 and e.size == n
-            and (e.dtype.kind == "b" or not (e >> 1).any())):  # only 0 and 1 (-1 >> 1 is -1)
+            and (e.dtype.kind == "b" or (e.min() >= 0 and e.max() <= 1))):
         return e.astype(np.int8)
     try:
         e = np.asarray(values, dtype=float)
@@ -67,6 +67,8 @@ def as_labels(values: Any, n: int, field: str) -> tuple[Any, list[Any]]:
         raise InputError(field, f"must have one value per time ({n})", arr.size)
     if arr.dtype.kind in "iub":  # integers: no missing values possible
         lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo <= 1:  # one or two values, both present
+            return (arr - lo if lo else arr), list(range(lo, hi + 1))
         if lo == 0 and hi < 64:
             present = np.flatnonzero(np.bincount(arr, minlength=hi + 1))
             if present.size == hi + 1:  # already coded 0..k-1
@@ -124,7 +126,10 @@ class SortedSurvival:
 
         if self._table is not None:
             return self._table[codes.astype(np.intp)]
-        out = ((codes.astype(np.uint64) + self._base) << self._tz).view(np.float64)
+        out = codes.astype(np.uint64)
+        out += self._base
+        out <<= self._tz
+        out = out.view(np.float64)
         if self._zero:
             out[codes == 0] = 0.0
         return out
@@ -187,10 +192,12 @@ def sort_survival(t: Any, e: Any, *, inner: Any = None, n_inner: int = 1, outer:
         if bits + shift + outer_bits > 64:
             raise ValueError("too many distinct times, groups and strata to sort")
     key = code
-    key <<= shift
-    key |= e.astype(np.uint64) << inner_bits if inner_bits else e.astype(np.uint64)
-    if inner is not None and inner_bits:
-        key |= inner.astype(np.uint64)
+    key <<= 1
+    np.bitwise_or(key, e, out=key, dtype=np.uint64, casting="unsafe")
+    if inner_bits:
+        key <<= inner_bits
+        if inner is not None:
+            np.bitwise_or(key, inner, out=key, dtype=np.uint64, casting="unsafe")
     if outer is not None and outer_bits:
         key |= outer.astype(np.uint64) << (bits + shift)
     if bits + shift + outer_bits <= 32:  # a 32-bit sort is about twice as fast

@@ -221,29 +221,50 @@ def _km(keys: Any, srt: SortedSurvival, conf_type: str, level: float,
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(keys[1:], keys[:-1], out=new[1:])
-    pos = np.flatnonzero(new)  # first row of each distinct (time, event)
+    pos = new.nonzero()[0]  # first row of each distinct (time, event)
     kk = keys[pos]
     tk = kk >> 1
     q = pos.size
     new_t = np.empty(q, dtype=bool)
     new_t[0] = True
     np.not_equal(tk[1:], tk[:-1], out=new_t[1:])
-    first = np.flatnonzero(new_t)  # the first (time, event) run of each distinct time
-    start = pos[first]  # its first row
-    end = np.append(start[1:], n)  # one past its last row
-    last = np.append(first[1:], q) - 1  # its last (time, event) run: the events, if any
-    d = (end - pos[last]) * (kk[last] & 1).astype(np.int64)
-    n_risk = n - start
-    c = end - start - d
-    ut = srt.times(tk[first] & ((1 << srt.time_bits) - 1))
+    first = new_t.nonzero()[0]  # the first (time, event) run of each distinct time
+    last = np.empty_like(first)  # its last (time, event) run: the events, if any
+    np.subtract(first[1:], 1, out=last[:-1])
+    last[-1] = q - 1
+    start = pos[first]  # the first row of each time
+    c = np.empty_like(start)  # one past its last row, then the rows of the time
+    c[:-1] = start[1:]
+    c[-1] = n
+    d = pos[last]  # the first row of the last run, then its rows if they are events
+    np.subtract(c, d, out=d)
+    d *= np.bitwise_and(kk[last], 1, dtype=np.intp, casting="unsafe")
+    c -= start
+    c -= d
+    n_risk = np.subtract(n, start, out=start)
+    code = tk[first]
+    code &= (1 << srt.time_bits) - 1  # without the group bits of a curve per group
+    ut = srt.times(code)
+    # the same arithmetic as S = Π (1 − d/n), √Σ d/(n(n − d)), written into fewer arrays
     with np.errstate(divide="ignore", invalid="ignore"):
-        surv = np.cumprod(1.0 - d / n_risk)
-        terms = np.where(d > 0, d / (n_risk * (n_risk - d)), 0.0)
-        se = np.sqrt(np.cumsum(terms))
+        surv = d / n_risk
+        np.subtract(1.0, surv, out=surv)
+        np.cumprod(surv, out=surv)
+        # d / (n (n − d)): 0 where d = 0 (n > 0 always), infinite where every one left dies
+        se = n_risk - d
+        se *= n_risk
+        se = d / se
+        np.cumsum(se, out=se)
+        np.sqrt(se, out=se)
         z = NormalDist().inv_cdf(0.5 + level / 2)
-        if conf_type == "log":
-            lower = surv * np.exp(-z * se)
-            upper = np.minimum(1.0, surv * np.exp(z * se))
+        if conf_type == "log":  # S exp(∓z se), the upper limit capped at 1
+            lower = np.multiply(se, -z)
+            np.exp(lower, out=lower)
+            lower *= surv
+            upper = np.multiply(se, z)
+            np.exp(upper, out=upper)
+            upper *= surv
+            np.minimum(upper, 1.0, out=upper)
             bad = surv == 0
         elif conf_type == "log-log":
             ls = np.log(surv)
@@ -256,7 +277,7 @@ def _km(keys: Any, srt: SortedSurvival, conf_type: str, level: float,
             bad = surv == 0
     lower[bad] = np.nan
     upper[bad] = np.nan
-    n_risk, d, c = n_risk.astype(np.int64), d.astype(np.int64), c.astype(np.int64)
+    n_risk, d, c = (a.astype(np.int64, copy=False) for a in (n_risk, d, c))
     for a in (ut, n_risk, d, c, surv, se, lower, upper):
         a.setflags(write=False)
     return KaplanMeier(ut, n_risk, d, c, surv, se, lower, upper, level=level,

@@ -18,6 +18,7 @@ count towards the degrees of freedom, as R).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -50,15 +51,15 @@ class LogRank(Result):
     reasons: tuple[Reason, ...]
 
 
-def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any]:
-    """Numbers at risk and events per group (k × m) at the m distinct times, and the stratum
-    of each time (None without strata).
+def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any, Any]:
+    """Numbers at risk, events and rows per group (k × m) at the m distinct times, and the
+    stratum of each time (None without strata).
 
     The keys are sorted by (stratum, time, event, group), so equal keys are the rows of one
     (stratum, time, event, group) cell: the first position of each distinct key gives the cell
-    counts (one ``bincount`` into an event × group × time table), and the number at risk is
-    the reverse cumulative sum of the rows per time, within the stratum.  Times without an
-    event stay in: they add exactly 0 to O, E and V and leave S(t−) as it is.
+    counts (an event × group × time table of integers), and the number at risk is the reverse
+    cumulative sum of the rows per time, within the stratum.  Times without an event stay in:
+    they add exactly 0 to O, E and V and leave S(t−) as it is.
     """
     import numpy as np
 
@@ -80,23 +81,31 @@ def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any]:
     cell = np.cumsum(new_t, dtype=np.intp)
     m = int(cell[-1])
     cell -= 1  # the time of each distinct key, 0..m-1
-    ib = srt.inner_bits
-    cell += ((kk >> ib) & 1).astype(np.intp) * (k * m)  # events in the second half
-    cell += (kk & ((1 << ib) - 1)).astype(np.intp) * m  # then the group
-    table = np.bincount(cell, weights=rows, minlength=2 * k * m).reshape(2, k, m)
+    width = 1 << srt.inner_bits  # the low key bits are event · width + group
+    low = np.bitwise_and(kk, 2 * width - 1, dtype=np.intp, casting="unsafe")
+    if width != k:  # groups not a power of two: event · k + group
+        low = (low >> srt.inner_bits) * k + (low & (width - 1))
+    low *= m
+    cell += low  # (event · k + group) · m + time: one cell per distinct key
+    flat = np.zeros(2 * k * m, dtype=np.intp)
+    flat[cell] = rows
+    table = flat.reshape(2, k, m)
     deaths = table[1]
     total = table[0]
-    total += deaths
-    at_risk = np.empty((k, m))
-    np.cumsum(total[:, ::-1], axis=1, out=at_risk[:, ::-1])
+    total += deaths  # every row per group and time
+    # rows at or after each (group, time) in group-major order: at risk = that count minus
+    # the one where the group's row (or, with strata, the time's stratum) ends
+    after = np.empty(k * m + 1, dtype=np.intp)
+    after[-1] = 0
+    np.cumsum(total.ravel()[::-1], out=after[-2::-1])
     stratum = None
-    if n_strata > 1:  # the rows of later strata are not at risk in this one
+    if n_strata == 1:
+        at_risk = after[:-1].reshape(k, m) - after[m::m, None]
+    else:
         stratum = (tk[new_t] >> srt.time_bits).astype(np.intp)
-        ends = np.searchsorted(stratum, np.arange(1, n_strata + 1))
-        later = np.zeros((k, m + 1))
-        later[:, :m] = at_risk
-        at_risk -= later[:, ends[stratum]]
-    return at_risk, deaths, stratum
+        ends = np.searchsorted(stratum, np.arange(1, n_strata + 1))[stratum]
+        at_risk = after[:-1].reshape(k, m) - after[np.arange(0, k * m, m)[:, None] + ends]
+    return at_risk, deaths, total, stratum
 
 
 def _weights(nj: Any, dj: Any, stratum: Any, rho: float) -> Any:
@@ -142,7 +151,7 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         rho = float(rho)
     except (TypeError, ValueError):
         raise InputError("rho", "must be a number ≥ 0", rho) from None
-    if not (rho >= 0 and np.isfinite(rho)):
+    if not (rho >= 0 and math.isfinite(rho)):
         raise InputError("rho", "must be a finite number ≥ 0", rho)
     if strata is None:
         s, labels = None, ["all"]
@@ -150,14 +159,26 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         s, labels = as_labels(strata, t.size, "strata")
     k = len(groups)
     srt = sort_survival(t, e, inner=g, n_inner=k, outer=s, n_outer=len(labels))
-    at_risk, deaths, stratum = _counts(srt, k, len(labels))
+    at_risk, deaths, total, stratum = _counts(srt, k, len(labels))
     nj = at_risk.sum(axis=0)
     dj = deaths.sum(axis=0)
-    w = _weights(nj, dj, stratum, rho)
-    obs = deaths @ w
-    exp_ = at_risk @ (w * dj / nj)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(nj > 1, w * w * dj * (nj - dj) / ((nj - 1) * nj * nj), 0.0)
+    # f = w² d (n − d) / ((n − 1) n²), 0 where n = 1 (then d (n − d) = 0 too)
+    den = np.subtract(nj, 1)
+    np.maximum(den, 1, out=den)
+    den = den * nj.astype(float)
+    den *= nj
+    f = np.subtract(nj, dj)
+    f *= dj
+    f = np.divide(f, den, out=den)
+    at_risk = at_risk.astype(float)
+    if rho == 0.0:
+        obs = deaths.sum(axis=1).astype(float)
+        exp_ = at_risk @ (dj / nj)
+    else:
+        w = _weights(nj, dj, stratum, rho)
+        obs = deaths @ w
+        exp_ = at_risk @ (w * dj / nj)
+        f *= w * w
     var = np.diag(at_risk @ (f * nj)) - (at_risk * f) @ at_risk.T
     # as R's survdiff: the groups with expected events, the first of them left out (V has
     # rank k − 1 on those groups; a group nobody represents at an event time has E = 0)
@@ -167,13 +188,18 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         raise InputError("event", "no events to compare: every group needs some time at risk "
                          "when an event happens")
     diff = (obs - exp_)[used]
-    v = var[np.ix_(used, used)]
-    try:
-        chisq = float(diff @ np.linalg.solve(v, diff))
-    except np.linalg.LinAlgError:  # e.g. strata that each hold one group: V⁻ generalised
-        chisq = float(diff @ np.linalg.pinv(v, rcond=1e-10) @ diff)
+    if df == 1:  # (O − E)² / V as the 1 × 1 solve computes it; V = 0: no information
+        v1, d1 = float(var[used[0], used[0]]), float(diff[0])
+        chisq = d1 * (d1 / v1) if v1 > 0 else 0.0
+    else:
+        v = var[np.ix_(used, used)]
+        try:
+            chisq = float(diff @ np.linalg.solve(v, diff))
+        except np.linalg.LinAlgError:  # e.g. strata that each hold one group: V⁻ generalised
+            chisq = float(diff @ np.linalg.pinv(v, rcond=1e-10) @ diff)
     p = float(chdtrc(df, chisq))
-    n = tuple(int(v) for v in np.bincount(g, minlength=k))
+    n = tuple(total.sum(axis=1).tolist())
+    observed, expected = tuple(obs.tolist()), tuple(exp_.tolist())
     if strata is None and rho == 0:
         method = "log_rank"
     elif strata is None:
@@ -183,10 +209,9 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
     src = "mantel1966" if rho == 0 else "harrington1982"
     text = (f"{method.replace('_', ' ')}: χ² = {chisq:.3f} on {df} df, P = {p:.4g}; "
             + "; ".join(f"{lab}: O {o:.4g} vs E {x:.4g}"
-                        for lab, o, x in zip(groups, obs, exp_, strict=True))
+                        for lab, o, x in zip(groups, observed, expected, strict=True))
             + ("" if strata is None else f" (summed over {len(labels)} strata)"))
     reasons = (why(f"stats.{method}", src, text, rho=rho, groups=[str(x) for x in groups],
                    strata=len(labels)),)
-    return LogRank(method, rho, tuple(groups), tuple(labels), n, tuple(obs.tolist()),
-                   tuple(exp_.tolist()), tuple(tuple(r) for r in var.tolist()), chisq, df, p,
-                   reasons)
+    return LogRank(method, rho, tuple(groups), tuple(labels), n, observed, expected,
+                   tuple(tuple(r) for r in var.tolist()), chisq, df, p, reasons)
