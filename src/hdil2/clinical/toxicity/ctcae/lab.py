@@ -30,9 +30,11 @@ orders and equal) visits every region of the step function.  The property test i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from itertools import pairwise, product
+from math import lcm
+from operator import ge, gt, le, lt
 from typing import Any
 
 from hdil2.clinical.toxicity.ctcae.catalogue import TERMS
@@ -56,6 +58,8 @@ from hdil2.core.sources import Tag
 Limits = Mapping[str, Fraction]
 _LIMIT_LABEL = {"uln": "ULN", "lln": "LLN", "baseline": "baseline"}
 _BOUNDARY_DOC = "docs/decisions.md#ctcae-boundary-forms"
+# the order comparisons of the thresholds, on integers (see _clause_grades)
+_ORDER: dict[str, Callable[[int, int], bool]] = {"<": lt, "<=": le, ">": gt, ">=": ge}
 
 
 def applies(clause: Clause, lim: Limits) -> bool:
@@ -84,35 +88,97 @@ def grade_at(c: LabCriteria, x: Fraction, lim: Limits) -> int:
     return g
 
 
-def _points(critical: set[Fraction]) -> list[Fraction]:
-    """Sample points that visit every region of a step function with these breakpoints."""
-    cs = sorted(v for v in critical if v > 0)
-    if not cs:
-        return [Fraction(1), Fraction(2)]
+def _scaled_points(critical: list[tuple[int, int]]) -> tuple[list[int], int]:
+    """Sample points that visit every region of a step function with these breakpoints.
+
+    ``critical`` holds the breakpoints as ``(numerator, denominator)`` pairs (denominator > 0,
+    not necessarily reduced).  The points are the positive breakpoints, two points strictly
+    inside every interval between them (a third and two thirds of the way), and two beyond each
+    end (a third and two thirds of the smallest, twice and three times the largest).  They are
+    returned multiplied by ``m``, three times a common multiple of the denominators, which makes
+    every point an integer: the points are found, sorted and compared in integers, exactly.
+    """
+    positive = [(n, d) for n, d in critical if n > 0]
+    if not positive:
+        return [1, 2], 1
+    m = 3 * lcm(*(d for _, d in positive))
+    cs = sorted({n * (m // d) for n, d in positive})  # each a multiple of 3
     pts = set(cs)
-    pts |= {cs[0] / 3, cs[0] * 2 / 3, cs[-1] * 2, cs[-1] * 3}
+    pts |= {cs[0] // 3, cs[0] * 2 // 3, cs[-1] * 2, cs[-1] * 3}
     for a, b in pairwise(cs):
-        pts |= {a + (b - a) / 3, a + (b - a) * 2 / 3}
-    return sorted(pts)
+        third = (b - a) // 3
+        pts |= {a + third, a + 2 * third}
+    return sorted(pts), m
+
+
+def _clause_grades(clause: Clause, x: Fraction, pts: list[int], m: int) -> list[int]:
+    """The grade ``clause`` gives at each point ``r = P / m`` of its reference (0: none).
+
+    ``x op f × r`` with ``x = a/b`` and ``f = p/q`` is ``a·q·m op p·b·P`` (``b, q, m > 0``).
+    """
+    a, b = x.numerator, x.denominator
+    tests = [(_ORDER[th.op], a * th.factor.denominator * m, th.factor.numerator * b, th.grade)
+             for th in clause.thresholds]
+    out = []
+    for p in pts:
+        g = 0
+        for fn, lhs, k, grade in tests:
+            if grade > g and fn(lhs, k * p):
+                g = grade
+        out.append(g)
+    return out
 
 
 def possible_grades(
     c: LabCriteria, x: Fraction, known: Limits, missing: tuple[str, ...]
 ) -> set[int]:
-    """Every grade some value of the missing limits would give (exact, see module doc)."""
+    """Every grade some value of the missing limits would give (exact, see module doc).
+
+    The grade is evaluated at every combination of sample points of the missing limits, in
+    integers (:func:`_scaled_points`): each clause's grade at each point once, then the grade
+    of each combination as the highest grade of the clauses whose branch holds there.
+    """
     if not missing:
         return {grade_at(c, x, known)}
-    critical: set[Fraction] = set()
+    a, b = x.numerator, x.denominator
+    critical: list[tuple[int, int]] = []  # x / factor, and the branch's known limits
     for clause in c.clauses:
         if clause.ref in missing:
-            critical |= {x / th.factor for th in clause.thresholds}
+            for th in clause.thresholds:
+                p, q = th.factor.numerator, th.factor.denominator
+                if p == 0:
+                    raise ZeroDivisionError(f"threshold factor 0 in {c.rule}")
+                critical.append((a * q, b * p) if p > 0 else (-a * q, -b * p))
     if c.branched:
-        critical |= {v for k, v in known.items() if k in ("uln", "baseline")}
-    pts = _points(critical)
-    out: set[int] = set()
-    for combo in product(pts, repeat=len(missing)):
-        out.add(grade_at(c, x, {**known, **dict(zip(missing, combo, strict=True))}))
-    return out
+        critical += [(v.numerator, v.denominator) for k, v in known.items()
+                     if k in ("uln", "baseline")]
+    pts, m = _scaled_points(critical)
+    grid = list(product(range(len(pts)), repeat=len(missing)))
+    column = {name: k for k, name in enumerate(missing)}
+
+    def scaled(name: str) -> list[int]:
+        """The limit at each combination, times ``m`` (a known branch limit divides ``m``)."""
+        if name in column:
+            k = column[name]
+            return [pts[combo[k]] for combo in grid]
+        v = known[name]
+        return [v.numerator * (m // v.denominator)] * len(grid)
+
+    normal = ([bl <= ul for bl, ul in zip(scaled("baseline"), scaled("uln"), strict=True)]
+              if c.branched else [])
+    columns: list[list[int]] = [[0] * len(grid)]
+    for clause in c.clauses:
+        if clause.ref in column:
+            at, k = _clause_grades(clause, x, pts, m), column[clause.ref]
+            grades = [at[combo[k]] for combo in grid]
+        else:  # an absolute clause, or one on a known limit: the same grade everywhere
+            th = clause_grade(clause, x, known)
+            grades = [0 if th is None else th.grade] * len(grid)
+        if clause.when != "always":
+            keep = clause.when == "baseline_normal"
+            grades = [g if n is keep else 0 for g, n in zip(grades, normal, strict=True)]
+        columns.append(grades)
+    return set(map(max, zip(*columns, strict=True)))
 
 
 def cocriterion_grades(cc: CoCriterion, answers: Mapping[str, bool | None]) -> set[int]:
