@@ -172,8 +172,8 @@ def possible_grades(
             at, k = _clause_grades(clause, x, pts, m), column[clause.ref]
             grades = [at[combo[k]] for combo in grid]
         else:  # an absolute clause, or one on a known limit: the same grade everywhere
-            th = clause_grade(clause, x, known)
-            grades = [0 if th is None else th.grade] * len(grid)
+            fired = clause_grade(clause, x, known)
+            grades = [0 if fired is None else fired.grade] * len(grid)
         if clause.when != "always":
             keep = clause.when == "baseline_normal"
             grades = [g if n is keep else 0 for g, n in zip(grades, normal, strict=True)]
