@@ -74,3 +74,26 @@ def test_item2_curve_arrays_converted_whole(monkeypatch: pytest.MonkeyPatch) -> 
     assert inner(km.surv) == _one_by_one(km.surv.tolist())
     assert inner(km.std_err) == _one_by_one(km.std_err.tolist())
     assert calls == []  # no element went through jsonable on its own
+
+
+def test_item2_curves_document_walked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the CLI turns the whole document into JSON: a curve's to_dict is already JSON values
+    # and is not walked a second time element by element
+    from hdil2.stats.kaplan_meier import KaplanMeierCurves, kaplan_meier_groups
+
+    df = survival_case("veteran")
+    curves = tuple(kaplan_meier_groups(df["time"], df["status"], df["celltype"]).values())
+    doc = KaplanMeierCurves("kaplan_meier_greenwood", "log", 0.95, curves)
+    want = {"method": "kaplan_meier_greenwood", "conf_type": "log", "level": 0.95,
+            "curves": [c.to_dict() for c in curves]}
+    calls = []
+    inner = jsonable_module.jsonable
+
+    def counting(value: object) -> object:
+        calls.append(type(value).__name__)
+        return inner(value)
+
+    monkeypatch.setattr(jsonable_module, "jsonable", counting)
+    assert inner(doc) == want
+    rows = sum(c.time.size for c in curves)
+    assert len(calls) < rows  # one call per field, not one per number

@@ -51,6 +51,8 @@ def jsonable(value: Any) -> Any:
         return value.total_seconds()
     to_dict = getattr(value, "to_dict", None)
     if callable(to_dict):
+        if type(to_dict).__name__ == "method" and to_dict.__func__ in _json_to_dicts():
+            return to_dict()  # already JSON values: walking them again would change nothing
         return jsonable(to_dict())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -92,3 +94,18 @@ def _numbers(array: Any) -> Any:
         v = out[i]
         out[i] = None if v != v else ("inf" if v > 0 else "-inf")
     return out
+
+
+def _json_to_dicts() -> tuple[Any, ...]:
+    """The ``to_dict`` methods known to return JSON values only (every field through
+    :func:`jsonable`): a result's and a decision's, unless a subclass overrides them."""
+    global _KNOWN
+    if _KNOWN is None:  # imported on first use: both modules import this one
+        from hdil2.core.decision import Decision
+        from hdil2.core.result import Result
+
+        _KNOWN = (Result.to_dict, Decision.to_dict)
+    return _KNOWN
+
+
+_KNOWN: tuple[Any, ...] | None = None
