@@ -3,6 +3,7 @@
     .venv/bin/python -m pip install -e '.[bench]'           # lifelines (optional peer)
     .venv/bin/python bench/stats_cox.py                     # 2·10^5 and 10^6, 3 repeats
     .venv/bin/python bench/stats_cox.py 200000 --repeats 5  # chosen sizes and repeats
+    .venv/bin/python bench/stats_cox.py --no-lifelines      # hdil2 and the reference only
     .venv/bin/python bench/stats_cox.py --memory 1000000    # peak memory of one fit
 
 Data: n rows, 5 independent standard normal covariates, exponential event times with hazard
@@ -180,9 +181,9 @@ def check_agreement(n: int, d: tuple[Any, Any, Any], with_lifelines: bool) -> in
     return int(m.iterations)
 
 
-def run(sizes: list[int], repeats: int) -> None:
+def run(sizes: list[int], repeats: int, lifelines: bool = True) -> None:
     warnings.simplefilter("ignore")
-    with_ll = have_lifelines()
+    with_ll = lifelines and have_lifelines()
     rows = []
     last_ll: tuple[int, float] | None = None
     small = data(1000, seed=2)
@@ -251,6 +252,7 @@ def main() -> None:
     ap.add_argument("sizes", nargs="*", type=int, default=[200_000, 1_000_000])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", default="1", help="BLAS/OpenMP threads for every contender")
+    ap.add_argument("--no-lifelines", action="store_true", help="time hdil2 and the reference")
     ap.add_argument("--memory", action="store_true", help="peak memory of one fit instead")
     ap.add_argument("--one-memory", nargs=2, metavar=("WHO", "N"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -259,7 +261,7 @@ def main() -> None:
     elif args.memory:
         memory(args.sizes)
     else:
-        run(args.sizes, args.repeats)
+        run(args.sizes, args.repeats, lifelines=not args.no_lifelines)
 
 
 if __name__ == "__main__":
