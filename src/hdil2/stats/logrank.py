@@ -51,9 +51,9 @@ class LogRank(Result):
     reasons: tuple[Reason, ...]
 
 
-def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any, Any]:
-    """Numbers at risk, events and rows per group (k × m) at the m distinct times, and the
-    stratum of each time (None without strata).
+def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, list[int], Any]:
+    """Numbers at risk and events per group (k × m) at the m distinct times, the rows per
+    group, and the stratum of each time (None without strata).
 
     The keys are sorted by (stratum, time, event, group), so equal keys are the rows of one
     (stratum, time, event, group) cell: the first position of each distinct key gives the cell
@@ -85,27 +85,29 @@ def _counts(srt: SortedSurvival, k: int, n_strata: int) -> tuple[Any, Any, Any, 
     low = np.bitwise_and(kk, 2 * width - 1, dtype=np.intp, casting="unsafe")
     if width != k:  # groups not a power of two: event · k + group
         low = (low >> srt.inner_bits) * k + (low & (width - 1))
+    km = k * m
+    cell += low >= k  # events after one spare 0 (see below)
     low *= m
-    cell += low  # (event · k + group) · m + time: one cell per distinct key
-    flat = np.zeros(2 * k * m, dtype=np.intp)
+    cell += low  # (event · k + group) · m + time (+ 1 for events): one cell per distinct key
+    flat = np.zeros(2 * km + 1, dtype=np.intp)
     flat[cell] = rows
-    table = flat.reshape(2, k, m)
-    deaths = table[1]
-    total = table[0]
-    total += deaths  # every row per group and time
-    # rows at or after each (group, time) in group-major order: at risk = that count minus
-    # the one where the group's row (or, with strata, the time's stratum) ends
-    after = np.empty(k * m + 1, dtype=np.intp)
-    after[-1] = 0
-    np.cumsum(total.ravel()[::-1], out=after[-2::-1])
+    deaths = flat[km + 1:].reshape(k, m)
+    total = flat[:km]  # group-major: the rows of group 0 at each time, then group 1 …
+    total += deaths.ravel()  # every row per group and time
+    # rows at or after each (group, time) in that order, in place, ending on the spare 0: at
+    # risk is that count minus the one where the group's row (or the time's stratum) ends
+    np.cumsum(total[::-1], out=total[::-1])
+    after = flat[:km + 1]
+    n = (after[0:km:m] - after[m::m]).tolist()  # rows per group
     stratum = None
     if n_strata == 1:
-        at_risk = after[:-1].reshape(k, m) - after[m::m, None]
+        end = after[m::m, None]
     else:
         stratum = (tk[new_t] >> srt.time_bits).astype(np.intp)
         ends = np.searchsorted(stratum, np.arange(1, n_strata + 1))[stratum]
-        at_risk = after[:-1].reshape(k, m) - after[np.arange(0, k * m, m)[:, None] + ends]
-    return at_risk, deaths, total, stratum
+        end = after[np.arange(0, km, m)[:, None] + ends]
+    at_risk = np.subtract(total.reshape(k, m), end, dtype=float)  # exact: counts < 2⁵³
+    return at_risk, deaths, n, stratum
 
 
 def _weights(nj: Any, dj: Any, stratum: Any, rho: float) -> Any:
@@ -159,7 +161,7 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         s, labels = as_labels(strata, t.size, "strata")
     k = len(groups)
     srt = sort_survival(t, e, inner=g, n_inner=k, outer=s, n_outer=len(labels))
-    at_risk, deaths, total, stratum = _counts(srt, k, len(labels))
+    at_risk, deaths, n_rows, stratum = _counts(srt, k, len(labels))
     nj = at_risk.sum(axis=0)
     dj = deaths.sum(axis=0)
     # f = w² d (n − d) / ((n − 1) n²), 0 where n = 1 (then d (n − d) = 0 too)
@@ -170,7 +172,6 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
     f = np.subtract(nj, dj)
     f *= dj
     f = np.divide(f, den, out=den)
-    at_risk = at_risk.astype(float)
     if rho == 0.0:
         obs = deaths.sum(axis=1).astype(float)
         exp_ = at_risk @ (dj / nj)
@@ -179,6 +180,7 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         obs = deaths @ w
         exp_ = at_risk @ (w * dj / nj)
         f *= w * w
+    del deaths  # the count table: free it before the variance's k × m product
     var = np.diag(at_risk @ (f * nj)) - (at_risk * f) @ at_risk.T
     # as R's survdiff: the groups with expected events, the first of them left out (V has
     # rank k − 1 on those groups; a group nobody represents at an event time has E = 0)
@@ -198,7 +200,7 @@ def logrank_test(time: Any, event: Any, group: Any, *, strata: Any = None,
         except np.linalg.LinAlgError:  # e.g. strata that each hold one group: V⁻ generalised
             chisq = float(diff @ np.linalg.pinv(v, rcond=1e-10) @ diff)
     p = float(chdtrc(df, chisq))
-    n = tuple(total.sum(axis=1).tolist())
+    n = tuple(n_rows)
     observed, expected = tuple(obs.tolist()), tuple(exp_.tolist())
     if strata is None and rho == 0:
         method = "log_rank"
