@@ -4,6 +4,8 @@
     .venv/bin/python bench/stats_survival.py            # all sizes
     .venv/bin/python bench/stats_survival.py 10000      # chosen sizes
     OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/stats_survival.py --hdil2-only
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/stats_survival.py --hdil2-only \
+        --only kaplan_meier,log_rank                 # chosen tasks
 
 hdil2 (numpy, vectorised) is timed against lifelines (KaplanMeierFitter, logrank_test,
 CoxPHFitter) and statsmodels (SurvfuncRight, survdiff, PHReg) on the same simulated data in
@@ -110,13 +112,15 @@ def hdil2_tasks(d: dict[str, Any]) -> dict[str, Callable[[], Any]]:
             "cox_efron": lambda: cox_ph(t, e, cov, ["g", "x"])}
 
 
-def hdil2_only(sizes: list[int]) -> None:
-    """CPU seconds per call of hdil2's three functions (see the module doc)."""
+def hdil2_only(sizes: list[int], only: list[str] | None = None) -> None:
+    """CPU seconds per call of hdil2's functions (see the module doc); ``only``: these tasks."""
     import timeit
 
     print(f"{'task':<14}{'n':>9}{'hdil2 CPU s':>13}")
     for n in sizes:
         for task, fn in hdil2_tasks(data(n)).items():
+            if only and task not in only:
+                continue
             once = best(fn, 1)
             number = max(1, int(0.02 / max(once, 1e-6)))
             runs = timeit.repeat(fn, number=number, repeat=15 if n <= 100_000 else 5,
@@ -157,6 +161,15 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--hdil2-only"]
+    argv = sys.argv[1:]
+    only: list[str] = []
+    if "--only" in argv:
+        i = argv.index("--only")
+        only = argv[i + 1].split(",")
+        del argv[i:i + 2]
+    args = [a for a in argv if a != "--hdil2-only"]
     chosen = [int(a) for a in args] or [10_000, 100_000, 1_000_000]
-    (hdil2_only if "--hdil2-only" in sys.argv[1:] else main)(chosen)
+    if "--hdil2-only" in argv:
+        hdil2_only(chosen, only)
+    else:
+        main(chosen)
