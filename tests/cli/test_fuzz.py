@@ -260,6 +260,37 @@ def test_item17_random_json_never_crashes(data: st.DataObject) -> None:
     check([*_cmd(name), "-", "--json"], text)
 
 
+# the commands that also read JSON Lines (one request per line)
+JSONL_COMMANDS = ("dose", "grade", "next-dose", "screen", "assess")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_item4_random_json_lines_never_crash(data: st.DataObject) -> None:
+    """Issue 10 item 4: ``--jsonl`` answers every line, in order, with JSON; a refused line is
+    answered with its own number and a field, and the run exits 0 (all answered) or 2."""
+    name = data.draw(st.sampled_from(JSONL_COMMANDS))
+    line = st.one_of(st.just(json.dumps(VALID[name])), _shaped(name).map(json.dumps),
+                     json_values.map(json.dumps), st.text(max_size=12).filter(
+                         lambda t: "\n" not in t and "\r" not in t and "\x0b" not in t
+                         and "\x0c" not in t and "\x1c" not in t and "\x1d" not in t
+                         and "\x1e" not in t and "\x85" not in t and "\u2028" not in t
+                         and "\u2029" not in t))
+    lines = data.draw(st.lists(line, min_size=1, max_size=6))
+    code, out, err, _ = run([*_cmd(name), "-", "--jsonl"], "\n".join(lines) + "\n")
+    where = f"hdil2 {name} --jsonl  stdin={lines!r:.400}"
+    assert "Traceback" not in err, where
+    assert code in (0, 2), f"{where}\nexit {code}: {err[:500]}"
+    # JSON Lines end at a newline only: an answer may quote U+0085 or U+2028 unescaped
+    answers = [json.loads(a) for a in out.removesuffix("\n").split("\n")]
+    assert len(answers) == len(lines), where
+    refused = [i for i, a in enumerate(answers, 1) if "line" in a]
+    for i in refused:
+        assert answers[i - 1]["line"] == i, where
+        assert answers[i - 1]["errors"][0]["field"], where
+    assert (code == 2) == bool(refused), where
+
+
 # ---- CSV ----------------------------------------------------------------------------------
 
 _AML = str(Path(__file__).resolve().parents[1] / "stats" / "data" / "aml.csv")

@@ -120,7 +120,7 @@ def load_line(line: str | bytes, max_bytes: int = MAX_LINE_BYTES) -> Any:
     if documents.json_depth(text) > documents.MAX_JSON_DEPTH:
         raise documents.nested_error(LINE_NAME)
     try:
-        return json.loads(text, parse_float=Decimal)
+        return _DECODER.decode(text)  # json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:
         raise InputError("input", f"invalid JSON at column {e.colno}: {e.msg} (each line "
                          "must be one JSON request)") from None
@@ -154,7 +154,12 @@ def _plain(result: Any) -> Any:
 
 def dumps_line(doc: Any) -> str:
     """One JSON document on one line: ``hdil2 … --json``'s output, compacted."""
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(doc)  # json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+# what json.loads and json.dumps build on every call given these options: built once
+_DECODER = json.JSONDecoder(parse_float=Decimal)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def answer_lines(

@@ -101,10 +101,10 @@ def _json_to_dicts() -> tuple[Any, ...]:
     :func:`jsonable`): a result's and a decision's, unless a subclass overrides them."""
     global _KNOWN
     if _KNOWN is None:  # imported on first use: both modules import this one
-        from hdil2.core.decision import Decision
+        from hdil2.core.decision import Decision, Reason
         from hdil2.core.result import Result
 
-        _KNOWN = (Result.to_dict, Decision.to_dict)
+        _KNOWN = (Result.to_dict, Decision.to_dict, Reason.to_dict)
     return _KNOWN
 
 

@@ -30,9 +30,16 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
@@ -169,6 +176,27 @@ def exact_decimal(raw: Any, field: str) -> Decimal:
     return value
 
 
+def _text_fields(text: str) -> dict[str, Any]:
+    """The value and canonical unit of a quantity written as text (``"70 kg"``)."""
+    m = _TEXT.match(text)
+    if not m:
+        raise ValueError(f"expected a number followed by a unit, such as '70 kg'; got {text!r}")
+    number, spaced, glued = m.groups()
+    unit = spaced if spaced is not None else glued
+    return {"value": exact_decimal(number, "value"), "unit": _unit(unit)}
+
+
+# quantities written as text are parsed once per text: a batch of laboratory requests repeats
+# its limits ("1.2 mg/dL") thousands of times, and a Quantity is immutable
+_CACHED_TEXT = 64  # longest text kept (characters); the cache holds at most 4096 of them
+
+
+@lru_cache(maxsize=4096)
+def _from_text(text: str) -> Quantity:
+    """The quantity a text makes: its fields validated as :meth:`Quantity._parse` gives them."""
+    return Quantity.model_validate(_text_fields(text))
+
+
 class Quantity(BaseModel):
     """A decimal value with a unit; parsed from ``"70 kg"`` or ``{"value": 70, "unit": "kg"}``."""
 
@@ -177,20 +205,25 @@ class Quantity(BaseModel):
     value: Decimal
     unit: str
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _reuse(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A short text seen before is the quantity made from it then (see ``_from_text``);
+        anything else, and a text that is refused, goes through :meth:`_parse`."""
+        if type(data) is str and len(data) <= _CACHED_TEXT:
+            try:
+                return _from_text(data)
+            except ValueError:
+                pass  # refused below, in the words of _parse
+        return handler(data)
+
     @model_validator(mode="before")
     @classmethod
     def _parse(cls, data: Any) -> Any:
         if isinstance(data, Quantity):
             return data
         if isinstance(data, str):
-            m = _TEXT.match(data)
-            if not m:
-                raise ValueError(
-                    f"expected a number followed by a unit, such as '70 kg'; got {data!r}"
-                )
-            number, spaced, glued = m.groups()
-            unit = spaced if spaced is not None else glued
-            return {"value": exact_decimal(number, "value"), "unit": _unit(unit)}
+            return _text_fields(data)
         if isinstance(data, bool | int | float | Decimal):
             raise ValueError(
                 f"a unit is required: write e.g. '{data} kg' or {{'value': {data}, 'unit': 'kg'}}"
@@ -249,6 +282,8 @@ class Quantity(BaseModel):
     def exact(self, unit: str) -> Fraction:
         """The value in ``unit`` as an exact fraction (same dimension required)."""
         target = canonical_unit(unit)
+        if target == self.unit:  # the factor divided by itself
+            return Fraction(self.value)
         dim, factor = _UNITS[self.unit]
         tdim, tfactor = _UNITS[target]
         if dim != tdim:

@@ -528,6 +528,12 @@ def normalise_key(raw: str) -> str:
     return k
 
 
+# each alias as normalise_key writes it -> its term (the first alias so written wins)
+_ALIAS_KEYS: dict[str, str] = {}
+for _alias, _key in _ALIASES.items():
+    _ALIAS_KEYS.setdefault(normalise_key(_alias), _key)
+
+
 def term_key(raw: object, field: str = "term") -> str:
     """The catalogue key for a user-written term name, or an :class:`InputError`."""
     if not isinstance(raw, str) or not raw.strip():
@@ -535,9 +541,8 @@ def term_key(raw: object, field: str = "term") -> str:
     k = normalise_key(raw)
     if k in TERMS:
         return k
-    for alias, key in _ALIASES.items():
-        if normalise_key(alias) == k:
-            return key
+    if k in _ALIAS_KEYS:
+        return _ALIAS_KEYS[k]
     if k in NOT_TERMS:
         raise InputError(field, NOT_TERMS[k], raw)
     raise InputError(field, f"unknown CTCAE term {raw!r}; known: {', '.join(TERMS)}", raw)

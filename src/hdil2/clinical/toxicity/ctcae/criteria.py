@@ -41,8 +41,10 @@ would grade one too high).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import ge, gt, le, lt
 from typing import Literal
 
 from hdil2.clinical.toxicity.operators import NEGATION as NEGATION
@@ -58,6 +60,9 @@ Ref = Literal["uln", "lln", "baseline", "absolute"]
 When = Literal["always", "baseline_normal", "baseline_abnormal"]
 
 REF_LABEL: dict[Ref, str] = {"uln": "ULN", "lln": "LLN", "baseline": "baseline", "absolute": ""}
+
+# the order comparisons on integers (Threshold.met compares cross-multiplied fractions)
+INTEGER_ORDER: dict[str, Callable[[int, int], bool]] = {"<": lt, "<=": le, ">": gt, ">=": ge}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,16 @@ class Threshold:
         return self.factor if ref is None else self.factor * ref
 
     def met(self, x: Fraction, ref: Fraction | None) -> bool:
+        """``x op factor × ref`` (``x op factor`` without a reference), exactly.
+
+        With fractions ``x = a/b``, ``factor = p/q`` and ``ref = n/d`` (positive denominators)
+        it is ``a·q·d op p·n·b``, compared in integers without building the bound.
+        """
+        if type(x) is Fraction and (ref is None or type(ref) is Fraction):
+            f = self.factor
+            n, d = (1, 1) if ref is None else (ref.numerator, ref.denominator)
+            return INTEGER_ORDER[self.op](x.numerator * f.denominator * d,
+                                   f.numerator * n * x.denominator)
         return compare(x, self.op, self.bound(ref))
 
 

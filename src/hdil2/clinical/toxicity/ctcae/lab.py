@@ -30,16 +30,16 @@ orders and equal) visits every region of the step function.  The property test i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 from itertools import pairwise, product
 from math import lcm
-from operator import ge, gt, le, lt
 from typing import Any
 
 from hdil2.clinical.toxicity.ctcae.catalogue import TERMS
 from hdil2.clinical.toxicity.ctcae.criteria import (
     DESCRIPTOR_GRADES,
+    INTEGER_ORDER,
     NEGATION,
     REF_LABEL,
     SYMBOL,
@@ -58,8 +58,6 @@ from hdil2.core.sources import Tag
 Limits = Mapping[str, Fraction]
 _LIMIT_LABEL = {"uln": "ULN", "lln": "LLN", "baseline": "baseline"}
 _BOUNDARY_DOC = "docs/decisions.md#ctcae-boundary-forms"
-# the order comparisons of the thresholds, on integers (see _clause_grades)
-_ORDER: dict[str, Callable[[int, int], bool]] = {"<": lt, "<=": le, ">": gt, ">=": ge}
 
 
 def applies(clause: Clause, lim: Limits) -> bool:
@@ -117,8 +115,8 @@ def _clause_grades(clause: Clause, x: Fraction, pts: list[int], m: int) -> list[
     ``x op f × r`` with ``x = a/b`` and ``f = p/q`` is ``a·q·m op p·b·P`` (``b, q, m > 0``).
     """
     a, b = x.numerator, x.denominator
-    tests = [(_ORDER[th.op], a * th.factor.denominator * m, th.factor.numerator * b, th.grade)
-             for th in clause.thresholds]
+    tests = [(INTEGER_ORDER[th.op], a * th.factor.denominator * m, th.factor.numerator * b,
+              th.grade) for th in clause.thresholds]
     out = []
     for p in pts:
         g = 0

@@ -13,19 +13,67 @@ with :func:`~hdil2.clinical.toxicity.operators.fmt`, the formatting the hold rul
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import getcontext
 from fractions import Fraction
+from functools import lru_cache
 
-from hdil2.clinical.toxicity.operators import fmt
+from hdil2.clinical.toxicity import operators
+from hdil2.clinical.toxicity.operators import Exact
 from hdil2.core.errors import InputError
 from hdil2.core.quantity import Quantity, dimension
 
 __all__ = ["fmt", "fmt_factor", "read", "read_limit"]
 
 
+def fmt(x: Exact, places: int = 4) -> str:
+    """An exact decimal if ``x`` has one (1.8, 0.05), else ``≈`` and ``places`` decimals.
+
+    The text of :func:`hdil2.clinical.toxicity.operators.fmt`, character for character; a
+    fraction or an integer is written from integers (the digits of ``n × 10^k / d``, rounded
+    half to even as ``round`` rounds a fraction) instead of through :class:`~decimal.Decimal`
+    division.  Anything else, and any number with more digits than the decimal context's
+    precision (where the decimal division would round), is left to ``operators.fmt``.
+    """
+    t = type(x)
+    if t is Fraction:
+        n, d = x.numerator, x.denominator  # type: ignore[union-attr]
+    elif t is int:
+        n, d = x, 1
+    else:
+        return operators.fmt(x, places)
+    twos = (d & -d).bit_length() - 1  # d = 2^twos · 5^fives · rest
+    rest, fives = d >> twos, 0
+    while rest % 5 == 0:
+        rest //= 5
+        fives += 1
+    if rest == 1:  # a terminating decimal: exactly n · (10^k / d) / 10^k
+        k, approx = max(twos, fives), ""
+        digits = abs(n) * (10**k // d)
+    elif places > 0:  # rounded to ``places`` decimals, half to even
+        k, approx = places, "≈"
+        digits, remainder = divmod(abs(n) * 10**places, d)
+        if remainder * 2 > d or (remainder * 2 == d and digits % 2 == 1):
+            digits += 1
+    else:
+        return operators.fmt(x, places)
+    text = str(digits)
+    if len(text) > getcontext().prec:
+        return operators.fmt(x, places)
+    if k:
+        text = text.rjust(k + 1, "0")
+        text = f"{text[:-k]}.{text[-k:]}".rstrip("0").rstrip(".")
+    return f"{approx}-{text}" if n < 0 and digits else approx + text
+
+
 def fmt_factor(x: Fraction) -> str:
     """A CTCAE factor as printed: ``1.0``, ``1.5``, ``1.05``, ``75.0``."""
     s = fmt(x)
     return s if "." in s else s + ".0"
+
+
+@lru_cache(maxsize=256)  # the unit tuples of the criteria: a few dozen
+def _dimensions(units: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(dimension(u) for u in units)
 
 
 def _exact(q: Quantity, target: str, equivalents: Mapping[str, Fraction]) -> Fraction:
@@ -45,8 +93,7 @@ def read(
     """
     eq = dict(equivalents or {})
     accepted = (*units, *eq)
-    dims = {dimension(u) for u in accepted}
-    if q.dimension not in dims:
+    if q.dimension not in _dimensions(accepted):
         raise InputError(field, f"{what} must be in {' or '.join(accepted)} (or an exactly "
                          f"convertible unit); got {q.unit}", str(q))
     target = unit or q.unit
