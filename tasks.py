@@ -3,6 +3,7 @@
 
     python3 tasks.py demo      # the main job: a walk-through on a demo patient
     python3 tasks.py test      # the whole test suite: ruff, mypy, import contracts, pytest
+    python3 tasks.py test-postgres  # the registry suite again, on a throwaway PostgreSQL server
     python3 tasks.py fixtures  # regenerate the generated test fixtures (--check: compare only)
 
 The first run creates ``.venv`` beside this file and installs hdil2 from the package registry:
@@ -11,7 +12,11 @@ mypy ...).  Later runs reuse ``.venv`` and reinstall when ``pyproject.toml`` cha
 needs an extra that is not installed yet.  The ``bench`` extra (the peer libraries bench/ times
 hdil2 against) is never installed here: ``.venv/bin/pip install -e '.[bench]'``.  The
 fixtures job regenerates the R reference values only where ``Rscript`` is installed and says
-so otherwise (``tests/README.md``).
+so otherwise (``tests/README.md``).  ``test-postgres`` runs ``tests/registry`` with
+``HDIL2_TEST_DATABASE_URL`` pointing at the server ``.ci/postgres.sh`` starts (and stops
+afterwards), or at the server that variable already names; it needs bash and PostgreSQL's
+server programs (as root on Debian it installs them) and says so when ``tests/registry`` does
+not exist.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ PY = BIN / "python"
 MARKER = VENV / ".hdil2-installed"
 
 # the extras each job needs on top of hdil2's own dependencies
-EXTRAS: dict[str, tuple[str, ...]] = {"demo": (), "test": ("dev",), "fixtures": ()}
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "demo": (), "test": ("dev",), "test-postgres": ("dev",), "fixtures": (),
+}
 
 
 def _digest() -> str:
@@ -67,9 +74,10 @@ def ensure_env(extras: tuple[str, ...]) -> None:
     MARKER.write_text(json.dumps({"pyproject": _digest(), "extras": wanted}))
 
 
-def run(*cmd: str) -> None:
-    print("$", " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True, cwd=ROOT)
+def run(*cmd: str, env: dict[str, str] | None = None) -> None:
+    shown = [f"{k}={v}" for k, v in (env or {}).items()] + list(cmd)
+    print("$", " ".join(shown), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **env} if env else None)
 
 
 def demo(args: list[str]) -> None:
@@ -83,11 +91,33 @@ def test(args: list[str]) -> None:
     run(str(PY), "-m", "pytest", *args)
 
 
+def test_postgres(args: list[str]) -> None:
+    """The registry suite on PostgreSQL (``test`` has run it on SQLite)."""
+    if not (ROOT / "tests" / "registry").is_dir():
+        print("tests/registry does not exist: no registry suite to run on PostgreSQL", flush=True)
+        return
+    pytest = (str(PY), "-m", "pytest", "tests/registry", "-q", *args)
+    url = os.environ.get("HDIL2_TEST_DATABASE_URL")
+    if url:
+        print("using the server HDIL2_TEST_DATABASE_URL names", flush=True)
+        run(*pytest)
+        return
+    script = ("bash", str(ROOT / ".ci" / "postgres.sh"))
+    print("$", *script, "start", flush=True)
+    url = subprocess.run((*script, "start"), check=True, cwd=ROOT, stdout=subprocess.PIPE,
+                         text=True).stdout.strip()
+    try:
+        run(*pytest, env={"HDIL2_TEST_DATABASE_URL": url})
+    finally:
+        print("$", *script, "stop", flush=True)
+        subprocess.run((*script, "stop"), check=False, cwd=ROOT)
+
+
 def fixtures(args: list[str]) -> None:
     run(str(PY), str(ROOT / "tests" / "make_fixtures.py"), *args)
 
 
-JOBS = {"demo": demo, "test": test, "fixtures": fixtures}
+JOBS = {"demo": demo, "test": test, "test-postgres": test_postgres, "fixtures": fixtures}
 
 
 def main() -> int:
