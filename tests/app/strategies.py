@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 AREAS = ("treatment", "toxicity", "rules", "selection", "response", "stats", "design",
-         "reference")
+         "reference", "outcomes")
 
 STRATEGIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
 for _area in AREAS:

@@ -49,6 +49,9 @@ EXAMPLES: dict[str, tuple[dict[str, Any], list[str], Any]] = {
     "assess": (VISITS, ["assess", "-"], VISITS),
     "next-course": (d := {"courses": [{"discharge_date": "2024-01-30", "response": "PR"}]},
                     ["next-course", "-"], d),
+    "qlq-c30": (d := {"assessments": [{"date": "2024-01-08", "label": "baseline", "answers": {
+        f"q{n}": (5 if n >= 29 else 2) if n % 7 else None for n in range(1, 31)}}]},
+                ["qlq-c30", "-"], d),
     "stats-rate": (d := {"x": 22, "n": 96}, ["stats", "rate", "-"], d),
     "stats-compare": (d := {"x1": 22, "n1": 96, "x2": 9, "n2": 96}, ["stats", "compare", "-"],
                       d),

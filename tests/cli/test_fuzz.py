@@ -151,6 +151,7 @@ def numeric_options() -> dict[str, list[str]]:
 JSON_INPUT: dict[str, str] = {
     "dose": "dose", "calendar": "calendar", "next-dose": "next-dose", "grade": "grade",
     "screen": "patient", "assess": "assess", "next-course": "next-course",
+    "qlq-c30": "qlq-c30",
     "stats rate": "stats-rate", "stats compare": "stats-compare", "stats trend": "stats-trend",
     "stats km": "stats-km", "stats logrank": "stats-logrank", "stats cox": "stats-cox",
     "design simon": "design-simon", "design simon-oc": "design-simon-oc",
@@ -185,6 +186,8 @@ VALID: dict[str, dict[str, Any]] = {
                "visits": [{"date": "2024-01-01", "lesions": {"T1": {"ld_mm": 20}}},
                           {"date": "2024-02-12", "lesions": {"T1": {"ld_mm": 12}}}]},
     "next-course": {"courses": [{"discharge_date": "2024-01-30", "response": "PR"}]},
+    "qlq-c30": {"assessments": [{"date": "2024-01-08", "answers": {
+        f"q{n}": 4 if n >= 29 else 2 for n in range(1, 31)}}]},
     "stats rate": {"x": 22, "n": 96},
     "stats compare": {"x1": 22, "n1": 96, "x2": 9, "n2": 96},
     "stats trend": {"successes": [14, 15, 1], "totals": [36, 77, 33]},

@@ -26,6 +26,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "hdil2.app.reference": ("sources",),
     "hdil2.app.selection": ("screen",),
     "hdil2.app.response": ("assess", "next-course"),
+    "hdil2.app.outcomes": ("qlq-c30",),
     "hdil2.app.stats": ("stats-rate", "stats-compare", "stats-trend", "stats-km",
                         "stats-logrank", "stats-cox"),
     "hdil2.app.design": ("design-simon", "design-simon-oc", "design-simon-stage1",

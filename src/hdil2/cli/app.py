@@ -26,6 +26,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.toxicity": ("grade",),
     "hdil2.cli.selection": ("screen",),
     "hdil2.cli.response": ("assess", "next-course"),
+    "hdil2.cli.outcomes": ("qlq-c30",),
     "hdil2.cli.stats": ("stats", "design"),
     "hdil2.cli.schema": ("schema",),
     "hdil2.cli.sources": ("sources",),

@@ -461,6 +461,18 @@ _ENTRIES: tuple[Source, ...] = (
            url="https://pharmaverse.github.io/admiral/",
            uses="the machine-readable CTCAE v5.0 laboratory criteria the thresholds were "
            "compared with, and its v4.03 grades of the pharmaverse ADLB data as a test oracle"),
+    # --- outcomes: quality of life ----------------------------------------------------------
+    Source("eortc-qlq-c30-manual", "Fayers PM, Aaronson NK, Bjordal K, Groenvold M, Curran D, "
+           "Bottomley A, on behalf of the EORTC Quality of Life Group. The EORTC QLQ-C30 "
+           "Scoring Manual (3rd edition). Brussels: European Organisation for Research and "
+           "Treatment of Cancer; 2001. ISBN 2-930064-22-6.",
+           "scoring of versions 1.0, 2.0 and 3.0; hdil2 scores version 3.0 only.  The "
+           "questionnaire is copyrighted by the EORTC and used with its permission; hdil2 "
+           "holds no item wording",
+           url="https://www.eortc.org/app/uploads/sites/2/2018/02/SCmanual.pdf",
+           uses="the items and 15 scales of the QLQ-C30 version 3.0, the raw score and the "
+           "linear transformation of each scale to 0-100, and the missing-items rule (a scale "
+           "is scored when at least half of its items are answered)"),
 )
 
 SOURCES: dict[str, Source] = {s.key: s for s in _ENTRIES}
