@@ -31,6 +31,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.schema": ("schema",),
     "hdil2.cli.sources": ("sources",),
     "hdil2.cli.demo": ("demo",),
+    "hdil2.cli.registry": ("registry",),
 }
 
 
