@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise, product
 from math import lcm
 from typing import Any
@@ -280,6 +281,7 @@ def _check_range(c: LabCriteria, x: Fraction, unit: str, field: str, q: Quantity
                          "check the value and its unit (nothing is clamped)", str(q))
 
 
+@lru_cache(maxsize=4096)  # a batch states the same bounds of the same limits again and again
 def _bound(th: Threshold, ref_label: str, ref: Fraction | None, unit: str) -> str:
     if ref is None:
         return f"{fmt_factor(th.factor)} {unit}"

@@ -31,16 +31,25 @@ def fmt(x: Exact, places: int = 4) -> str:
     The text of :func:`hdil2.clinical.toxicity.operators.fmt`, character for character; a
     fraction or an integer is written from integers (the digits of ``n × 10^k / d``, rounded
     half to even as ``round`` rounds a fraction) instead of through :class:`~decimal.Decimal`
-    division.  Anything else, and any number with more digits than the decimal context's
-    precision (where the decimal division would round), is left to ``operators.fmt``.
+    division, and the text of each (numerator, denominator, places) is kept (a batch of
+    requests writes the same limits and bounds again and again).  Anything else, and any
+    number with more digits than the decimal context's precision (where the decimal division
+    would round), is left to ``operators.fmt``.
     """
     t = type(x)
     if t is Fraction:
-        n, d = x.numerator, x.denominator  # type: ignore[union-attr]
+        text = _rational(x.numerator, x.denominator, places,  # type: ignore[union-attr]
+                         getcontext().prec)
     elif t is int:
-        n, d = x, 1
+        text = _rational(x, 1, places, getcontext().prec)
     else:
-        return operators.fmt(x, places)
+        text = None
+    return operators.fmt(x, places) if text is None else text
+
+
+@lru_cache(maxsize=8192)
+def _rational(n: int, d: int, places: int, precision: int) -> str | None:
+    """:func:`fmt` of ``n/d`` (``d > 0``, in lowest terms), or None where it defers."""
     twos = (d & -d).bit_length() - 1  # d = 2^twos · 5^fives · rest
     rest, fives = d >> twos, 0
     while rest % 5 == 0:
@@ -55,10 +64,10 @@ def fmt(x: Exact, places: int = 4) -> str:
         if remainder * 2 > d or (remainder * 2 == d and digits % 2 == 1):
             digits += 1
     else:
-        return operators.fmt(x, places)
+        return None
     text = str(digits)
-    if len(text) > getcontext().prec:
-        return operators.fmt(x, places)
+    if len(text) > precision:
+        return None
     if k:
         text = text.rjust(k + 1, "0")
         text = f"{text[:-k]}.{text[-k:]}".rstrip("0").rstrip(".")
