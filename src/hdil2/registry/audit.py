@@ -43,13 +43,16 @@ def _jsonable(v: Any) -> Any:
 
 
 def changes(record: Any, *, include_creation: bool = True) -> list[Change]:
-    """The changes of ``record`` oldest first: per save, each field whose value changed.
+    """The changes of ``record`` oldest first: per save, each field whose value changed
+    (fields of one save in name order). A foreign key is shown as the related row's id, a
+    user (``given_by``, ``voided_by``) as the user's name.
 
     A creation lists every field that was set (old ``None``) when ``include_creation``.
     """
     from hdil2.registry.models.base import user_label
 
     rows = list(record.history.order_by("history_date", "history_id"))
+    show = _Shower(type(record))
     out: list[Change] = []
     prev = None
     for row in rows:
@@ -61,19 +64,38 @@ def changes(record: Any, *, include_creation: bool = True) -> list[Change]:
                         continue
                     value = getattr(row, f.attname)
                     if value not in (None, "", [], {}):
-                        out.append(Change(row.history_date, who, f.attname, None, value,
-                                          row.version, row.history_change_reason))
+                        out.append(Change(row.history_date, who, f.name, None,
+                                          show(f.name, value), row.version,
+                                          row.history_change_reason))
         else:
             delta = row.diff_against(prev, excluded_fields=BOOKKEEPING_DIFF)
             for c in delta.changes:
-                out.append(Change(row.history_date, who, _attname(row, c.field), c.old,
-                                  c.new, row.version, row.history_change_reason))
+                out.append(Change(row.history_date, who, c.field, show(c.field, c.old),
+                                  show(c.field, c.new), row.version,
+                                  row.history_change_reason))
         prev = row
     return out
 
 
-def _attname(row: Any, field: str) -> str:
-    try:
-        return str(row.instance_type._meta.get_field(field).attname)
-    except Exception:
-        return field
+class _Shower:
+    """Values as a change list shows them: users by name, other rows by id."""
+
+    def __init__(self, model: Any) -> None:
+        from django.conf import settings
+
+        self.user_fields = {
+            f.name for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is not None
+            and f.related_model._meta.label == settings.AUTH_USER_MODEL
+        }
+        self.names: dict[Any, str | None] = {}
+
+    def __call__(self, field: str, value: Any) -> Any:
+        if field not in self.user_fields or value is None:
+            return value
+        if value not in self.names:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model()._base_manager.filter(pk=value).first()
+            self.names[value] = user.get_username() if user is not None else str(value)
+        return self.names[value]

@@ -18,8 +18,8 @@ from typing import Any
 from hdil2.registry.errors import StaleEdit
 
 
-def apply_edit(model: Any, pk: Any, version: int, *, by: Any, reason: str | None = None,
-               **changes: Any) -> Any:
+def apply_edit(model: Any, pk: Any, version: int, *, by: Any,
+               change_reason: str | None = None, **changes: Any) -> Any:
     """Apply ``changes`` to row ``pk`` of ``model`` as ``by``, if it is still at ``version``.
 
     Returns the saved row (its version now ``version + 1``). Raises :class:`StaleEdit` if the
@@ -31,5 +31,5 @@ def apply_edit(model: Any, pk: Any, version: int, *, by: Any, reason: str | None
     if row.version != version:
         row.version = version
         raise row._stale(row._state.db or "default", version)
-    row.edit(by=by, reason=reason, **changes)
+    row.edit(by=by, change_reason=change_reason, **changes)
     return row

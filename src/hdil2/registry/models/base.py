@@ -153,6 +153,7 @@ class ClinicalRecord(models.Model):
                 fields = kwargs.get("update_fields")
                 if fields is not None:
                     kwargs["update_fields"] = {*fields, "version", "updated_at", "updated_by"}
+            self._history_date = self.updated_at  # the audit row's time is the change's
             try:
                 super().save(*args, **kwargs)
             except BaseException:
@@ -179,9 +180,9 @@ class ClinicalRecord(models.Model):
             changes,
         )
 
-    def edit(self, *, by: Any, reason: str | None = None, **changes: Any) -> None:
-        """Correct fields of this row (validated, versioned, audited; ``reason`` is kept in
-        the history as the change reason)."""
+    def edit(self, *, by: Any, change_reason: str | None = None, **changes: Any) -> None:
+        """Correct fields of this row (validated, versioned, audited; ``change_reason`` is kept
+        in the history with the change)."""
         names = {f.name for f in self._meta.concrete_fields}
         for name in changes:
             if name not in names or name in BOOKKEEPING or name == "id":
@@ -190,8 +191,8 @@ class ClinicalRecord(models.Model):
         for name, value in changes.items():
             setattr(self, name, value)
         validate(self)
-        if reason:
-            self._change_reason = reason
+        if change_reason:
+            self._change_reason = change_reason
         self.save(by=by)
 
     def void(self, *, by: Any, reason: str) -> None:
