@@ -66,8 +66,10 @@ def test_item4_two_concurrent_edits_of_one_dose_slot_one_wins_one_refused(
     stale = results[loser]
     # the refusal names who changed the slot, when, and what
     assert stale.changed_by == winner
-    assert stale.read_version == 1 and stale.current_version == 2
-    assert winner in str(stale) and "version 1 -> 2" in str(stale)
+    assert stale.read_version == 1
+    assert stale.current_version == 2
+    assert winner in str(stale)
+    assert "version 1 -> 2" in str(stale)
     assert stale.field == "version"
     row = DoseSlot.objects.get(pk=slot.pk)
     assert row.version == 2
@@ -92,7 +94,8 @@ def test_item4_stale_edit_message_names_who_what_when(
     with pytest.raises(StaleEdit) as e:
         mine.edit(by=a, status="given", given_at=dt.datetime(2025, 3, 3, 8, 5, tzinfo=UTC))
     text = str(e.value)
-    assert "dose slot" in text and "stale_nurse_b" in text
+    assert "dose slot" in text
+    assert "stale_nurse_b" in text
     assert "status: scheduled -> held" in text
     assert e.value.changed_at == DoseSlot.objects.get(pk=slot.pk).updated_at
     assert mine.version == 1  # the refused copy keeps the version it was read at

@@ -160,7 +160,7 @@ def _register_maintenance(reg: typer.Typer) -> None:
         """Restore the registry from a backup file."""
         from hdil2.registry import maintenance
 
-        settings = maintenance.setup(path=db, must_exist=False)
+        settings = maintenance.setup(path=db, must_exist=False, connect=False)
         with _progress("restoring", json_out) as step:
             doc = maintenance.restore(settings, backup, replace, step)
         common.emit(doc, json_out, lambda con: _render_backup(con, doc))

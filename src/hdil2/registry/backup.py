@@ -75,7 +75,10 @@ def _check_sqlite_file(path: Path, field: str) -> None:
             if result != [("ok",)]:
                 raise RegistryError(field, "the database fails its integrity check: "
                                     + "; ".join(str(r[0]) for r in result[:5]), str(path))
-            apps = {r[0] for r in con.execute("SELECT app FROM django_migrations")}
+            has_log = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                                  "name='django_migrations'").fetchone()
+            apps = ({r[0] for r in con.execute("SELECT app FROM django_migrations")}
+                    if has_log else set())
         finally:
             con.close()
     except sqlite3.DatabaseError as e:

@@ -30,11 +30,12 @@ def _reachable(db: dict[str, Any]) -> Iterator[None]:
 
 
 def setup(url: str | None = None, path: str | None = None,
-          must_exist: bool = True) -> dict[str, Any]:
+          must_exist: bool = True, connect: bool = True) -> dict[str, Any]:
     """Configure Django on the chosen database and open a connection to it.
 
     With ``must_exist``, a SQLite file that is not there yet is refused (opening it would
-    create an empty one) and the user is pointed at ``hdil2 registry init``.
+    create an empty one) and the user is pointed at ``hdil2 registry init``. Without
+    ``connect`` nothing is opened yet (a restore checks its file before touching the target).
     """
     from pathlib import Path
 
@@ -43,6 +44,8 @@ def setup(url: str | None = None, path: str | None = None,
         raise RegistryError("db", "no registry database here yet: create it with "
                             "`hdil2 registry init`", db["NAME"])
     db = conf.configure(url=url, path=path)
+    if not connect:
+        return db
     from django.db import connection
 
     with _reachable(db):
