@@ -65,6 +65,16 @@ def test_item9_regimens_json_keeps_the_label_and_nci_numbers() -> None:
     assert "il2-after-til" in doc["not_provided"]
 
 
+def test_ifn_alfa_alone_is_not_offered_and_the_comparator_arm_is_named() -> None:
+    """Issue 11 item 7: atkins2004 gives interferon alfa alone only as a dose range ("thrice
+    weekly doses in the 5- to 10-MU/M2 range"), no regimen; its phase III comparator arm is
+    low-dose s.c. IL-2 + IFN, which hdil2 offers as sc-il2-ifn."""
+    with pytest.raises(InputError) as err:
+        app.run("regimens", {"key": "ifn-alfa"})
+    assert "sc-il2-ifn" in err.value.message
+    assert "sc-il2-ifn" in {r["key"] for r in app.run("regimens", {}).to_dict()["regimens"]}
+
+
 def test_item9_unknown_regimen_key_names_the_request_field() -> None:
     with pytest.raises(InputError) as err:
         app.run("regimens", {"key": "il2-after-til"})

@@ -394,6 +394,10 @@ _add(Regimen(
 NOT_PROVIDED: dict[str, str] = {
     "il2-after-til": "IL-2 after tumour-infiltrating-lymphocyte infusion: hdil2's sources give "
     "no schedule, so hdil2 does not offer one",
+    "ifn-alfa": "interferon alfa alone: hdil2's sources give a dose range (5-10 MU/m2 three "
+    "times a week, atkins2004) but no regimen, duration or route, so hdil2 does not offer one; "
+    "the comparator arm of the phase III trial in Atkins et al. 2004 (atkins2004) is low-dose "
+    "s.c. IL-2 with interferon alfa-2b, sc-il2-ifn",
 }
 
 
