@@ -156,6 +156,27 @@ def test_item4_restore_refuses_a_file_that_is_no_registry_backup(
     assert not target.exists()
 
 
+def test_item4_restore_refuses_a_truncated_or_corrupted_backup(
+        sqlite_registry: str, tmp_path: Path) -> None:
+    backup = tmp_path / "good.sqlite3"
+    _json(["registry", "backup", str(backup), "--db", sqlite_registry])
+    data = backup.read_bytes()
+    damaged = {
+        "truncated_header": data[:100],
+        "truncated_half": data[: len(data) // 2],
+        "page_overwritten": data[:4096] + b"\xff" * 4096 + data[8192:],
+    }
+    for name, content in damaged.items():
+        bad = tmp_path / f"{name}.sqlite3"
+        bad.write_bytes(content)
+        target = tmp_path / f"{name}-target.sqlite3"
+        code, out, err = invoke(["registry", "restore", str(bad), "--db", str(target),
+                                 "--json"])
+        assert code == 2, (name, err)
+        assert json.loads(err)["errors"][0]["field"] == "backup", name
+        assert not target.exists(), name
+
+
 def test_item4_restore_refuses_an_sqlite_file_that_is_not_a_registry(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite3"
     con = sqlite3.connect(other)

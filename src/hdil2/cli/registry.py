@@ -138,7 +138,7 @@ def _register_maintenance(reg: typer.Typer) -> None:
     @reg.command("backup")
     def backup_cmd(
         destination: Annotated[str, typer.Argument(
-            help="the backup file to write (must not exist)")],
+            help="where to write the backup: a new path (an existing one is never overwritten)")],
         db: DbOption = None, json_out: JsonOption = False,
     ) -> None:
         """Back up the registry (SQLite online backup; PostgreSQL pg_dump -Fc)."""
