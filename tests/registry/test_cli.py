@@ -173,6 +173,7 @@ def test_item4_restore_refuses_a_truncated_or_corrupted_backup(
         code, out, err = invoke(["registry", "restore", str(bad), "--db", str(target),
                                  "--json"])
         assert code == 2, (name, err)
+        assert out == "", name
         assert json.loads(err)["errors"][0]["field"] == "backup", name
         assert not target.exists(), name
 
