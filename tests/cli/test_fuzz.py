@@ -238,8 +238,9 @@ def _shaped(name: str) -> st.SearchStrategy[Any]:
 
 def test_item17_every_input_reading_command_is_fuzzed() -> None:
     """The app's file-reading commands are exactly those fuzzed with JSON (and CSV)."""
-    readers = input_reading_commands()
+    readers = input_reading_commands() - set(BINARY_INPUT)
     assert len(readers) >= 20  # the walk finds the commands at all
+    assert set(BINARY_INPUT) <= input_reading_commands()
     assert readers == set(JSON_INPUT), (f"not fuzzed: {sorted(readers - set(JSON_INPUT))}; "
                                         f"no longer commands: {sorted(set(JSON_INPUT) - readers)}")
     assert set(VALID) == set(JSON_INPUT)
@@ -292,6 +293,35 @@ def test_item4_random_json_lines_never_crash(data: st.DataObject) -> None:
         assert answers[i - 1]["line"] == i, where
         assert answers[i - 1]["errors"][0]["field"], where
     assert (code == 2) == bool(refused), where
+
+
+# ---- binary files ------------------------------------------------------------------------
+
+# commands that read a file that is not JSON: the field their refusal names
+BINARY_INPUT: dict[str, str] = {"registry restore": "backup"}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=2048),
+                 st.binary(max_size=200).map(lambda b: b"SQLite format 3\x00" + b),
+                 st.binary(min_size=1, max_size=100).map(
+                     lambda b: b"SQLite format 3\x00" + b"\x10\x00" + b * 40)))
+def test_item17_random_backup_files_are_refused_whole(content: bytes) -> None:
+    """``registry restore`` of a file that is not a registry backup exits 2 naming the file's
+    argument, writes nothing on stdout and creates no database."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        backup, target = Path(tmp) / "backup.sqlite3", Path(tmp) / "target.sqlite3"
+        backup.write_bytes(content)
+        code, out, err, _ = run(["registry", "restore", str(backup), "--db", str(target),
+                                 "--json"])
+        where = f"registry restore of {content[:80]!r}"
+        assert "Traceback" not in err, where
+        assert code == 2, f"{where}: exit {code}: {err[:300]}"
+        assert out == "", where
+        assert json.loads(err)["errors"][0]["field"] == BINARY_INPUT["registry restore"], where
+        assert not target.exists(), where
 
 
 # ---- CSV ----------------------------------------------------------------------------------
