@@ -100,9 +100,12 @@ def register(app: typer.Typer) -> None:
     """Register ``hdil2 registry`` and its commands."""
     registry_app = typer.Typer(
         name="registry", no_args_is_help=True,
-        help="The registry database: init, migrate, check, backup, restore.")
+        help="The registry database: init, migrate, check, backup, restore, demo, cohort.")
     app.add_typer(registry_app)
     _register_maintenance(registry_app)
+    from hdil2.cli import registry_cohort
+
+    registry_cohort.register(registry_app)
 
 
 def _register_maintenance(reg: typer.Typer) -> None:
