@@ -97,19 +97,25 @@ def _has_rows(con: sqlite3.Connection) -> bool:
     return any(con.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() for t in tables)
 
 
-def sqlite_backup(db_path: str, dest: str, progress: Progress | None = None) -> BackupResult:
-    """Copy the live SQLite registry at ``db_path`` to the new file ``dest``."""
-    source = Path(db_path)
+def _destination(dest: str) -> tuple[Path, Path]:
+    """A backup's new file and the partial file it is written to first (refused: a path that
+    exists — a backup never overwrites — or whose directory does not)."""
     target = Path(dest).expanduser()
-    if not source.exists():
-        raise RegistryError("db", "no registry database here yet (hdil2 registry init)",
-                            str(source))
     if target.exists():
         raise RegistryError("destination", "exists; a backup never overwrites a file",
                             str(target))
     if not target.parent.is_dir():
         raise RegistryError("destination", "its directory does not exist", str(target))
-    partial = target.with_name(target.name + ".partial")
+    return target, target.with_name(target.name + ".partial")
+
+
+def sqlite_backup(db_path: str, dest: str, progress: Progress | None = None) -> BackupResult:
+    """Copy the live SQLite registry at ``db_path`` to the new file ``dest``."""
+    source = Path(db_path)
+    if not source.exists():
+        raise RegistryError("db", "no registry database here yet (hdil2 registry init)",
+                            str(source))
+    target, partial = _destination(dest)
     src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(partial))
@@ -191,13 +197,7 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
 
 def pg_backup(db: dict[str, Any], dest: str) -> BackupResult:
     """``pg_dump --format=custom --file DEST`` of the registry's PostgreSQL database."""
-    target = Path(dest).expanduser()
-    if target.exists():
-        raise RegistryError("destination", "exists; a backup never overwrites a file",
-                            str(target))
-    if not target.parent.is_dir():
-        raise RegistryError("destination", "its directory does not exist", str(target))
-    partial = target.with_name(target.name + ".partial")
+    target, partial = _destination(dest)
     try:
         _run([pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}"],
              _pg_env(db), "pg_dump")
