@@ -22,6 +22,19 @@ How the synthetic records map to the registry's rows (docs/registry-demo.md):
 * the discontinuation reason (Table 5 of ``lee2000``) is on the patient's last course; one
   follow-up row per patient at the data cut-off (or the death).
 
+How the rows are written (the bulk-load path, used by this loader only): the rows of a chunk
+of patients are built as plain tuples from the model's own field list (every field the record
+does not set takes the model's default, converted by Django's own adapters for the
+connection) and written with one ``executemany`` per table, parents before children, inside
+the one transaction.  Row ids are reserved before the rows are written, so that children can
+name their parents: on SQLite from the table's largest id (the load holds the write lock from
+its ``BEGIN IMMEDIATE``), on PostgreSQL from the table's own sequence (``nextval``), so
+concurrent writers never collide.  No Django model instance, ``save()`` or signal is involved,
+which is what makes a 10,000-patient load fast (bench/README.md); the database's constraints
+(foreign keys, unique and check constraints) still check every row.  Nothing about durability
+changes: the SQLite connection keeps its WAL journal, ``synchronous=FULL`` and foreign keys,
+and the load commits once.
+
 The bulk load writes no audit-history rows: nothing has been edited yet, and every later change
 is versioned and audited as usual.
 """
@@ -29,7 +42,9 @@ is versioned and audited as usual.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,10 +53,12 @@ from hdil2.registry import synthetic as syn
 
 Step = Callable[[int, int], None]
 
-#: rows written per bulk_create call
-BATCH = 2000
 #: patients generated and written per chunk (bounds the memory of a 10,000-patient load)
-CHUNK = 250
+CHUNK = 500
+#: the largest cohort a load accepts (a 10,000-patient load takes about a minute; bench/)
+MAX_PATIENTS = 100_000
+#: row ids reserved per PostgreSQL ``nextval`` round trip
+_ID_BLOCK = 5000
 
 _OBS_NUMERIC: dict[str, tuple[str, str, str]] = {  # field -> (kind, code, unit)
     "sbp_mmhg": ("vital", "sbp", "mmHg"),
@@ -58,13 +75,16 @@ def patient_code(seed: int, pid: str) -> str:
 
 
 def load(seed: int = syn.DEFAULT_SEED, n: int | None = None, *, by: Any = None,
-         step: Step | None = None) -> dict[str, int]:
+         step: Step | None = None,
+         records: Iterable[syn.PatientRecord] | None = None) -> dict[str, int]:
     """Generate and write the synthetic cohort in one transaction; the rows written by model.
 
     ``by`` is the user the rows are written as (default: the system user); ``step(done,
-    total)`` reports patients written.
+    total)`` reports patients written.  ``records`` are the cohort's records when already
+    generated (``synthetic.generate(seed, n).records``, the benchmark's case); they must be
+    those of ``seed`` and ``n``.
     """
-    from django.db import transaction
+    from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
     from hdil2.registry import models as m
     from hdil2.registry.errors import RegistryError
@@ -77,109 +97,234 @@ def load(seed: int = syn.DEFAULT_SEED, n: int | None = None, *, by: Any = None,
     if m.Patient.objects.filter(registry_id__startswith=f"demo{seed}-").exists():
         raise RegistryError("seed", f"the demo cohort of seed {seed} is already loaded "
                             f"(patients demo{seed}-...); choose another seed", seed)
-    counts: dict[str, int] = {}
+    source = syn.iter_records(seed, n) if records is None else records
     done = 0
     with transaction.atomic():
+        out = _Rows(connections[DEFAULT_DB_ALIAS], user.pk)
         chunk: list[syn.PatientRecord] = []
-        for rec in syn.iter_records(seed, n):
+        for rec in source:
             chunk.append(rec)
             if len(chunk) == CHUNK:
-                _write(chunk, seed, user, counts)
+                _write(chunk, seed, user.pk, out)
                 done += len(chunk)
                 chunk = []
                 if step:
                     step(done, total)
         if chunk:
-            _write(chunk, seed, user, counts)
+            _write(chunk, seed, user.pk, out)
             done += len(chunk)
             if step:
                 step(done, total)
-    return counts
+    return out.counts
 
 
 def _sizes(n: int | None) -> range:
     if n is None:
         return range(sum(g.count for g in syn.LEE2000_GROUPS))
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InputError("n", "a whole number of patients, at least 1", n)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_PATIENTS:
+        raise InputError("patients", f"a whole number of patients from 1 to {MAX_PATIENTS:,}", n)
     return range(n)
 
 
-def _utc(t: dt.datetime) -> dt.datetime:
-    return t.astimezone(dt.UTC)
-
-
 def _noon(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(12), ZoneInfo(syn.WARD_TZ)).astimezone(dt.UTC)
+    return dt.datetime.combine(day, dt.time(12), ZoneInfo(syn.WARD_TZ))
 
 
-def _bulk(model: Any, rows: list[Any], counts: dict[str, int]) -> list[Any]:
-    out = model.objects.bulk_create(rows, batch_size=BATCH)
-    key = str(model._meta.verbose_name_plural)
-    counts[key] = counts.get(key, 0) + len(rows)
-    return list(out)
+def _prep(field: Any, conn: Any) -> Callable[[Any], Any]:
+    """Django's own conversion of a value of ``field`` for the connection."""
+    def prep(value: Any) -> Any:
+        return field.get_db_prep_save(value, conn)
+    return prep
 
 
-def _write(chunk: Iterable[syn.PatientRecord], seed: int, user: Any,
-           counts: dict[str, int]) -> None:
+def _decimal(prep: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A Decimal goes to the driver as it is (what Django's conversion gives it); any other
+    value through Django's conversion."""
+    def convert(value: Any) -> Any:
+        return value if type(value) is Decimal else prep(value)
+    return convert
+
+
+def _sqlite_datetime(ops: Any) -> Callable[[Any], Any]:
+    """SQLite's text of an aware datetime: its UTC wall time without the offset, as Django's
+    backend writes it (``str`` of the naive UTC datetime); anything else through Django."""
+    def convert(value: Any) -> Any:
+        if type(value) is dt.datetime and value.utcoffset() is not None:
+            return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        return ops.adapt_datetimefield_value(value)
+    return convert
+
+
+class _Table:
+    """The rows of one table waiting to be written: the model's concrete fields in order, each
+    field's default already converted for the connection, the fields that need converting."""
+
+    def __init__(self, model: Any, rows: _Rows) -> None:
+        from django.db import models
+
+        conn = rows.connection
+        ops = conn.ops
+        self.model = model
+        self.owner = rows
+        fields = list(model._meta.concrete_fields)
+        self.index = {f.attname: i for i, f in enumerate(fields)}
+        self.pk = self.index[model._meta.pk.attname]
+        self.convert: list[Callable[[Any], Any] | None] = []
+        for f in fields:
+            if isinstance(f, models.DateTimeField):
+                self.convert.append(_sqlite_datetime(ops) if rows.vendor == "sqlite"
+                                    else ops.adapt_datetimefield_value)
+            elif isinstance(f, models.DateField):
+                self.convert.append(ops.adapt_datefield_value)
+            elif isinstance(f, models.DecimalField):
+                self.convert.append(_decimal(_prep(f, conn)))
+            elif isinstance(f, models.JSONField):
+                self.convert.append(_prep(f, conn))
+            else:
+                self.convert.append(None)
+        fixed = {"synthetic": True, "created_at": rows.now, "updated_at": rows.now,
+                 "created_by_id": rows.user_id, "updated_by_id": rows.user_id, "version": 1}
+        self.defaults: list[Any] = []
+        for f, c in zip(fields, self.convert, strict=True):
+            v = fixed[f.attname] if f.attname in fixed else (
+                f.get_default() if f.has_default() or f.null else None)
+            self.defaults.append(c(v) if c is not None and v is not None else v)
+        quote = ops.quote_name
+        self.sql = (f"INSERT INTO {quote(model._meta.db_table)} "
+                    f"({', '.join(quote(f.column) for f in fields)}) "
+                    f"VALUES ({', '.join(['%s'] * len(fields))})")
+        self.pending: list[list[Any]] = []
+        self._ids: list[int] = []
+        self._next: int | None = None
+
+    def add(self, **values: Any) -> int:
+        """Queue one row (attribute name -> value, the rest the model's defaults); its id."""
+        row = self.defaults.copy()
+        pk = self._id()
+        row[self.pk] = pk
+        index, convert = self.index, self.convert
+        for name, v in values.items():
+            i = index[name]
+            c = convert[i]
+            row[i] = c(v) if c is not None and v is not None else v
+        self.pending.append(row)
+        return pk
+
+    def _id(self) -> int:
+        if self.owner.vendor == "sqlite":
+            if self._next is None:
+                self._next = self.owner.max_id(self.model._meta.db_table) + 1
+            pk, self._next = self._next, self._next + 1
+            return pk
+        if not self._ids:
+            self._ids = self.owner.reserve(self.model._meta.db_table, _ID_BLOCK)
+            self._ids.reverse()
+        return self._ids.pop()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self.owner.connection.cursor() as cur:
+            cur.executemany(self.sql, self.pending)
+        key = str(self.model._meta.verbose_name_plural)
+        self.owner.counts[key] = self.owner.counts.get(key, 0) + len(self.pending)
+        self.pending = []
+
+
+class _Rows:
+    """The tables of one load (in the order their rows are written: parents first)."""
+
+    def __init__(self, connection: Any, user_id: int) -> None:
+        from django.utils import timezone
+
+        from hdil2.registry.errors import RegistryError
+
+        self.connection = connection
+        self.vendor = connection.vendor
+        if self.vendor not in ("sqlite", "postgresql"):
+            raise RegistryError("db", "the demo loader writes to SQLite or PostgreSQL",
+                                self.vendor)
+        self.user_id = user_id
+        self.now = timezone.now()
+        self.counts: dict[str, int] = {}
+        self.tables: dict[Any, _Table] = {}
+
+    def __getitem__(self, model: Any) -> _Table:
+        if model not in self.tables:
+            self.tables[model] = _Table(model, self)
+        return self.tables[model]
+
+    def max_id(self, table: str) -> int:
+        """SQLite: the largest id the table has used (its rows and its AUTOINCREMENT counter);
+        called inside the load's write transaction, so no other writer can take ids meanwhile."""
+        q = self.connection.ops.quote_name
+        with self.connection.cursor() as cur:
+            cur.execute(f"SELECT max(id) FROM {q(table)}")
+            top = cur.fetchone()[0] or 0
+            cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cur.fetchone()
+        return max(int(top), int(seq[0]) if seq else 0)
+
+    def reserve(self, table: str, k: int) -> list[int]:
+        """PostgreSQL: ``k`` ids from the table's own sequence."""
+        with self.connection.cursor() as cur:
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                        "FROM generate_series(1, %s)", [table, k])
+            return [int(r[0]) for r in cur.fetchall()]
+
+    def flush(self) -> None:
+        for table in self.tables.values():
+            table.flush()
+
+
+def _write(chunk: Iterable[syn.PatientRecord], seed: int, user_id: int, out: _Rows) -> None:
     from hdil2.clinical.toxicity.ctcae import TERMS
     from hdil2.clinical.toxicity.holds.rules import RULESETS
+    from hdil2.core.quantity import Quantity
     from hdil2.registry import models as m
 
-    rules = {r.id: r for r in RULESETS["label"]}
+    rules = {r.id: f"{r.id}: {r.criterion}" for r in RULESETS["label"]}
     recs = list(chunk)
-    who = {"created_by": user, "updated_by": user, "synthetic": True}
-    patients = _bulk(m.Patient, [m.Patient(
-        registry_id=patient_code(seed, r.patient.id), site="synthetic demo (lee2000)",
-        sex=r.patient.sex, disease=r.patient.disease,
-        birth_date=dt.date(r.patient.first_dose.year - r.patient.age_years, 1, 1)
-        + dt.timedelta(days=(r.patient.first_dose.date().toordinal() % 365)),
-        metastatic_sites=sorted({les.organ for les in r.lesions}), ecog=r.patient.ecog,
-        **who) for r in recs], counts)
-    pat = {r.patient.id: p for r, p in zip(recs, patients, strict=True)}
-    # courses and cycles
-    course_rows, course_keys = [], []
+    # the tables in the order they are written (parents first)
+    patients, courses, cycles = out[m.Patient], out[m.Course], out[m.Cycle]
+    slots, observations, toxicities = out[m.DoseSlot], out[m.Observation], out[m.Toxicity]
+    scans, lesions, measurements = out[m.Scan], out[m.Lesion], out[m.Measurement]
+    responses, follow_ups = out[m.ResponseAssessment], out[m.FollowUp]
+    death_cause = {"disease": "disease", "treatment-related": "treatment"}
     for r in recs:
+        p = r.patient
+        pat = patients.add(
+            registry_id=patient_code(seed, p.id), site="synthetic demo (lee2000)",
+            sex=p.sex, disease=p.disease,
+            birth_date=dt.date(p.first_dose.year - p.age_years, 1, 1)
+            + dt.timedelta(days=(p.first_dose.date().toordinal() % 365)),
+            metastatic_sites=sorted({les.organ for les in r.lesions}), ecog=p.ecog)
+        course: dict[int, int] = {}
         for c in r.courses:
             last = c.number == len(r.courses)
-            course_rows.append(m.Course(
-                patient=pat[r.patient.id], number=c.number, regimen=c.regimen,
-                intent="metastatic", status="discontinued" if last else "completed",
-                ward_tz=syn.WARD_TZ, planned_start=_utc(c.first_dose),
-                started_on=c.first_dose.date(), ended_on=c.last_slot.date(),
-                dosing_weight=c.weight_kg, dosing_weight_unit="kg", dose_per_kg_iu=720000,
+            course[c.number] = courses.add(
+                patient_id=pat, number=c.number, regimen=c.regimen, intent="metastatic",
+                status="discontinued" if last else "completed", ward_tz=syn.WARD_TZ,
+                planned_start=c.first_dose, started_on=c.first_dose.date(),
+                ended_on=c.last_slot.date(), dosing_weight=c.weight_kg,
+                dosing_weight_unit="kg", dose_per_kg_iu=720000,
                 discontinuation_reason=r.discontinuation.reason if last else "",
                 discontinuation_detail=(f"stopped after course {c.number} on "
-                                        f"{r.discontinuation.date}" if last else ""),
-                **who))
-            course_keys.append((r.patient.id, c.number))
-    course = dict(zip(course_keys, _bulk(m.Course, course_rows, counts), strict=True))
-    cyc_rows, cyc_keys = [], []
-    for r in recs:
+                                        f"{r.discontinuation.date}" if last else ""))
+        cycle: dict[tuple[int, int], int] = {}
         for cy in r.cycles:
-            cyc_rows.append(m.Cycle(course=course[(r.patient.id, cy.course)], number=cy.number,
-                                    starts_at=_utc(cy.first_slot), planned_slots=cy.slots,
-                                    **who))
-            cyc_keys.append((r.patient.id, cy.course, cy.number))
-    cycle = dict(zip(cyc_keys, _bulk(m.Cycle, cyc_rows, counts), strict=True))
-    slot_rows = []
-    for r in recs:
+            cycle[(cy.course, cy.number)] = cycles.add(
+                course_id=course[cy.course], number=cy.number, starts_at=cy.first_slot,
+                planned_slots=cy.slots)
         for s in r.slots:
-            reason = ""
-            if s.status == "held" and s.hold_rule:
-                reason = f"{s.hold_rule}: {rules[s.hold_rule].criterion}"
-            elif s.note:
-                reason = s.note
-            slot_rows.append(m.DoseSlot(
-                cycle=cycle[(r.patient.id, s.course, s.cycle)], number=s.dose_in_cycle,
-                scheduled_at=_utc(s.scheduled), status=s.status,
-                given_at=_utc(s.scheduled) if s.status == "given" else None,
-                dose_iu=s.dose_iu, vials=s.vials,
-                given_by=user if s.status != "not_given" else None, reason=reason, **who))
-    _bulk(m.DoseSlot, slot_rows, counts)
-    # observations
-    obs_rows = []
-    for r in recs:
+            given = s.status == "given"
+            reason = (rules[s.hold_rule] if s.status == "held" and s.hold_rule
+                      else s.note or "")
+            slots.add(cycle_id=cycle[(s.course, s.cycle)], number=s.dose_in_cycle,
+                      scheduled_at=s.scheduled, status=s.status,
+                      given_at=s.scheduled if given else None, dose_iu=s.dose_iu,
+                      vials=s.vials, given_by_id=user_id if s.status != "not_given" else None,
+                      reason=reason)
         for o in r.observations:
             other = {k: v for k, v in o.values.items() if k not in _OBS_NUMERIC}
             note = f"{o.purpose} {o.rule} at slot {o.slot} of course {o.course}" + (
@@ -188,73 +333,65 @@ def _write(chunk: Iterable[syn.PatientRecord], seed: int, user: Any,
                 if k not in _OBS_NUMERIC:
                     continue
                 kind, code, unit = _OBS_NUMERIC[k]
-                row = m.Observation(
-                    patient=pat[r.patient.id], course=course[(r.patient.id, o.course)],
-                    kind=kind, code=code, taken_at=_utc(o.at), value=0, unit=unit,
-                    unit_canonical=unit, note=note, **who)
-                row.set_quantity(v if k == "creatinine" else f"{v} {unit}", k)
-                if k == "creatinine":
-                    row.uln = CREATININE_ULN
-                obs_rows.append(row)
-    _bulk(m.Observation, obs_rows, counts)
-    # toxicities
-    _bulk(m.Toxicity, [m.Toxicity(
-        patient=pat[r.patient.id], course=course[(r.patient.id, t.course)],
-        term=TERMS[t.term].name, grade=t.grade, grade_computed=t.grade,
-        raw_values=dict(t.request), onset_at=_noon(t.onset), attribution="probable",
-        serious=t.grade >= 3, **who) for r in recs for t in r.toxicities], counts)
-    # scans, lesions, measurements, responses
-    scan_rows, scan_keys = [], []
-    for r in recs:
+                q = Quantity.parse(v if k == "creatinine" else f"{v} {unit}", k)
+                observations.add(
+                    patient_id=pat, course_id=course[o.course], kind=kind, code=code,
+                    taken_at=o.at, value=q.value, unit=_entered_unit(v, q.unit),
+                    unit_canonical=q.unit, note=note,
+                    uln=CREATININE_ULN if k == "creatinine" else None)
+        for t in r.toxicities:
+            toxicities.add(
+                patient_id=pat, course_id=course[t.course], term=TERMS[t.term].name,
+                grade=t.grade, grade_computed=t.grade, raw_values=dict(t.request),
+                onset_at=_noon(t.onset), attribution="probable", serious=t.grade >= 3)
+        scan: dict[int, int] = {}
         for sc in r.scans:
-            label = sc.purpose.replace("_", " ") + (f" {sc.course}" if sc.course else "")
-            scan_rows.append(m.Scan(
-                patient=pat[r.patient.id], scanned_on=sc.date, modality="ct", label=label,
-                baseline=sc.index == 0,
-                course=course[(r.patient.id, sc.course)] if sc.course else None, **who))
-            scan_keys.append((r.patient.id, sc.index))
-    scan = dict(zip(scan_keys, _bulk(m.Scan, scan_rows, counts), strict=True))
-    les_rows, les_keys = [], []
-    for r in recs:
+            scan[sc.index] = scans.add(
+                patient_id=pat, scanned_on=sc.date, modality="ct",
+                label=sc.purpose.replace("_", " ") + (f" {sc.course}" if sc.course else ""),
+                baseline=sc.index == 0, course_id=course[sc.course] if sc.course else None)
+        lesion: dict[str, int] = {}
         for les in r.lesions:
-            les_rows.append(m.Lesion(patient=pat[r.patient.id], lesion_id=les.id,
-                                     kind=les.kind, organ=les.organ,
-                                     nodal=les.is_lymph_node,
-                                     first_scan=scan[(r.patient.id, 0)], **who))
-            les_keys.append((r.patient.id, les.id))
+            lesion[les.id] = lesions.add(
+                patient_id=pat, lesion_id=les.id, kind=les.kind, organ=les.organ,
+                nodal=les.is_lymph_node, first_scan_id=scan[0])
         for ms in r.measurements:
-            if ms.new and (r.patient.id, ms.lesion) not in les_keys:
-                les_rows.append(m.Lesion(patient=pat[r.patient.id], lesion_id=ms.lesion,
-                                         kind="new", organ=ms.organ or "",
-                                         first_scan=scan[(r.patient.id, ms.scan)], **who))
-                les_keys.append((r.patient.id, ms.lesion))
-    lesion = dict(zip(les_keys, _bulk(m.Lesion, les_rows, counts), strict=True))
-    _bulk(m.Measurement, [m.Measurement(
-        scan=scan[(r.patient.id, ms.scan)], lesion=lesion[(r.patient.id, ms.lesion)],
-        status="absent" if ms.status == "absent" else "present", longest_mm=ms.ld_mm,
-        perpendicular_mm=ms.perp_mm, **who) for r in recs for ms in r.measurements], counts)
-    resp_rows = []
-    for r in recs:
-        scans = {s.index: s for s in r.scans}
+            if ms.new and ms.lesion not in lesion:
+                lesion[ms.lesion] = lesions.add(
+                    patient_id=pat, lesion_id=ms.lesion, kind="new", organ=ms.organ or "",
+                    first_scan_id=scan[ms.scan])
+        for ms in r.measurements:
+            measurements.add(
+                scan_id=scan[ms.scan], lesion_id=lesion[ms.lesion],
+                status="absent" if ms.status == "absent" else "present",
+                longest_mm=ms.ld_mm, perpendicular_mm=ms.perp_mm)
+        by_index = {s.index: s for s in r.scans}
         for a in r.assessments:
             if a.kind == "timepoint":
                 assert a.scan is not None
-                sc = scans[a.scan]
-                resp_rows.append(m.ResponseAssessment(
-                    patient=pat[r.patient.id], scan=scan[(r.patient.id, a.scan)],
-                    course=course[(r.patient.id, sc.course)] if sc.course else None,
-                    criteria=a.criteria, kind="visit", assessed_on=sc.date, response=a.value,
-                    response_computed=a.value, **who))
+                sc = by_index[a.scan]
+                responses.add(
+                    patient_id=pat, scan_id=scan[a.scan],
+                    course_id=course[sc.course] if sc.course else None, criteria=a.criteria,
+                    kind="visit", assessed_on=sc.date, response=a.value,
+                    response_computed=a.value)
             else:
-                resp_rows.append(m.ResponseAssessment(
-                    patient=pat[r.patient.id], criteria=a.criteria, kind="best",
+                responses.add(
+                    patient_id=pat, criteria=a.criteria, kind="best",
                     assessed_on=r.scans[-1].date, response=a.value, response_computed=a.value,
-                    confirmed=True if a.value in ("CR", "PR") else None, **who))
-    _bulk(m.ResponseAssessment, resp_rows, counts)
-    _bulk(m.FollowUp, [m.FollowUp(
-        patient=pat[r.patient.id], contact_on=r.follow_up.death_date or r.follow_up.cutoff,
-        vital_status=r.follow_up.vital_status,
-        last_known_alive=r.follow_up.death_date or r.follow_up.cutoff,
-        progression_on=r.follow_up.progression_date, death_on=r.follow_up.death_date,
-        death_cause={"disease": "disease", "treatment-related": "treatment"}.get(
-            r.follow_up.cause_of_death or "", ""), **who) for r in recs], counts)
+                    confirmed=True if a.value in ("CR", "PR") else None)
+        fu = r.follow_up
+        follow_ups.add(
+            patient_id=pat, contact_on=fu.death_date or fu.cutoff,
+            vital_status=fu.vital_status, last_known_alive=fu.death_date or fu.cutoff,
+            progression_on=fu.progression_date, death_on=fu.death_date,
+            death_cause=death_cause.get(fu.cause_of_death or "", ""))
+    out.flush()
+
+
+def _entered_unit(raw: Any, canonical: str) -> str:
+    """The unit as entered: the text after the number (``Observation.set_quantity``'s rule)."""
+    if isinstance(raw, str):
+        found = re.match(r"^\s*[-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?\s*(.*?)\s*$", raw)
+        return (found.group(1) if found else "") or canonical
+    return canonical
