@@ -6,9 +6,10 @@ who was shown it and when. It is written once and never changed, so the record s
 was advised and why, even after the rules change.
 
 The action rows point to it with a nullable foreign key (``DoseSlot.advice``,
-``Course.advice``, ``Toxicity.advice``, ``ResponseAssessment.advice``) — chosen over a generic
-relation so the database enforces the link and a cohort query joins it directly. An action
-that departs from its advice carries ``departure_reason``.
+``Course.advice``, ``calendar_advice`` and ``next_course_advice``, ``Toxicity.advice``,
+``ResponseAssessment.advice``, ``QualityOfLife.advice``, ``Patient.risk_advice``) — chosen
+over a generic relation so the database enforces the link and a cohort query joins it
+directly. An action that departs from its advice carries ``departure_reason``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ class Advice(WriteOnceRecord):
                              help_text="the answer's value (also inside answer)")
     request = models.JSONField(help_text="the request, as JSON")
     answer = models.JSONField(help_text="the answer: value, reasons with sources, details")
-    ruleset_version = models.CharField(max_length=40, blank=True, default="")
+    ruleset_version = models.CharField(
+        max_length=200, blank=True, default="",
+        help_text="the rule sets, criteria, profile or variant used, with their versions")
     hdil2_version = models.CharField(max_length=40)
 
     class Meta:

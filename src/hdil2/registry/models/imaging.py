@@ -52,7 +52,14 @@ class Lesion(ClinicalRecord):
 
 
 class Measurement(ClinicalRecord):
-    """A lesion on a scan: its diameters in millimetres, or its status."""
+    """A lesion on a scan: its diameters in millimetres, or its status.
+
+    A lesion seen and measured is ``present`` with its diameters; there is no separate
+    "measured" status, so one word means "the lesion is there" for every lesion kind and a
+    query never has to ask for two. The assessment use case sends a present lesion with a
+    diameter to the criteria as measured, and a present one without (a non-target lesion)
+    as present.
+    """
 
     STATUSES = ((s, s.replace("_", " ")) for s in (
         "present", "absent", "not_evaluated", "unequivocal_progression", "too_small"))

@@ -25,6 +25,9 @@ HISTOLOGIES = [(h, h.replace("_", " ")) for h in (
     "cutaneous", "acral", "mucosal", "uveal", "unknown_primary", "other_melanoma",
 )]
 SEXES = [("female", "female"), ("male", "male")]
+#: the groups of the MSKCC (Motzer 1999 and 2002) and IMDC models
+RISK_GROUPS = [("favourable", "favourable"), ("intermediate", "intermediate"),
+               ("poor", "poor")]
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -76,6 +79,16 @@ class Patient(ClinicalRecord):
     karnofsky = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(100)])
     prior_systemic_lines = models.PositiveSmallIntegerField(null=True, blank=True)
+    # prognostic risk group, stored by the screening use case from a complete model result
+    risk_group = models.CharField(
+        max_length=12, choices=RISK_GROUPS, blank=True, default="",
+        help_text="risk group of the latest screening (empty: not known)")
+    risk_model = models.CharField(
+        max_length=20, blank=True, default="",
+        help_text="the model the risk group comes from, e.g. mskcc2002")
+    risk_advice = models.ForeignKey(
+        "registry.Advice", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the screening advice the risk group was taken from")
 
     class Meta:
         verbose_name = "patient"

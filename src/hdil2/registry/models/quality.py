@@ -64,6 +64,9 @@ class QualityOfLife(ClinicalRecord):
     q28 = models.PositiveSmallIntegerField(null=True, blank=True, validators=_FOUR)
     q29 = models.PositiveSmallIntegerField(null=True, blank=True, validators=_SEVEN)
     q30 = models.PositiveSmallIntegerField(null=True, blank=True, validators=_SEVEN)
+    advice = models.ForeignKey("registry.Advice", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+",
+                               help_text="the scores shown when the answers were recorded")
 
     class Meta:
         verbose_name = "quality-of-life questionnaire"

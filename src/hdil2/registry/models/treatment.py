@@ -51,13 +51,24 @@ class Course(ClinicalRecord):
     dosing_weight_unit = models.CharField(max_length=8, blank=True, default="",
                                           help_text="unit of the dosing weight as entered")
     dose_per_kg_iu = decimal_field(null=True, blank=True, help_text="IU per kg per dose")
+    planned_dose_iu = models.DecimalField(
+        max_digits=14, decimal_places=0, null=True, blank=True,
+        help_text="IL-2 dose per administration as planned, international units")
+    discharged_on = models.DateField(null=True, blank=True,
+                                     help_text="hospital discharge after the course")
     discontinuation_reason = models.CharField(
         max_length=20, choices=DISCONTINUATION_REASONS, blank=True, default="",
         help_text="why the course ended early (Lee et al. 2000, Table 5 categories)")
     discontinuation_detail = models.TextField(blank=True, default="")
     advice = models.ForeignKey("registry.Advice", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="+",
-                               help_text="the course advice shown when it was planned")
+                               help_text="the dose advice shown when it was planned")
+    calendar_advice = models.ForeignKey(
+        "registry.Advice", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the dose calendar shown when it was planned")
+    next_course_advice = models.ForeignKey(
+        "registry.Advice", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="the latest after-course advice shown (another course, consolidation, stop)")
     departure_reason = models.TextField(
         blank=True, default="", help_text="why the course departs from the advice shown")
 
