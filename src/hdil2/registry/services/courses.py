@@ -1,0 +1,137 @@
+"""Use cases after a course: advise the next course, record a discontinuation.
+
+* :func:`advise_next_course` builds the ``next-course`` request from the patient's courses:
+  each course's first day, discharge date and response (the NCI bidimensional response of the
+  latest visit assessment linked to the course, Lee et al. 2000, ``lee2000``; a course with no
+  such response is sent as not recorded, never assumed), plus the facts the registry does not
+  code per course (``facts``: retreatment contraindications, refusal, intolerance,
+  shrinkage). The advice is stored and linked to the last course
+  (``Course.next_course_advice``).
+* :func:`record_discontinuation` ends a course with one of the categories of Lee et al. 2000,
+  Table 5. A stop that departs from the after-course advice shown (advice to give another
+  course, a not-evaluable advice, or another stop category) needs ``departure_reason``; a
+  death never does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from hdil2.core.errors import InputError
+from hdil2.registry.services._common import (
+    Outcome,
+    a_date,
+    check_version,
+    get_row,
+    reason_text,
+    run,
+    store_advice,
+)
+
+COURSE_RESPONSES = ("CR", "PR", "MR", "NR", "PD")
+FACT_KEYS = ("toxicities", "refused", "intolerance", "shrinkage")
+#: the stop category of the next-course advice -> the discontinuation reason that follows it
+STOP_REASON = {"progressive_disease": "progressive_disease", "il2_toxicity": "il2_toxicity",
+               "complete_response": "complete_response", "other": "other",
+               "no_response": "other", "max_courses": "other"}
+
+
+def advise_next_course(patient_id: int, *, by: Any, variant: str = "default",
+                       policies: dict[str, Any] | None = None,
+                       facts: dict[int, dict[str, Any]] | None = None) -> Outcome:
+    """Advise after the patient's last course (``next-course``) from the stored courses.
+
+    ``facts`` maps a course number to what the registry does not code per course
+    (``{"toxicities": ["sustained_vt"], "refused": false, "intolerance": false,
+    "shrinkage": true}``); they are stored in the advice's request.
+    """
+    from hdil2.registry.models import Course, Patient, ResponseAssessment
+
+    with transaction.atomic():
+        patient = get_row(Patient, patient_id, "patient_id")
+        courses = list(Course.objects.active().filter(patient=patient).order_by("number"))
+        if not courses:
+            raise InputError("patient_id", "the patient has no course")
+        given = dict(facts or {})
+        numbers = {c.number for c in courses}
+        for n, f in given.items():
+            if n not in numbers:
+                raise InputError(f"facts.{n}", "the patient has no such course", n)
+            for key in f:
+                if key not in FACT_KEYS:
+                    raise InputError(f"facts.{n}.{key}", "one of " + ", ".join(FACT_KEYS))
+        records: list[dict[str, Any]] = []
+        for c in courses:
+            if c.discharged_on is None:
+                raise InputError("discharged_on", f"{c.label()} (number {c.number}) has no "
+                                 "discharge date: record it on the course first")
+            latest = (ResponseAssessment.objects.active()
+                      .filter(course=c, kind="visit", criteria="nci")
+                      .order_by("-assessed_on", "-pk").first())
+            response = latest.response if latest is not None else None
+            start = c.started_on or (c.planned_start.date() if c.planned_start else None)
+            records.append({
+                "start_date": start.isoformat() if start else None,
+                "discharge_date": c.discharged_on.isoformat(),
+                "response": response if response in COURSE_RESPONSES else None,
+                **given.get(c.number, {})})
+        req = {"courses": records, "variant": variant, "policies": dict(policies or {})}
+        decision = run("next-course", req)
+        advice = store_advice("next-course", req, decision, by=by,
+                              ruleset_version=f"variant {decision.details.get('variant')}",
+                              synthetic=patient.synthetic)
+        last = courses[-1]
+        last.next_course_advice = advice
+        last._change_reason = f"next-course advice {advice.pk}: {decision.value}"
+        last.save(by=by)
+        return Outcome(decision, advice, (last,))
+
+
+def record_discontinuation(course_id: int, version: int, *, by: Any, reason: str,
+                           ended_on: Any, detail: str = "",
+                           departure_reason: str | None = None) -> Outcome:
+    """End course ``course_id`` (read at ``version``) early with ``reason`` (Lee et al. 2000,
+    Table 5: progressive_disease, il2_toxicity, complete_response, death, other)."""
+    from hdil2.registry.models import Course
+    from hdil2.registry.models.treatment import DISCONTINUATION_REASONS
+
+    with transaction.atomic():
+        course = get_row(Course, course_id, "course_id")
+        course = Course.objects.select_for_update().select_related(
+            "next_course_advice").get(pk=course.pk)
+        check_version(course, version)
+        if reason not in dict(DISCONTINUATION_REASONS):
+            raise InputError("reason", "one of " + ", ".join(dict(DISCONTINUATION_REASONS)),
+                             reason)
+        if course.status == "discontinued":
+            raise InputError("reason", f"{course.label()} is already discontinued "
+                             f"({course.discontinuation_reason})")
+        departure = reason_text(departure_reason, "departure_reason")
+        advice = course.next_course_advice
+        departs = False
+        if advice is not None and reason != "death":
+            category = advice.answer.get("stop_category")
+            departs = advice.value != "stop" or STOP_REASON.get(category) != reason
+            if departs and not departure:
+                why = "; ".join(f"{r.get('text')} ({r.get('rule')}, {r.get('source')})"
+                                for r in advice.answer.get("reasons", [])[:2])
+                raise InputError(
+                    "departure_reason", f"stopping for {reason} departs from the advice shown "
+                    f"(advice {advice.pk}): {advice.value}"
+                    + (f" ({category})" if category else "") + f": {why}; a departure from "
+                    "the advice needs a reason")
+        course.status = "discontinued"
+        course.discontinuation_reason = reason
+        course.discontinuation_detail = detail
+        course.ended_on = a_date(ended_on, "ended_on")
+        course.departure_reason = departure if departs else course.departure_reason
+        course._change_reason = f"discontinued: {reason}" + (
+            f"; departure: {departure}" if departs else "")
+        from hdil2.registry.models.base import validate
+
+        validate(course)
+        course.save(by=by)
+        return Outcome(None, advice, (course,))
+
