@@ -145,6 +145,13 @@ def _decimal(prep: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _json(ops: Any, encoder: Any) -> Callable[[Any], Any]:
+    """Django's text (SQLite) or ``Jsonb`` (PostgreSQL) of a JSON value."""
+    def convert(value: Any) -> Any:
+        return ops.adapt_json_value(value, encoder)
+    return convert
+
+
 def _sqlite_datetime(ops: Any) -> Callable[[Any], Any]:
     """SQLite's text of an aware datetime: its UTC wall time without the offset, as Django's
     backend writes it (``str`` of the naive UTC datetime); anything else through Django."""
@@ -179,7 +186,7 @@ class _Table:
             elif isinstance(f, models.DecimalField):
                 self.convert.append(_decimal(_prep(f, conn)))
             elif isinstance(f, models.JSONField):
-                self.convert.append(_prep(f, conn))
+                self.convert.append(_json(ops, f.encoder))
             else:
                 self.convert.append(None)
         fixed = {"synthetic": True, "created_at": rows.now, "updated_at": rows.now,
