@@ -14,9 +14,10 @@ discontinuation reason, Table 5 of ``lee2000``), ``best_response``, ``progressio
 the last date known alive), ``synthetic``.
 
 A course with no response assessment (a patient who died during it) counts as NR, the rule of
-Lee et al. 2000 ("anyone who did not achieve at least a 25 % reduction").  Risk groups are not
-a filter yet: the registry stores no risk-model result (the filter is refused, naming the
-field, rather than guessed).
+Lee et al. 2000 ("anyone who did not achieve at least a 25 % reduction").  ``risk_group``
+selects the patients whose stored risk group (``Patient.risk_group``, kept by the screening use
+case from a complete prognostic model result, the model named in ``risk_model``) is that group;
+a patient with no stored group is never counted in one.
 
 :func:`frame` gives the rows as a pandas DataFrame; :func:`response_rates` (Clopper-Pearson
 exact intervals), :func:`survival` (Kaplan-Meier of OS or PFS) and :func:`tempo` (Tables 3-5)
@@ -35,6 +36,7 @@ from hdil2.core.errors import InputError
 
 RESPONSES = ("CR", "PR", "MR", "NR", "SD", "PD", "NE")
 DISEASES = ("melanoma", "rcc")
+RISK_GROUPS = ("favourable", "intermediate", "poor")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +69,9 @@ class CohortFilter:
             raise InputError("response", f"must be one of {list(RESPONSES)}", self.response)
         if self.start_from and self.start_to and self.start_from > self.start_to:
             raise InputError("start_to", f"before start_from {self.start_from}", self.start_to)
-        if self.risk_group is not None:
-            raise InputError("risk_group", "the registry stores no risk-model result yet, so "
-                             "patients cannot be selected by risk group", self.risk_group)
+        if self.risk_group is not None and self.risk_group not in RISK_GROUPS:
+            raise InputError("risk_group", f"must be one of {list(RISK_GROUPS)}",
+                             self.risk_group)
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,6 +94,8 @@ def rows(filters: CohortFilter | None = None) -> list[dict[str, Any]]:
         pats = pats.filter(synthetic=f.synthetic)
     if f.code_prefix:
         pats = pats.filter(registry_id__startswith=f.code_prefix)
+    if f.risk_group is not None:
+        pats = pats.filter(risk_group=f.risk_group)
     if f.regimen is not None:
         pats = pats.filter(courses__regimen=f.regimen, courses__voided_at__isnull=True)
     if f.start_from is not None or f.start_to is not None:

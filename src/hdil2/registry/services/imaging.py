@@ -22,6 +22,7 @@ from hdil2.core.errors import InputError
 from hdil2.registry.services._common import (
     Outcome,
     a_date,
+    decimal_text,
     get_row,
     run,
     save_new,
@@ -95,7 +96,7 @@ def _measured(x: Any) -> dict[str, Any]:
     for key, v in (("ld_mm", x.longest_mm), ("sa_mm", x.short_axis_mm),
                    ("perp_mm", x.perpendicular_mm)):
         if v is not None:
-            out[key] = str(v.normalize())
+            out[key] = decimal_text(v)
     return out
 
 
