@@ -17,6 +17,7 @@ from hdil2.core.errors import InputError
 from hdil2.registry.services._common import (
     Outcome,
     a_date,
+    as_json,
     get_row,
     run,
     save_new,
@@ -51,7 +52,7 @@ def record_qlq_c30(patient_id: int, *, by: Any, completed_on: Any, label: str,
         ql2 = next((s for s in point.scales if s.code == "QL2"), None)
         score = getattr(ql2, "score", None) if ql2 is not None else None
         advice = store_advice("qlq-c30", req, series, by=by,
-                              value="QL2 not scored" if score is None else f"QL2 {score}",
+                              value="QL2 not scored" if score is None else f"QL2 {as_json(score)}",
                               ruleset_version=f"QLQ-C30 {point.version}",
                               synthetic=patient.synthetic)
         row = save_new(QualityOfLife(patient=patient, course=course, completed_on=when,
