@@ -99,7 +99,7 @@ def record_discontinuation(course_id: int, version: int, *, by: Any, reason: str
 
     with transaction.atomic():
         course = get_row(Course, course_id, "course_id")
-        course = Course.objects.select_for_update().select_related(
+        course = Course.objects.select_for_update(of=("self",)).select_related(
             "next_course_advice").get(pk=course.pk)
         check_version(course, version)
         if reason not in dict(DISCONTINUATION_REASONS):

@@ -268,7 +268,7 @@ def record_dose(slot_id: int, version: int, *, by: Any, status: str,
 
     with transaction.atomic():
         slot = get_row(DoseSlot, slot_id, "slot_id")
-        slot = DoseSlot.objects.select_for_update().select_related(
+        slot = DoseSlot.objects.select_for_update(of=("self",)).select_related(
             "cycle__course", "advice").get(pk=slot.pk)
         check_version(slot, version)
         if status not in ("given", "held"):
