@@ -152,6 +152,28 @@ def run_sqlite(seed: int, n: int, records: Any, work: Path, keep: Path | None) -
 
 # ---- PostgreSQL ---------------------------------------------------------------------------
 
+def json_wrapped(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows with the values of JSON columns wrapped for psycopg (``Jsonb``)."""
+    from django.db import models
+    from psycopg.types.json import Jsonb
+
+    from hdil2.registry import models as m
+
+    out = {}
+    for model in m.__dict__.values():
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            continue
+        t = model._meta.db_table
+        if t not in rows:
+            continue
+        fields = model._meta.concrete_fields
+        js = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+        out[t] = rows[t] if not js else [
+            tuple(Jsonb(v) if i in js and v is not None else v for i, v in enumerate(r))
+            for r in rows[t]]
+    return out
+
+
 def run_postgres(seed: int, n: int, records: Any, url: str) -> dict[str, Any]:
     import psycopg
     from django.db import connections
@@ -175,6 +197,7 @@ def run_postgres(seed: int, n: int, records: Any, url: str) -> dict[str, Any]:
             return con_a.execute(sql).fetchall()
         rows = read_all(fetch, tables())
         users = read_all(fetch, user_tables())
+    send = json_wrapped(rows)  # psycopg sends a list as an array: JSON goes as Jsonb (untimed)
     with psycopg.connect(raw_url) as con_b:
         with con_b.transaction(), con_b.cursor() as cur:
             for t, cols in user_tables():
@@ -187,7 +210,7 @@ def run_postgres(seed: int, n: int, records: Any, url: str) -> dict[str, Any]:
                 for t, cols in tables():
                     cur.executemany(
                         f'INSERT INTO "{t}" ({", ".join(cols)}) '
-                        f'VALUES ({", ".join(["%s"] * len(cols))})', rows[t])
+                        f'VALUES ({", ".join(["%s"] * len(cols))})', send[t])
                     bar.advance(task)
             raw_s = time.perf_counter() - start
 
@@ -201,6 +224,19 @@ def run_postgres(seed: int, n: int, records: Any, url: str) -> dict[str, Any]:
             "counts": counts, "rows": sum(len(r) for r in rows.values()), "same": same,
             "digest": digest(rows),
             "raw_how": f"psycopg {psycopg.__version__} executemany (pipeline), one transaction"}
+
+
+def report(r: dict[str, Any]) -> None:
+    print(f"\n{r['kind']}: {r['rows']:,} rows "
+          f"({r['counts'].get('dose slots', 0):,} dose slots); rows identical: {r['same']} "
+          f"(digest {r['digest']})")
+    for k, v in r["counts"].items():
+        print(f"  {k:22} {v:>10,}")
+    for what, sec in (("hdil2 demo loader", r["loader_s"]), (f"raw: {r['raw_how']}",
+                                                             r["raw_s"])):
+        print(f"  {what}: {sec:.1f} s, {r['rows'] / sec:,.0f} rows/s")
+    print(f"  loader / raw          {r['loader_s'] / r['raw_s']:8.2f}x  (goal: within 3x)",
+          flush=True)
 
 
 def main() -> int:
@@ -223,32 +259,24 @@ def main() -> int:
     gen_s = time.perf_counter() - start
     expected = cohort.counts()
     print(f"generated {args.patients:,} patients in {gen_s:.1f} s: "
-          + ", ".join(f"{v:,} {k}" for k, v in expected.items()))
-    results = []
+          + ", ".join(f"{v:,} {k}" for k, v in expected.items()), flush=True)
+    results: list[dict[str, Any]] = []
     try:
         if not args.no_sqlite:
             results.append(run_sqlite(args.seed, args.patients, cohort.records, work,
                                       args.keep))
+            report(results[-1])
         if args.postgres:
             results.append(run_postgres(args.seed, args.patients, cohort.records,
                                         args.postgres))
+            report(results[-1])
     finally:
         from django.db import connections
 
         connections.close_all()
         with contextlib.suppress(OSError):
             shutil.rmtree(work)
-    ok = True
-    for r in results:
-        print(f"\n{r['kind']}: {r['rows']:,} rows "
-              f"({r['counts'].get('dose slots', 0):,} dose slots); rows identical: {r['same']} "
-              f"(digest {r['digest']})")
-        for k, v in r["counts"].items():
-            print(f"  {k:22} {v:>10,}")
-        for what, s in (("hdil2 demo loader", r["loader_s"]), (f"raw: {r['raw_how']}", r["raw_s"])):
-            print(f"  {what}: {s:.1f} s, {r['rows'] / s:,.0f} rows/s")
-        print(f"  loader / raw          {r['loader_s'] / r['raw_s']:8.2f}x  (goal: within 3x)")
-        ok = ok and r["same"]
+    ok = all(r["same"] for r in results)
     print(f"\n(machine: {os.cpu_count()} cores, load average "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0 if ok else 1

@@ -154,11 +154,19 @@ def _json(ops: Any, encoder: Any) -> Callable[[Any], Any]:
 
 def _sqlite_datetime(ops: Any) -> Callable[[Any], Any]:
     """SQLite's text of an aware datetime: its UTC wall time without the offset, as Django's
-    backend writes it (``str`` of the naive UTC datetime); anything else through Django."""
+    backend writes it (``str`` of the naive UTC datetime); anything else through Django.  The
+    last conversion is kept: a dose given at its scheduled time converts once."""
+    last: list[Any] = [None, None]
+
     def convert(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
         if type(value) is dt.datetime and value.utcoffset() is not None:
-            return str(value.astimezone(dt.UTC).replace(tzinfo=None))
-        return ops.adapt_datetimefield_value(value)
+            text = str(value.astimezone(dt.UTC).replace(tzinfo=None))
+        else:
+            text = ops.adapt_datetimefield_value(value)
+        last[0], last[1] = value, text
+        return text
     return convert
 
 
@@ -179,8 +187,7 @@ class _Table:
         self.convert: list[Callable[[Any], Any] | None] = []
         for f in fields:
             if isinstance(f, models.DateTimeField):
-                self.convert.append(_sqlite_datetime(ops) if rows.vendor == "sqlite"
-                                    else ops.adapt_datetimefield_value)
+                self.convert.append(rows.datetime)
             elif isinstance(f, models.DateField):
                 self.convert.append(ops.adapt_datefield_value)
             elif isinstance(f, models.DecimalField):
@@ -253,6 +260,9 @@ class _Rows:
                                 self.vendor)
         self.user_id = user_id
         self.now = timezone.now()
+        #: the datetime conversion, one for every table (it keeps its last conversion)
+        self.datetime = (_sqlite_datetime(connection.ops) if self.vendor == "sqlite"
+                         else connection.ops.adapt_datetimefield_value)
         self.counts: dict[str, int] = {}
         self.tables: dict[Any, _Table] = {}
 
