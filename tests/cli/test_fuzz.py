@@ -416,7 +416,18 @@ VALID_OPTIONS: dict[str, list[str]] = {
     "design conditional-power": ["design", "conditional-power", "--z", "1.2",
                                  "--information", "0.5", "--critical", "1.96",
                                  "--rates", "1", "--futility-threshold", "0.1"],
+    # {db}: a copy, per call, of a migrated SQLite registry holding a 30-patient demo cohort
+    # (seed 1); seed 2000 is not loaded in it, so the valid demo call writes a new cohort
+    "registry demo": ["registry", "demo", "--db", "{db}", "--seed", "2000", "--patients", "5"],
+    "registry cohort": ["registry", "cohort", "--db", "{db}", "--ecog", "1"],
 }
+
+# A valid --patients is a real load (generation and writing take milliseconds per patient), so
+# the fuzzer keeps valid sizes above this small (n -> n % SMALL_LOAD + 1) to stay within the
+# budget; every other value (0, negative, above the documented 100,000, not a whole number) is
+# fed as drawn, and test_item17_demo_refuses_absurd_sizes_fast checks the bound itself.
+SMALL_LOAD = 40
+MAX_PATIENTS = 100_000  # the bound hdil2 registry demo documents (hdil2.registry.demo)
 
 numbers = st.one_of(
     st.sampled_from(["0", "-1", "1", "2", "0.5", "0.0001", "0.9999", "1e-300", "1e308", "-0",
@@ -431,13 +442,84 @@ def _patient_file() -> str:
                / "demo_patient.json")
 
 
+_REGISTRY: dict[str, Path] = {}
+
+
+def _registry_copy() -> str:
+    """A fresh copy of the prepared registry (made once per session: migrated, a 30-patient
+    demo cohort of seed 1); the previous copy is closed and removed."""
+    import atexit
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from django.db import connections
+
+    if not _REGISTRY:
+        tmp = Path(tempfile.mkdtemp(prefix="hdil2-fuzz-registry-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        prepared = tmp / "prepared.sqlite3"
+        for args in (["registry", "init", "--db", str(prepared), "--json"],
+                     ["registry", "demo", "--db", str(prepared), "--seed", "1", "-n", "30",
+                      "--json"]):
+            code, _, err = invoke(args, "")
+            assert code == 0, err
+        connections.close_all()
+        with contextlib.closing(sqlite3.connect(prepared)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _REGISTRY.update(dir=tmp, prepared=prepared)
+    connections.close_all()
+    for old in _REGISTRY["dir"].glob("call-*"):
+        old.unlink()
+    copy = _REGISTRY["dir"] / f"call-{time.perf_counter_ns()}.sqlite3"
+    shutil.copyfile(_REGISTRY["prepared"], copy)
+    return str(copy)
+
+
+def _args(name: str) -> list[str]:
+    """The valid command line of ``name`` with its placeholders filled in."""
+    args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
+    if "{db}" in args:
+        args[args.index("{db}")] = _registry_copy()
+    return args
+
+
+def _small_load(name: str, flag: str, value: str) -> str:
+    if (name, flag) != ("registry demo", "--patients"):
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        return value
+    return str(n % SMALL_LOAD + 1) if SMALL_LOAD < n <= MAX_PATIENTS else value
+
+
 def test_item17_every_numeric_option_is_fuzzed() -> None:
     options = numeric_options()
     assert "design simon" in options  # the walk finds the options at all
     assert set(options) <= set(VALID_OPTIONS), sorted(set(options) - set(VALID_OPTIONS))
     for name in VALID_OPTIONS:
-        args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
-        assert check([*args, "--json"]) == 0, name
+        assert check([*_args(name), "--json"]) == 0, name
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "-100000", str(MAX_PATIENTS + 1), "10000000000"])
+def test_item17_demo_refuses_absurd_sizes_fast(value: str) -> None:
+    """hdil2 registry demo --patients outside 1..100,000: exit 2 naming the field, at once
+    (nothing generated), the registry unchanged."""
+    import sqlite3
+
+    db = _registry_copy()
+    code, out, err, seconds = run(["registry", "demo", "--db", db, "--seed", "3",
+                                   "--patients", value, "--json"])
+    assert code == 2, err
+    assert out == ""
+    assert json.loads(err)["errors"][0]["field"] == "patients"
+    assert seconds < 2
+    from django.db import connections
+
+    connections.close_all()
+    with contextlib.closing(sqlite3.connect(db)) as con:
+        assert con.execute("SELECT count(*) FROM registry_patient").fetchone() == (30,)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -445,11 +527,11 @@ def test_item17_every_numeric_option_is_fuzzed() -> None:
 def test_item17_fuzzed_numeric_options_never_crash_or_hang(data: st.DataObject) -> None:
     options = numeric_options()
     name = data.draw(st.sampled_from(sorted(options)))
-    args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
+    args = _args(name)
     chosen = data.draw(st.lists(st.sampled_from(options[name]), min_size=1, max_size=3,
                                 unique=True))
     for flag in chosen:
-        value = data.draw(numbers)
+        value = _small_load(name, flag, data.draw(numbers))
         if flag in args:
             args[args.index(flag) + 1] = value
         else:

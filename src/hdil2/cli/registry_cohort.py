@@ -25,12 +25,20 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 def demo(db: str | None = None, seed: int = 2000, patients: int | None = None,
          as_json: bool = False) -> dict[str, Any]:
-    """Load the synthetic cohort (progress bar on a terminal); the rows written by model."""
+    """Load the synthetic cohort (progress bar on a terminal); the rows written by model.
+
+    ``patients`` from 1 to ``hdil2.registry.demo.MAX_PATIENTS`` (100,000); any other number is
+    refused, naming the field, before the database is opened.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from hdil2.core.errors import InputError
     from hdil2.registry import conf, maintenance
     from hdil2.registry import demo as loader
 
+    if patients is not None and not 1 <= patients <= loader.MAX_PATIENTS:
+        raise InputError("patients", f"a whole number of patients from 1 to "
+                         f"{loader.MAX_PATIENTS:,}", patients)
     settings = maintenance.setup(path=db)
     con = common.console(stderr=True)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -103,8 +111,9 @@ def register(reg: typer.Typer) -> None:
         db: DbOption = None,
         seed: Annotated[int, typer.Option(help="random seed of the synthetic cohort")] = 2000,
         patients: Annotated[int | None, typer.Option(
-            "--patients", "-n", min=1,
-            help="number of patients (default: Lee et al. 2000's 350)")] = None,
+            "--patients", "-n",
+            help="number of patients, 1 to 100,000 (default: Lee et al. 2000's 350; "
+            "10,000 take about a minute)")] = None,
         json_out: JsonOption = False,
     ) -> None:
         """Load a synthetic cohort consistent with Lee et al. 2000 (every row marked
