@@ -138,7 +138,7 @@ def register(reg: typer.Typer) -> None:
         code_prefix: Annotated[str | None, typer.Option(
             help="registry codes starting with, e.g. demo2000-")] = None,
         risk_group: Annotated[str | None, typer.Option(
-            help="risk group (not stored by the registry yet: refused)")] = None,
+            help="risk group stored by screening: favourable, intermediate or poor")] = None,
         rows: Annotated[bool, typer.Option("--rows", help="include one row per patient")] = False,
         json_out: JsonOption = False,
     ) -> None:
