@@ -163,6 +163,7 @@ MUST_SUPPORT: list[tuple[str, str, str, str | None]] = [
     ("Condition", "mcode-primary-cancer-condition", "category.coding.code", None),
     ("Condition", "mcode-primary-cancer-condition", "code", None),
     ("Condition", "mcode-primary-cancer-condition", "subject.reference", None),
+    ("Condition", "mcode-primary-cancer-condition", "extension.url", "diagnosis_date"),
     ("Condition", "mcode-primary-cancer-condition", "extension.url", "histology"),
     ("Condition", "mcode-primary-cancer-condition", "stage.assessment.reference",
      "stage_group"),
@@ -241,7 +242,9 @@ def test_item4_stage_and_histology_use_the_guide_codes(staged: str) -> None:
     assert condition["code"]["coding"][0]["system"] == "http://hl7.org/fhir/sid/icd-10-cm"
     assert condition["code"]["coding"][0]["code"] == "C64"
     assert condition["onsetDateTime"] == "1991-03-04"
-    (histology,) = condition["extension"]
+    asserted, histology = condition["extension"]
+    assert asserted == {"url": "http://hl7.org/fhir/StructureDefinition/condition-assertedDate",
+                        "valueDateTime": "1991-03-04"}
     assert histology["url"] == MCODE + "mcode-histology-morphology-behavior"
     assert histology["valueCodeableConcept"]["text"] == "clear cell"
     (stage,) = resources(bundle, "Observation", "mcode-tnm-stage-group")

@@ -159,11 +159,13 @@ def _condition(b: _Builder, p: Mapping[str, Any], disease: str, subject: dict[st
         code = c.concept(c.MELANOMA_OF_SKIN, f"{histology} {text}")
     else:
         code = {"text": text}
-    extension = []
+    diagnosed = _date(p.get("diagnosis_date"))
+    extension: list[dict[str, Any]] = []
+    if diagnosed:
+        extension.append({"url": c.EXT_ASSERTED_DATE, "valueDateTime": diagnosed})
     if histology:
         extension.append({"url": c.EXT_HISTOLOGY,
                           "valueCodeableConcept": {"text": histology.replace("_", " ")}})
-    diagnosed = _date(p.get("diagnosis_date"))
     return b.add("condition", p.get("id", b.code), {
         "resourceType": "Condition",
         "extension": extension,

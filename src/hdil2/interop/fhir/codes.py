@@ -26,6 +26,10 @@ PROFILE_ECOG: Final = MCODE + "mcode-ecog-performance-status"
 # extensions
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-histology-morphology-behavior.html
 EXT_HISTOLOGY: Final = MCODE + "mcode-histology-morphology-behavior"
+#: the date of diagnosis on the primary cancer (a must-support extension of the profile,
+#: https://hl7.org/fhir/us/mcode/STU2.1/StructureDefinition-mcode-primary-cancer-condition-definitions.html;
+#: the FHIR core extension condition-assertedDate)
+EXT_ASSERTED_DATE: Final = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
 #: the adverse-event grade of HL7's Adverse Event Clinical Research R4 backport guide (STU1):
 #: https://hl7.org/fhir/uv/ae-research-backport-ig/STU1/StructureDefinition-ae-grade.html
 EXT_AE_GRADE: Final = "http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/ae-grade"
