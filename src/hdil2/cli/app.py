@@ -32,6 +32,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.sources": ("sources",),
     "hdil2.cli.demo": ("demo",),
     "hdil2.cli.registry": ("registry",),
+    "hdil2.cli.interop": ("export",),
 }
 
 

@@ -1,0 +1,78 @@
+"""Build the SDTM datasets from the registry's records (plain dicts).
+
+:func:`build` takes one dict per patient, as :mod:`hdil2.registry.interchange` reads them:
+
+``code``, ``site``, ``sex``, ``birth_date``, ``zone`` (the IANA time zone times are written in:
+the ward's, of the patient's first course), and lists ``courses`` (``number``, ``status``,
+``ended_on``, ``discontinuation_reason``, ``discontinuation_detail`` and ``slots``: ``cycle``,
+``number``, ``status``, ``scheduled_at``, ``given_at``, ``dose_iu``, ``reason``),
+``toxicities`` (``term``, ``grade``, ``onset_at``, ``resolved_at``, ``attribution``,
+``serious``), ``observations`` (``kind``, ``code``, ``taken_at``, ``value``, ``unit``,
+``unit_canonical``, ``lln``, ``uln``), ``responses`` (``criteria``, ``kind``, ``assessed_on``,
+``response``, ``visitnum``, ``visit``) and ``followups`` (``death_on``). Times are aware UTC
+datetimes; dates are dates; numbers are Decimals or ints.
+
+It answers each requested domain's rows (dicts keyed by the domain's variables, in the order of
+:mod:`hdil2.interop.sdtm.spec`), patients in code order, ``--SEQ`` numbered per subject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from hdil2.core.errors import InputError
+from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, vs
+from hdil2.interop.sdtm.common import Row, sequence
+from hdil2.interop.sdtm.spec import DOMAINS
+
+STUDY_ID = "HDIL2"
+
+
+def domain_codes(raw: str | Sequence[str] | None) -> tuple[str, ...]:
+    """The domains asked for (``"DM,EX"`` or a list; ``None`` → all), refused when unknown."""
+    if raw is None:
+        return tuple(DOMAINS)
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    codes = tuple(dict.fromkeys(str(i).strip().upper() for i in items if str(i).strip()))
+    unknown = [c for c in codes if c not in DOMAINS]
+    if unknown or not codes:
+        raise InputError("domains", "one or more of " + ", ".join(DOMAINS), raw)
+    return codes
+
+
+def _patient_rows(code: str, p: dict[str, Any], study: str) -> list[Row]:
+    if code == "DM":
+        return dm.rows(p, study)
+    if code == "EX":
+        return ex.ex_rows(p, study)
+    if code == "EC":
+        return ex.ec_rows(p, study)
+    if code == "AE":
+        return ae.rows(p, study)
+    if code == "LB":
+        given = dm.given_times(p)
+        return lb.rows(p, study, given[0] if given else None)
+    if code == "VS":
+        return vs.rows(p, study)
+    if code == "DS":
+        return ds.rows(p, study)
+    return rs.rows(p, study)
+
+
+def build(patients: Iterable[dict[str, Any]], *, study: str = STUDY_ID,
+          domains: Sequence[str] | None = None) -> dict[str, list[Row]]:
+    """Each requested domain's rows, in the spec's variable order."""
+    if not isinstance(study, str) or not study.strip() or len(study) > 200:
+        raise InputError("study", "a study identifier (1-200 characters)", study)
+    codes = domain_codes(domains)
+    out: dict[str, list[Row]] = {c: [] for c in codes}
+    for p in sorted(patients, key=lambda p: p["code"]):
+        for c in codes:
+            out[c].extend(_patient_rows(c, p, study))
+    for c in codes:
+        if c != "DM":
+            sequence(out[c], c)
+        names = DOMAINS[c].names
+        out[c] = [{n: r.get(n) for n in names} for r in out[c]]
+    return out

@@ -1,0 +1,106 @@
+"""Interchange of the registry with other systems: the registry side of :mod:`hdil2.interop`.
+
+:func:`patient_records` reads the registry (voided rows left out) into the plain patient dicts
+:func:`hdil2.interop.sdtm.build` takes; :func:`export_sdtm` builds the SDTM datasets and writes
+them as CSV or SAS transport files (docs/interchange.md). Call
+:func:`hdil2.registry.conf.configure` (or :func:`hdil2.registry.maintenance.setup`) first.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+Step = Callable[[int, int], None]
+
+
+def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
+    """Every patient (registry code starting with ``code_prefix``, if given) as a plain dict
+    with its courses and dose slots, toxicities, observations, responses and follow-ups."""
+    from hdil2.registry import models as m
+
+    pats = m.Patient.objects.active()
+    if code_prefix:
+        pats = pats.filter(registry_id__startswith=code_prefix)
+    patients: dict[int, dict[str, Any]] = {}
+    for p in pats.values("id", "registry_id", "site", "sex", "birth_date").order_by(
+            "registry_id"):
+        patients[p["id"]] = {
+            "code": p["registry_id"], "site": p["site"], "sex": p["sex"],
+            "birth_date": p["birth_date"], "zone": "UTC", "courses": [], "toxicities": [],
+            "observations": [], "responses": [], "followups": []}
+    ids = list(patients)
+
+    def for_patients(model: Any, *fields: str) -> Any:
+        return model.objects.active().filter(patient_id__in=ids).values("patient_id", *fields)
+
+    courses: dict[int, dict[str, Any]] = {}
+    for c in for_patients(m.Course, "id", "number", "status", "ward_tz", "ended_on",
+                          "discontinuation_reason", "discontinuation_detail").order_by(
+            "patient_id", "number"):
+        rec = {k: c[k] for k in ("number", "status", "ward_tz", "ended_on",
+                                 "discontinuation_reason", "discontinuation_detail")}
+        rec["slots"] = []
+        courses[c["id"]] = rec
+        patient = patients[c["patient_id"]]
+        if not patient["courses"]:
+            patient["zone"] = c["ward_tz"]
+        patient["courses"].append(rec)
+    slots = (m.DoseSlot.objects.active().filter(cycle__course_id__in=list(courses))
+             .filter(cycle__voided_at__isnull=True)
+             .values("cycle__course_id", "cycle__number", "number", "status", "scheduled_at",
+                     "given_at", "dose_iu", "reason").order_by("cycle__course_id", "id"))
+    for s in slots:
+        courses[s["cycle__course_id"]]["slots"].append({
+            "cycle": s["cycle__number"], "number": s["number"], "status": s["status"],
+            "scheduled_at": s["scheduled_at"], "given_at": s["given_at"],
+            "dose_iu": s["dose_iu"], "reason": s["reason"]})
+    tables: list[tuple[str, Any, tuple[str, ...]]] = [
+        ("toxicities", m.Toxicity, ("term", "grade", "onset_at", "resolved_at", "attribution",
+                                    "serious")),
+        ("observations", m.Observation, ("kind", "code", "taken_at", "value", "unit",
+                                         "unit_canonical", "lln", "uln")),
+        ("followups", m.FollowUp, ("death_on",)),
+    ]
+    for key, model, fields in tables:
+        for row in for_patients(model, *fields).order_by("id"):
+            patients[row.pop("patient_id")][key].append(row)
+    visit_numbers: dict[int, dict[int, int]] = defaultdict(dict)
+    for sc in for_patients(m.Scan, "id").order_by("patient_id", "scanned_on", "id"):
+        numbers = visit_numbers[sc["patient_id"]]
+        numbers[sc["id"]] = len(numbers) + 1
+    for r in for_patients(m.ResponseAssessment, "criteria", "kind", "assessed_on", "response",
+                          "scan_id", "scan__label").order_by("id"):
+        patients[r["patient_id"]]["responses"].append({
+            "criteria": r["criteria"], "kind": r["kind"], "assessed_on": r["assessed_on"],
+            "response": r["response"],
+            "visitnum": visit_numbers[r["patient_id"]].get(r["scan_id"]),
+            "visit": r["scan__label"] or ""})
+    return list(patients.values())
+
+
+def export_sdtm(out_dir: str | Path, *, fmt: str = "csv", domains: Sequence[str] | None = None,
+                study: str | None = None, code_prefix: str | None = None,
+                step: Step | None = None) -> dict[str, Any]:
+    """Export the registry as SDTM datasets into ``out_dir``; answer what was written (each
+    domain's file and row count). ``step(done, total)`` reports the domains written."""
+    from hdil2.core.errors import InputError
+    from hdil2.interop import sdtm
+    from hdil2.interop.sdtm.write import check_datasets
+
+    if fmt not in ("csv", "xpt"):
+        raise InputError("format", "csv or xpt", fmt)
+    codes = sdtm.domain_codes(domains)
+    records = patient_records(code_prefix)
+    datasets = sdtm.build(records, study=study or sdtm.STUDY_ID, domains=codes)
+    check_datasets(datasets, fmt)  # every file is checked before the first is written
+    files: dict[str, Any] = {}
+    for i, code in enumerate(codes, start=1):
+        (path,) = sdtm.write({code: datasets[code]}, out_dir, fmt)  # type: ignore[arg-type]
+        files[code] = {"file": str(path), "rows": len(datasets[code])}
+        if step:
+            step(i, len(codes))
+    return {"format": fmt, "study": study or sdtm.STUDY_ID, "patients": len(records),
+            "out": str(out_dir), "domains": files}
