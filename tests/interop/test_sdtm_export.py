@@ -421,3 +421,29 @@ def test_item6_worked_example_of_the_docs_runs() -> None:
     exec(compile(program, "docs/interchange.md", "exec"),
          {"print": lambda *a, **kw: print(*a, **kw, file=buf)})
     assert buf.getvalue() == expected
+
+
+def test_item6_export_fhir_command_prints_or_writes_the_bundle(
+        demo_db: dict[str, Any], tmp_path: Path) -> None:
+    import json
+
+    from hdil2.cli.invoke import invoke
+    from hdil2.registry.fhir_export import export_patient
+
+    db, patient = demo_db["NAME"], f"{PREFIX}M001"
+    code, out, err = invoke(["export", "fhir", patient, "--db", db])
+    assert code == 0, err
+    bundle = json.loads(out)
+    assert bundle == json.loads(json.dumps(export_patient(patient)))
+    target = tmp_path / "bundle.json"
+    code, out, err = invoke(["export", "fhir", patient, "--db", db, "--out", str(target),
+                             "--json"])
+    assert code == 0, err
+    assert json.loads(target.read_text(encoding="utf-8")) == bundle
+    assert json.loads(out)["resources"] == len(bundle["entry"])
+    for args, field in (([f"{PREFIX}NOPE"], "patient"),
+                        ([patient, "--out", str(tmp_path / "no" / "b.json")], "out")):
+        code, out, err = invoke(["export", "fhir", *args, "--db", db, "--json"])
+        assert code == 2
+        assert out == ""
+        assert json.loads(err)["errors"][0]["field"] == field

@@ -1,13 +1,16 @@
 """``hdil2 export``: the registry in the interchange formats of other systems.
 
 ``hdil2 export sdtm --db ... --out DIR [--format csv|xpt] [--domains DM,EX,...]`` writes one
-CDISC SDTM dataset per domain into ``DIR`` (docs/interchange.md). Django and the writers are
+CDISC SDTM dataset per domain into ``DIR`` (docs/interchange.md); ``hdil2 export fhir CODE
+--db ... [--out FILE]`` prints (or writes) the FHIR R4 Bundle of one patient (docs/fhir.md).
+Django and the writers are
 imported inside the command only. A long export shows a progress bar on a terminal; ``--json``
 prints one JSON document: the files written and their row counts.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -49,8 +52,9 @@ def _render(con: Any, doc: dict[str, Any]) -> None:
 
 def register(app: typer.Typer) -> None:
     """Register ``hdil2 export`` and its commands."""
-    export_app = typer.Typer(name="export", no_args_is_help=True,
-                             help="Export the registry: SDTM datasets (CSV or SAS XPT).")
+    export_app = typer.Typer(
+        name="export", no_args_is_help=True,
+        help="Export the registry: SDTM datasets (CSV or SAS XPT), a patient's FHIR Bundle.")
     app.add_typer(export_app)
 
     @export_app.command("sdtm")
@@ -71,3 +75,32 @@ def register(app: typer.Typer) -> None:
         """Write the registry as CDISC SDTM datasets (docs/interchange.md)."""
         doc = export_sdtm(db, out, fmt, domains, study, code_prefix, json_out)
         common.emit(doc, json_out, lambda con: _render(con, doc))
+
+    @export_app.command("fhir")
+    def fhir_cmd(
+        patient: Annotated[str, typer.Argument(help="the patient's registry code")],
+        db: DbOption = None,
+        out: Annotated[str | None, typer.Option(
+            "--out", help="write the Bundle to this JSON file (replaced if it exists) "
+            "instead of printing it")] = None,
+        json_out: JsonOption = False,
+    ) -> None:
+        """The patient's FHIR R4 Bundle following the mCODE profiles (docs/fhir.md)."""
+        from pathlib import Path
+
+        from hdil2.core.errors import InputError
+        from hdil2.registry.fhir_export import fhir_bundle
+
+        target = Path(out) if out is not None else None
+        if target is not None and (target.is_dir() or not target.parent.is_dir()):
+            raise InputError("out", "a file in an existing directory", out)
+        bundle = fhir_bundle(db, patient)
+        if target is None:
+            sys.stdout.write(common.dumps(bundle) + "\n")
+            return
+        target.write_text(common.dumps(bundle) + "\n", encoding="utf-8")
+        doc = {"patient": patient, "file": str(target),
+               "resources": len(bundle.get("entry") or [])}
+        common.emit(doc, json_out, lambda con: con.print(
+            f"FHIR Bundle of {patient}: {doc['resources']} resources written to {target}",
+            markup=False))
