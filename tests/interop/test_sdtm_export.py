@@ -201,6 +201,52 @@ def test_item2_rs_best_response_equals_the_stored_one(exported: dict[str, Path])
     assert all(r["VISITNUM"] and r["VISIT"] for r in visits)
 
 
+def test_item2_tu_has_every_lesion_and_tr_every_measurement(exported: dict[str, Path]) -> None:
+    from hdil2.registry.models import Lesion, Measurement
+
+    lesions = Lesion.objects.filter(patient__registry_id__startswith=PREFIX)
+    tu = _read_csv(exported["csv"] / "tu.csv")
+    assert sorted((r["USUBJID"], r["TULNKID"], r["TUORRES"]) for r in tu) == sorted(
+        (f"HDIL2-{les.patient.registry_id}", les.lesion_id, les.kind.upper()) for les in lesions)
+    tr = _read_csv(exported["csv"] / "tr.csv")
+    want = []
+    for ms in Measurement.objects.filter(scan__patient__registry_id__startswith=PREFIX):
+        who = (f"HDIL2-{ms.scan.patient.registry_id}", ms.lesion.lesion_id,
+               ms.scan.scanned_on.isoformat())
+        sizes = [("LDIAM", ms.longest_mm), ("SAXIS", ms.short_axis_mm),
+                 ("LPERP", ms.perpendicular_mm)]
+        sizes = [(c, mm) for c, mm in sizes if mm is not None]
+        if ms.status == "present" and sizes:
+            want += [(*who, c, Decimal(mm)) for c, mm in sizes]
+        else:
+            want.append((*who, "TUMSTATE", ms.status.upper()))
+    got = [(r["USUBJID"], r["TRLNKID"], r["TRDTC"], r["TRTESTCD"],
+            Decimal(r["TRSTRESN"]) if r["TRSTRESN"] else r["TRSTRESC"]) for r in tr]
+    assert sorted(got, key=str) == sorted(want, key=str)
+    assert any(r["TRTESTCD"] == "TUMSTATE" for r in tr)
+    assert {(r["USUBJID"], r["TRLNKID"]) for r in tr} <= {(r["USUBJID"], r["TULNKID"])
+                                                           for r in tu}
+
+
+def test_item2_tr_writes_each_diameter_and_a_state_without_one() -> None:
+    scan = {"key": 1, "date": dt.date(2026, 5, 1), "modality": "ct", "label": "baseline",
+            "visitnum": 1}
+    later = {"key": 2, "date": dt.date(2026, 8, 1), "modality": "ct",
+             "label": "after course 1", "visitnum": 2}
+    p = _patient(scans=[scan, later], lesions=[
+        {"lesion_id": "T01", "kind": "target", "organ": "liver", "first_scan": 1}],
+        measurements=[
+            {"scan": 2, "lesion": "T01", "status": "absent", "longest_mm": None,
+             "short_axis_mm": None, "perpendicular_mm": None},
+            {"scan": 1, "lesion": "T01", "status": "present", "longest_mm": Decimal("25.000000"),
+             "short_axis_mm": None, "perpendicular_mm": Decimal("12.5")}])
+    out = build([p], domains=["TU", "TR"])
+    assert [(r["TULNKID"], r["TUORRES"], r["TULOC"], r["TUMETHOD"], r["VISIT"])
+            for r in out["TU"]] == [("T01", "TARGET", "LIVER", "CT SCAN", "BASELINE")]
+    assert [(r["VISITNUM"], r["TRTESTCD"], r["TRORRES"], r["TRORRESU"]) for r in out["TR"]] == [
+        (1, "LDIAM", "25", "mm"), (1, "LPERP", "12.5", "mm"), (2, "TUMSTATE", "ABSENT", "")]
+
+
 def test_item2_ae_grades_are_the_recorded_ones(exported: dict[str, Path]) -> None:
     from hdil2.registry.models import Toxicity
 

@@ -30,7 +30,8 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
         patients[p["id"]] = {
             "code": p["registry_id"], "site": p["site"], "sex": p["sex"],
             "birth_date": p["birth_date"], "zone": "UTC", "courses": [], "toxicities": [],
-            "observations": [], "responses": [], "followups": []}
+            "observations": [], "responses": [], "followups": [], "scans": [], "lesions": [],
+            "measurements": []}
     ids = list(patients)
 
     def for_patients(model: Any, *fields: str) -> Any:
@@ -68,9 +69,27 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
         for row in for_patients(model, *fields).order_by("id"):
             patients[row.pop("patient_id")][key].append(row)
     visit_numbers: dict[int, dict[int, int]] = defaultdict(dict)
-    for sc in for_patients(m.Scan, "id").order_by("patient_id", "scanned_on", "id"):
+    for sc in for_patients(m.Scan, "id", "scanned_on", "modality", "label").order_by(
+            "patient_id", "scanned_on", "id"):
         numbers = visit_numbers[sc["patient_id"]]
         numbers[sc["id"]] = len(numbers) + 1
+        patients[sc["patient_id"]]["scans"].append({
+            "key": sc["id"], "date": sc["scanned_on"], "modality": sc["modality"],
+            "label": sc["label"], "visitnum": numbers[sc["id"]]})
+    for les in for_patients(m.Lesion, "lesion_id", "kind", "organ", "first_scan_id").order_by(
+            "id"):
+        patients[les["patient_id"]]["lesions"].append({
+            "lesion_id": les["lesion_id"], "kind": les["kind"], "organ": les["organ"],
+            "first_scan": les["first_scan_id"]})
+    measurements = (m.Measurement.objects.active().filter(scan__patient_id__in=ids)
+                    .filter(scan__voided_at__isnull=True, lesion__voided_at__isnull=True)
+                    .values("scan__patient_id", "scan_id", "lesion__lesion_id", "status",
+                            "longest_mm", "short_axis_mm", "perpendicular_mm").order_by("id"))
+    for ms in measurements:
+        patients[ms["scan__patient_id"]]["measurements"].append({
+            "scan": ms["scan_id"], "lesion": ms["lesion__lesion_id"], "status": ms["status"],
+            "longest_mm": ms["longest_mm"], "short_axis_mm": ms["short_axis_mm"],
+            "perpendicular_mm": ms["perpendicular_mm"]})
     for r in for_patients(m.ResponseAssessment, "criteria", "kind", "assessed_on", "response",
                           "scan_id", "scan__label").order_by("id"):
         patients[r["patient_id"]]["responses"].append({

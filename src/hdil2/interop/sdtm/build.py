@@ -9,7 +9,11 @@ the ward's, of the patient's first course), and lists ``courses`` (``number``, `
 ``toxicities`` (``term``, ``grade``, ``onset_at``, ``resolved_at``, ``attribution``,
 ``serious``), ``observations`` (``kind``, ``code``, ``taken_at``, ``value``, ``unit``,
 ``unit_canonical``, ``lln``, ``uln``), ``responses`` (``criteria``, ``kind``, ``assessed_on``,
-``response``, ``visitnum``, ``visit``) and ``followups`` (``death_on``). Times are aware UTC
+``response``, ``visitnum``, ``visit``), ``followups`` (``death_on``), ``scans`` (``key``,
+``date``, ``modality``, ``label``, ``visitnum``: 1, 2, ... by date), ``lesions``
+(``lesion_id``, ``kind``, ``organ``, ``first_scan``: a scan's ``key``) and ``measurements``
+(``scan``, ``lesion``: a ``lesion_id``, ``status``, ``longest_mm``, ``short_axis_mm``,
+``perpendicular_mm``). Times are aware UTC
 datetimes; dates are dates; numbers are Decimals or ints.
 
 It answers each requested domain's rows (dicts keyed by the domain's variables, in the order of
@@ -22,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hdil2.core.errors import InputError
-from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, vs
+from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, tumor, vs
 from hdil2.interop.sdtm.common import Row, sequence
 from hdil2.interop.sdtm.spec import DOMAINS
 
@@ -57,6 +61,10 @@ def _patient_rows(code: str, p: dict[str, Any], study: str) -> list[Row]:
         return vs.rows(p, study)
     if code == "DS":
         return ds.rows(p, study)
+    if code == "TU":
+        return tumor.tu_rows(p, study)
+    if code == "TR":
+        return tumor.tr_rows(p, study)
     return rs.rows(p, study)
 
 

@@ -135,4 +135,27 @@ RS = Domain("RS", "Disease Response and Clin Classification", (
     _c("RSDTC", "Date/Time of Assessment"),
 ))
 
-DOMAINS: dict[str, Domain] = {d.code: d for d in (DM, EX, EC, AE, LB, VS, DS, RS)}
+TU = Domain("TU", "Tumor/Lesion Identification", (
+    *_ids("TU"), _c("TULNKID", "Link ID"),
+    _c("TUTESTCD", "Tumor/Lesion ID Short Name", 8),
+    _c("TUTEST", "Tumor/Lesion ID Test Name", 40), _c("TUORRES", "Tumor/Lesion ID Result"),
+    _c("TUSTRESC", "Tumor/Lesion ID Result Std. Format"),
+    _c("TULOC", "Location of the Tumor/Lesion"), _c("TUMETHOD", "Method of Identification"),
+    _c("TUEVAL", "Evaluator"), _n("VISITNUM", "Visit Number"), _c("VISIT", "Visit Name"),
+    _c("TUDTC", "Date/Time of Tumor/Lesion Identification"),
+))
+
+TR = Domain("TR", "Tumor/Lesion Results", (
+    *_ids("TR"), _c("TRLNKID", "Link ID"),
+    _c("TRTESTCD", "Tumor/Lesion Assessment Short Name", 8),
+    _c("TRTEST", "Tumor/Lesion Assessment Test Name", 40),
+    _c("TRORRES", "Result or Finding in Original Units"), _c("TRORRESU", "Original Units"),
+    _c("TRSTRESC", "Character Result/Finding in Std Format"),
+    _n("TRSTRESN", "Numeric Result/Finding in Standard Units"),
+    _c("TRSTRESU", "Standard Units"),
+    _c("TRMETHOD", "Method Used to Identify the Tumor/Lesion"), _c("TREVAL", "Evaluator"),
+    _n("VISITNUM", "Visit Number"), _c("VISIT", "Visit Name"),
+    _c("TRDTC", "Date/Time of Tumor/Lesion Measurement"),
+))
+
+DOMAINS: dict[str, Domain] = {d.code: d for d in (DM, EX, EC, AE, LB, VS, DS, TU, TR, RS)}
