@@ -156,6 +156,7 @@ def test_item4_ctcae_grade_equals_the_stored_grade(codes: list[str]) -> None:
 #: (resource type, profile, element, only when this registry field is filled)
 MUST_SUPPORT: list[tuple[str, str, str, str | None]] = [
     ("Patient", "mcode-cancer-patient", "identifier.value", None),
+    ("Patient", "mcode-cancer-patient", "name.extension.valueCode", None),
     ("Patient", "mcode-cancer-patient", "gender", "sex"),
     ("Patient", "mcode-cancer-patient", "birthDate", "birth_date"),
     ("Condition", "mcode-primary-cancer-condition", "clinicalStatus.coding.code", None),

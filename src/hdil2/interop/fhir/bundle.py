@@ -109,6 +109,8 @@ def build_bundle(record: PatientRecord) -> dict[str, Any]:
     patient = b.add("patient", p.get("id", code), {
         "resourceType": "Patient",
         "identifier": [{"system": REGISTRY_SYSTEM, "value": code}],
+        # the registry is pseudonymous: the name US Core requires is absent, masked
+        "name": [{"extension": [{"url": c.EXT_DATA_ABSENT, "valueCode": "masked"}]}],
         "gender": p.get("sex") or None,
         "birthDate": _date(p.get("birth_date")),
         "deceasedDateTime": _date(p.get("death_on")),

@@ -30,6 +30,8 @@ EXT_HISTOLOGY: Final = MCODE + "mcode-histology-morphology-behavior"
 #: https://hl7.org/fhir/us/mcode/STU2.1/StructureDefinition-mcode-primary-cancer-condition-definitions.html;
 #: the FHIR core extension condition-assertedDate)
 EXT_ASSERTED_DATE: Final = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
+#: FHIR core: why a required value is absent (code ``masked`` for the patient's name)
+EXT_DATA_ABSENT: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 #: the adverse-event grade of HL7's Adverse Event Clinical Research R4 backport guide (STU1):
 #: https://hl7.org/fhir/uv/ae-research-backport-ig/STU1/StructureDefinition-ae-grade.html
 EXT_AE_GRADE: Final = "http://hl7.org/fhir/uv/ae-research-backport-ig/StructureDefinition/ae-grade"
