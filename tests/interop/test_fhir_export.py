@@ -149,7 +149,9 @@ def test_item4_ctcae_grade_equals_the_stored_grade(codes: list[str]) -> None:
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-cancer-patient.html
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-primary-cancer-condition.html
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-cancer-related-medication-administration.html
-#: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-tumor-size.html
+#: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-tumor-size.html (and its
+#: invariant: focus or specimen, STU2.1 StructureDefinition-mcode-tumor-size-definitions.html)
+#: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-tumor-definitions.html
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-cancer-disease-status.html
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-ecog-performance-status.html
 #: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-tnm-stage-group.html
@@ -192,6 +194,10 @@ MUST_SUPPORT: list[tuple[str, str, str, str | None]] = [
     ("Observation", "mcode-tumor-size", "subject.reference", None),
     ("Observation", "mcode-tumor-size", "effectiveDateTime", None),
     ("Observation", "mcode-tumor-size", "component.valueQuantity.value", None),
+    ("Observation", "mcode-tumor-size", "focus.reference", None),
+    ("BodyStructure", "mcode-tumor", "extension.valueReference.reference", None),
+    ("BodyStructure", "mcode-tumor", "identifier.value", None),
+    ("BodyStructure", "mcode-tumor", "patient.reference", None),
     ("Observation", "mcode-cancer-disease-status", "status", None),
     ("Observation", "mcode-cancer-disease-status", "code.coding.code", None),
     ("Observation", "mcode-cancer-disease-status", "subject.reference", None),
@@ -309,7 +315,16 @@ def test_item4_tumor_size_per_measured_lesion(codes: list[str]) -> None:
             assert longest["code"]["coding"][0]["code"] == "33728-7"
             assert Decimal(str(longest["valueQuantity"]["value"])) == x.longest_mm
             assert longest["valueQuantity"]["code"] == "mm"
+            # its focus is the lesion's BodyStructure (mcode-tumor), one per lesion
+            (focus,) = r["focus"]
+            assert focus["reference"] == f"urn:uuid:{resource_id(code, 'lesion', x.lesion_id)}"
             seen += 1
+        tumors = resources(bundle, "BodyStructure", "mcode-tumor")
+        assert len(tumors) == len({x.lesion_id for x in rows})
+        (condition,) = resources(bundle, "Condition")
+        for t in tumors:
+            assert t["extension"][0]["valueReference"]["reference"] == (
+                f"urn:uuid:{condition['id']}")
     assert seen > 0
 
 

@@ -43,7 +43,7 @@ def patient_record(patient_code: str) -> PatientRecord:
         .order_by("cycle__course__number", "cycle__number", "number")
     ]
     measurements = [
-        {"id": x.id, "lesion_id": x.lesion.lesion_id, "kind": x.lesion.kind,
+        {"id": x.id, "lesion": x.lesion.id, "lesion_id": x.lesion.lesion_id, "kind": x.lesion.kind,
          "organ": x.lesion.organ, "scanned_on": x.scan.scanned_on, "status": x.status,
          "longest_mm": x.longest_mm, "perpendicular_mm": x.perpendicular_mm,
          "short_axis_mm": x.short_axis_mm}

@@ -16,7 +16,8 @@ What goes out (docs/fhir.md lists each element and its code):
   slot given (``completed``, the dose in IU, the time given) or held / not given
   (``not-done``, the reason as ``statusReason``); slots still scheduled are not events and
   are left out;
-- one TumorSize ``Observation`` (mcode-tumor-size) per measured lesion per scan;
+- one TumorSize ``Observation`` (mcode-tumor-size) per measured lesion per scan, its focus
+  the lesion as a ``BodyStructure`` (mcode-tumor, one per lesion);
 - one CancerDiseaseStatus ``Observation`` (mcode-cancer-disease-status) per visit response;
 - one ``AdverseEvent`` per toxicity, its CTCAE grade in the ae-grade extension;
 - the ECOG performance status ``Observation`` (mcode-ecog-performance-status).
@@ -40,6 +41,8 @@ from hdil2.interop.fhir import codes as c
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hdil2:fhir")
 #: the identifier system of the pseudonymous registry code
 REGISTRY_SYSTEM = "urn:hdil2:registry-id"
+#: the identifier system of a lesion (``<registry code>/<lesion id>``, e.g. ``.../T01``)
+LESION_SYSTEM = "urn:hdil2:lesion-id"
 #: the medication of every administration (hdil2 records aldesleukin only); sent as text,
 #: docs/fhir.md says why no RxNorm code yet
 ALDESLEUKIN = {"text": "aldesleukin (interleukin-2)"}
@@ -124,8 +127,9 @@ def build_bundle(record: PatientRecord) -> dict[str, Any]:
     _ecog(b, p, subject)
     for d in record.get("doses") or []:
         _dose(b, d, subject, condition_ref)
+    tumors: dict[object, str] = {}
     for m in record.get("measurements") or []:
-        _tumor_size(b, m, subject)
+        _tumor_size(b, m, subject, condition_ref, tumors)
     for r in record.get("responses") or []:
         if r.get("kind") == "visit":
             _disease_status(b, r, subject, condition_ref)
@@ -262,9 +266,32 @@ def _dose(b: _Builder, d: Mapping[str, Any], subject: dict[str, str],
     }, c.PROFILE_MEDICATION_ADMINISTRATION)
 
 
-def _tumor_size(b: _Builder, m: Mapping[str, Any], subject: dict[str, str]) -> None:
+def _tumor(b: _Builder, m: Mapping[str, Any], subject: dict[str, str],
+           condition: dict[str, str], tumors: dict[object, str]) -> str:
+    """The BodyStructure (mcode-tumor) of a measurement's lesion, added once per lesion."""
+    key = m.get("lesion") or m.get("lesion_id")
+    if key in (None, ""):
+        raise InputError(f"measurement {m.get('id')}.lesion", "names the lesion measured",
+                         key)
+    if key not in tumors:
+        tumors[key] = b.add("lesion", key, {
+            "resourceType": "BodyStructure",
+            "extension": [{"url": c.EXT_RELATED_CONDITION, "valueReference": condition}],
+            "identifier": [{"system": LESION_SYSTEM,
+                            "value": f"{b.code}/{m.get('lesion_id') or key}"}],
+            "location": {"text": m["organ"]} if m.get("organ") else None,
+            "description": (f"{m.get('kind')} lesion {m.get('lesion_id')}"
+                            if m.get("kind") else None),
+            "patient": subject,
+        }, c.PROFILE_TUMOR)
+    return tumors[key]
+
+
+def _tumor_size(b: _Builder, m: Mapping[str, Any], subject: dict[str, str],
+                condition: dict[str, str], tumors: dict[object, str]) -> None:
     if m.get("status") != "present" or m.get("longest_mm") is None:
         return
+    tumor = _tumor(b, m, subject, condition, tumors)
     components = [{"code": c.concept(c.TUMOR_SIZE_MAX),
                    "valueQuantity": {"value": _num(m["longest_mm"]), **c.MM}}]
     if m.get("perpendicular_mm") is not None:
@@ -277,6 +304,7 @@ def _tumor_size(b: _Builder, m: Mapping[str, Any], subject: dict[str, str]) -> N
         "category": [{"coding": [{"system": c.OBSERVATION_CATEGORY, "code": "imaging"}]}],
         "code": c.concept(c.TUMOR_SIZE),
         "subject": subject,
+        "focus": [{"reference": tumor}],
         "effectiveDateTime": _date(_need(m, "scanned_on", "measurement")),
         "bodySite": {"text": m["organ"]} if m.get("organ") else None,
         "note": [{"text": f"lesion {lesion} ({m.get('kind') or 'lesion'})"}] if lesion else None,

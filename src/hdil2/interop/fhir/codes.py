@@ -20,6 +20,9 @@ PROFILE_PRIMARY_CANCER: Final = MCODE + "mcode-primary-cancer-condition"
 PROFILE_TNM_STAGE_GROUP: Final = MCODE + "mcode-tnm-stage-group"
 PROFILE_MEDICATION_ADMINISTRATION: Final = MCODE + "mcode-cancer-related-medication-administration"
 PROFILE_TUMOR_SIZE: Final = MCODE + "mcode-tumor-size"
+#: a tumor (lesion) followed across scans, the focus of its sizes:
+#: https://hl7.org/fhir/us/mcode/STU3/StructureDefinition-mcode-tumor.html
+PROFILE_TUMOR: Final = MCODE + "mcode-tumor"
 PROFILE_DISEASE_STATUS: Final = MCODE + "mcode-cancer-disease-status"
 PROFILE_ECOG: Final = MCODE + "mcode-ecog-performance-status"
 
@@ -30,6 +33,9 @@ EXT_HISTOLOGY: Final = MCODE + "mcode-histology-morphology-behavior"
 #: https://hl7.org/fhir/us/mcode/STU2.1/StructureDefinition-mcode-primary-cancer-condition-definitions.html;
 #: the FHIR core extension condition-assertedDate)
 EXT_ASSERTED_DATE: Final = "http://hl7.org/fhir/StructureDefinition/condition-assertedDate"
+#: the tumor's cancer condition (the tumor profile's relatedCondition), as in
+#: https://hl7.org/fhir/us/mcode/STU2.1/BodyStructure-tumor-lobular-carcinoma-left-breast.html
+EXT_RELATED_CONDITION: Final = MCODE + "mcode-related-condition"
 #: FHIR core: why a required value is absent (code ``masked`` for the patient's name)
 EXT_DATA_ABSENT: Final = "http://hl7.org/fhir/StructureDefinition/data-absent-reason"
 #: the adverse-event grade of HL7's Adverse Event Clinical Research R4 backport guide (STU1):
