@@ -91,7 +91,8 @@ def test_item2_spec_names_and_labels_fit_sas_transport_v5() -> None:
 # the pilot study's files use SDTMIG 3.1.2 labels for these two; SDTMIG 3.3 and 3.4 renamed them
 SDTMIG_34_RENAMED = {("EX", "EXTRT"): "Name of Actual Treatment",
                      ("EX", "EXDOSE"): "Dose per Administration"}
-PEER_FILES = {"DM": "dm", "EX": "ex", "AE": "ae", "LB": "lb", "VS": "vs", "DS": "ds",
+PEER_FILES = {"DM": "dm", "SUPPDM": "suppdm", "EX": "ex", "AE": "ae", "LB": "lb", "VS": "vs",
+              "DS": "ds",
               "RS": "rs_onco_irecist"}
 
 
@@ -165,6 +166,26 @@ def test_item2_one_dm_row_per_patient(exported: dict[str, Path]) -> None:
     dm = _read_csv(exported["csv"] / "dm.csv")
     assert len(dm) == DEMO_PATIENTS
     assert len({r["USUBJID"] for r in dm}) == DEMO_PATIENTS
+
+
+def test_item2_suppdm_keeps_the_disease_of_every_patient(exported: dict[str, Path]) -> None:
+    from hdil2.registry.models import Patient
+
+    supp = _read_csv(exported["csv"] / "suppdm.csv")
+    disease = {r["USUBJID"]: r["QVAL"] for r in supp if r["QNAM"] == "DISEASE"}
+    words = {"rcc": "RENAL CELL CARCINOMA", "melanoma": "MELANOMA"}
+    assert disease == {f"HDIL2-{p.registry_id}": words[p.disease]
+                       for p in Patient.objects.filter(registry_id__startswith=PREFIX)}
+    assert all(r["RDOMAIN"] == "DM" and r["QORIG"] == "COLLECTED" for r in supp)
+
+
+def test_item2_suppdm_has_a_row_per_value_recorded() -> None:
+    p = _patient(disease="rcc", histology="clear_cell", tnm_edition="", stage_group="IV",
+                 ecog=0)
+    rows = build([p], domains=["SUPPDM"])["SUPPDM"]
+    assert [(r["QNAM"], r["QVAL"]) for r in rows] == [
+        ("DISEASE", "RENAL CELL CARCINOMA"), ("HISTOL", "CLEAR CELL"), ("TNMSTAGE", "IV"),
+        ("ECOG", "0")]
 
 
 def test_item2_ex_rows_are_the_doses_given_and_ec_keeps_the_holds(

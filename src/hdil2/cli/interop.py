@@ -66,7 +66,8 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", help="csv or xpt (SAS transport v5)")
                        ] = "csv",
         domains: Annotated[str | None, typer.Option(
-            help="comma-separated domains (default all): DM,EX,EC,AE,LB,VS,DS,TU,TR,RS")] = None,
+            help="comma-separated domains (default all): "
+            "DM,SUPPDM,EX,EC,AE,LB,VS,DS,TU,TR,RS")] = None,
         study: Annotated[str | None, typer.Option(help="STUDYID (default HDIL2)")] = None,
         code_prefix: Annotated[str | None, typer.Option(
             help="only patients whose registry code starts with this, e.g. demo2000-")] = None,

@@ -25,13 +25,14 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
     if code_prefix:
         pats = pats.filter(registry_id__startswith=code_prefix)
     patients: dict[int, dict[str, Any]] = {}
-    for p in pats.values("id", "registry_id", "site", "sex", "birth_date").order_by(
+    extra = ("disease", "histology", "tnm_edition", "stage_group", "ecog")
+    for p in pats.values("id", "registry_id", "site", "sex", "birth_date", *extra).order_by(
             "registry_id"):
         patients[p["id"]] = {
             "code": p["registry_id"], "site": p["site"], "sex": p["sex"],
-            "birth_date": p["birth_date"], "zone": "UTC", "courses": [], "toxicities": [],
-            "observations": [], "responses": [], "followups": [], "scans": [], "lesions": [],
-            "measurements": []}
+            "birth_date": p["birth_date"], **{k: p[k] for k in extra}, "zone": "UTC",
+            "courses": [], "toxicities": [], "observations": [], "responses": [],
+            "followups": [], "scans": [], "lesions": [], "measurements": []}
     ids = list(patients)
 
     def for_patients(model: Any, *fields: str) -> Any:

@@ -2,7 +2,8 @@
 
 :func:`build` takes one dict per patient, as :mod:`hdil2.registry.interchange` reads them:
 
-``code``, ``site``, ``sex``, ``birth_date``, ``zone`` (the IANA time zone times are written in:
+``code``, ``site``, ``sex``, ``birth_date``, ``disease``, ``histology``, ``tnm_edition``,
+``stage_group``, ``ecog``, ``zone`` (the IANA time zone times are written in:
 the ward's, of the patient's first course), and lists ``courses`` (``number``, ``status``,
 ``ended_on``, ``discontinuation_reason``, ``discontinuation_detail`` and ``slots``: ``cycle``,
 ``number``, ``status``, ``scheduled_at``, ``given_at``, ``dose_iu``, ``reason``),
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hdil2.core.errors import InputError
-from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, tumor, vs
+from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, suppdm, tumor, vs
 from hdil2.interop.sdtm.common import Row, sequence
 from hdil2.interop.sdtm.spec import DOMAINS
 
@@ -48,6 +49,8 @@ def domain_codes(raw: str | Sequence[str] | None) -> tuple[str, ...]:
 def _patient_rows(code: str, p: dict[str, Any], study: str) -> list[Row]:
     if code == "DM":
         return dm.rows(p, study)
+    if code == "SUPPDM":
+        return suppdm.rows(p, study)
     if code == "EX":
         return ex.ex_rows(p, study)
     if code == "EC":
@@ -79,8 +82,8 @@ def build(patients: Iterable[dict[str, Any]], *, study: str = STUDY_ID,
         for c in codes:
             out[c].extend(_patient_rows(c, p, study))
     for c in codes:
-        if c != "DM":
-            sequence(out[c], c)
         names = DOMAINS[c].names
+        if f"{c}SEQ" in names:
+            sequence(out[c], c)
         out[c] = [{n: r.get(n) for n in names} for r in out[c]]
     return out

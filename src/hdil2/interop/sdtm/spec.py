@@ -30,7 +30,8 @@ class Variable:
 
 @dataclass(frozen=True, slots=True)
 class Domain:
-    """One SDTM dataset: its two-letter code, its label and its variables in order."""
+    """One SDTM dataset: its code (two letters; ``SUPP`` + two for supplemental qualifiers), its
+    label and its variables in order."""
 
     code: str
     label: str
@@ -67,6 +68,14 @@ DM = Domain("DM", "Demographics", (
     _n("AGE", "Age"), _c("AGEU", "Age Units"), _c("SEX", "Sex", 1),
     _c("ARMCD", "Planned Arm Code", 20), _c("ARM", "Description of Planned Arm"),
     _c("ACTARMCD", "Actual Arm Code", 20), _c("ACTARM", "Description of Actual Arm"),
+))
+
+SUPPDM = Domain("SUPPDM", "Supplemental Qualifiers for DM", (
+    _c("STUDYID", "Study Identifier"), _c("RDOMAIN", "Related Domain Abbreviation", 2),
+    _c("USUBJID", "Unique Subject Identifier"), _c("IDVAR", "Identifying Variable", 8),
+    _c("IDVARVAL", "Identifying Variable Value"), _c("QNAM", "Qualifier Variable Name", 8),
+    _c("QLABEL", "Qualifier Variable Label", 40), _c("QVAL", "Data Value"),
+    _c("QORIG", "Origin"), _c("QEVAL", "Evaluator"),
 ))
 
 EX = Domain("EX", "Exposure", (
@@ -158,4 +167,5 @@ TR = Domain("TR", "Tumor/Lesion Results", (
     _c("TRDTC", "Date/Time of Tumor/Lesion Measurement"),
 ))
 
-DOMAINS: dict[str, Domain] = {d.code: d for d in (DM, EX, EC, AE, LB, VS, DS, TU, TR, RS)}
+DOMAINS: dict[str, Domain] = {d.code: d for d in (DM, SUPPDM, EX, EC, AE, LB, VS, DS, TU, TR,
+                                                 RS)}
