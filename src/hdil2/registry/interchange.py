@@ -33,10 +33,11 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
             "birth_date": p["birth_date"], **{k: p[k] for k in extra}, "zone": "UTC",
             "courses": [], "toxicities": [], "observations": [], "responses": [],
             "followups": [], "scans": [], "lesions": [], "measurements": []}
-    ids = list(patients)
+    chosen = pats.values("id")  # a subquery: no limit on the number of patients
 
     def for_patients(model: Any, *fields: str) -> Any:
-        return model.objects.active().filter(patient_id__in=ids).values("patient_id", *fields)
+        return model.objects.active().filter(patient_id__in=chosen).values("patient_id",
+                                                                           *fields)
 
     courses: dict[int, dict[str, Any]] = {}
     for c in for_patients(m.Course, "id", "number", "status", "ward_tz", "ended_on",
@@ -50,8 +51,9 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
         if not patient["courses"]:
             patient["zone"] = c["ward_tz"]
         patient["courses"].append(rec)
-    slots = (m.DoseSlot.objects.active().filter(cycle__course_id__in=list(courses))
-             .filter(cycle__voided_at__isnull=True)
+    slots = (m.DoseSlot.objects.active()
+             .filter(cycle__course__patient_id__in=chosen, cycle__voided_at__isnull=True,
+                     cycle__course__voided_at__isnull=True)
              .values("cycle__course_id", "cycle__number", "number", "status", "scheduled_at",
                      "given_at", "dose_iu", "reason").order_by("cycle__course_id", "id"))
     for s in slots:
@@ -82,7 +84,7 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
         patients[les["patient_id"]]["lesions"].append({
             "lesion_id": les["lesion_id"], "kind": les["kind"], "organ": les["organ"],
             "first_scan": les["first_scan_id"]})
-    measurements = (m.Measurement.objects.active().filter(scan__patient_id__in=ids)
+    measurements = (m.Measurement.objects.active().filter(scan__patient_id__in=chosen)
                     .filter(scan__voided_at__isnull=True, lesion__voided_at__isnull=True)
                     .values("scan__patient_id", "scan_id", "lesion__lesion_id", "status",
                             "longest_mm", "short_axis_mm", "perpendicular_mm").order_by("id"))
