@@ -514,3 +514,25 @@ def test_item6_export_fhir_command_prints_or_writes_the_bundle(
         assert code == 2
         assert out == ""
         assert json.loads(err)["errors"][0]["field"] == field
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200),
+       st.integers(0, 10**12))
+def test_item2_any_ascii_text_and_dose_survive_csv_and_xpt(reason: str, dose: int) -> None:
+    import tempfile
+
+    slots = [_slot(1, FIRST), _slot(2, FIRST + dt.timedelta(hours=8), "held", reason)]
+    slots[0]["dose_iu"] = dose
+    data = build([_patient(courses=[_course(*slots)])], domains=["EC"])
+    with tempfile.TemporaryDirectory() as tmp:
+        write(data, Path(tmp) / "c", "csv")
+        write(data, Path(tmp) / "x", "xpt")
+        back = _read_csv(Path(tmp) / "c" / "ec.csv")
+        df, _ = pyreadstat.read_xport(str(Path(tmp) / "x" / "ec.xpt"))
+    want = reason or "HELD"
+    assert [r["ECREASOC"] for r in back] == ["", want]
+    assert back[0]["ECDOSE"] == str(dose)
+    # SAS transport keeps no trailing blanks; 8-byte floats hold every whole number to 2**53
+    assert df["ECREASOC"].tolist() == ["", want.rstrip()]
+    assert df["ECDOSE"].tolist()[0] == dose
