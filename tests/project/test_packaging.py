@@ -52,7 +52,8 @@ def test_item20_nothing_in_src_or_tests_imports_a_bench_peer() -> None:
 def test_item20_every_third_party_import_of_src_is_a_runtime_dependency() -> None:
     """A module src/ imports must be installed by ``pip install hdil2`` without extras."""
     runtime = {_name(r).replace("-", "_") for r in PYPROJECT["project"]["dependencies"]}
-    import_names = {"python_dateutil": "dateutil", "django_simple_history": "simple_history"}
+    import_names = {"python_dateutil": "dateutil", "django_simple_history": "simple_history",
+                    "fhir.resources": "fhir"}
     allowed = {import_names.get(n, n) for n in runtime} | {"hdil2", "pydantic_core", "click"}
     stdlib = set(__import__("sys").stdlib_module_names) | {"__future__"}
     used = {m for p in (ROOT / "src").rglob("*.py") for m in _imports(p)} - stdlib
