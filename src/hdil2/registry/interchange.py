@@ -120,7 +120,8 @@ def export_sdtm(out_dir: str | Path, *, fmt: str = "csv", domains: Sequence[str]
     check_datasets(datasets, fmt)  # every file is checked before the first is written
     files: dict[str, Any] = {}
     for i, code in enumerate(codes, start=1):
-        (path,) = sdtm.write({code: datasets[code]}, out_dir, fmt)  # type: ignore[arg-type]
+        (path,) = sdtm.write({code: datasets[code]}, out_dir, fmt,  # type: ignore[arg-type]
+                             checked=True)
         files[code] = {"file": str(path), "rows": len(datasets[code])}
         if step:
             step(i, len(codes))

@@ -105,10 +105,12 @@ def check_datasets(datasets: Mapping[str, Sequence[Mapping[str, Any]]], fmt: str
 
 
 def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Path,
-          fmt: Format = "csv") -> list[Path]:
+          fmt: Format = "csv", *, checked: bool = False) -> list[Path]:
     """Write each dataset to ``out_dir/<domain>.csv`` or ``.xpt`` (lower-case names); answer
-    the files written. Every dataset is checked before any file is written."""
-    check_datasets(datasets, fmt)
+    the files written. Every dataset is checked before any file is written, unless the caller
+    says it has already passed them through :func:`check_datasets` (``checked``)."""
+    if not checked:
+        check_datasets(datasets, fmt)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError("out", "a directory", str(out))
