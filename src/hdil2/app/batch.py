@@ -43,7 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from hdil2.app import documents
 from hdil2.core.decision import Decision
-from hdil2.core.errors import InputError, InputErrors, from_validation_error
+from hdil2.core.errors import InputError, error_items
 from hdil2.core.jsonable import jsonable
 from hdil2.core.result import Result
 
@@ -129,16 +129,6 @@ def load_line(line: str | bytes, max_bytes: int = MAX_LINE_BYTES) -> Any:
     except ValueError as e:  # an integer longer than Python converts (sys.int_info)
         raise InputError("input", f"{LINE_NAME}: a number has too many digits "
                          f"(more than {sys.get_int_max_str_digits()}): {e}") from None
-
-
-def error_items(exc: BaseException) -> list[dict[str, Any]] | None:
-    """The field-named error items of a refused request (``None``: not an input error)."""
-    mapped = from_validation_error(exc)
-    if mapped is None:
-        return None
-    if isinstance(mapped, InputErrors):
-        return [e.to_dict() for e in mapped.errors]
-    return [mapped.to_dict()]
 
 
 def _plain(result: Any) -> Any:

@@ -148,18 +148,6 @@ def emit(doc: Any, as_json: bool, render: Callable[[Console], None]) -> None:
         render(console())
 
 
-def error_items(exc: BaseException) -> list[dict[str, str]] | None:
-    """Field-named error items for an input error, or ``None`` if ``exc`` is not one."""
-    from hdil2.core.errors import InputErrors, from_validation_error
-
-    mapped = from_validation_error(exc)
-    if mapped is None:
-        return None
-    if isinstance(mapped, InputErrors):
-        return [e.to_dict() for e in mapped.errors]
-    return [mapped.to_dict()]
-
-
 def report_usage_error(exc: BaseException) -> None:
     """A command-line usage error (unknown option, bad option value) as JSON on stderr.
 
@@ -177,6 +165,8 @@ def report_usage_error(exc: BaseException) -> None:
 
 def report_error(exc: BaseException, as_json: bool) -> int:
     """Print ``exc`` on stderr the CLI's way and return the exit status."""
+    from hdil2.core.errors import error_items
+
     items = error_items(exc)
     if items is None:
         text = f"internal error: {type(exc).__name__}: {exc}. This is a bug; please report it."

@@ -84,3 +84,14 @@ def from_validation_error(exc: BaseException, prefix: str = "") -> InputError | 
     if not items:
         return None
     return items[0] if len(items) == 1 else InputErrors(items)
+
+
+def error_items(exc: BaseException) -> list[dict[str, Any]] | None:
+    """The field-named error items of a refused request, as the CLI and the batch answers
+    write them (``None``: ``exc`` is not an input error)."""
+    mapped = from_validation_error(exc)
+    if mapped is None:
+        return None
+    if isinstance(mapped, InputErrors):
+        return [e.to_dict() for e in mapped.errors]
+    return [mapped.to_dict()]

@@ -23,7 +23,7 @@ It answers each requested domain's rows (dicts keyed by the domain's variables, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hdil2.core.errors import InputError
@@ -46,29 +46,22 @@ def domain_codes(raw: str | Sequence[str] | None) -> tuple[str, ...]:
     return codes
 
 
+def _lb_rows(p: dict[str, Any], study: str) -> list[Row]:
+    """LB rows, the baseline flag set against the first dose given."""
+    given = dm.given_times(p)
+    return lb.rows(p, study, given[0] if given else None)
+
+
+# each domain's rows of one patient
+_PATIENT_ROWS: dict[str, Callable[[dict[str, Any], str], list[Row]]] = {
+    "DM": dm.rows, "SUPPDM": suppdm.rows, "EX": ex.ex_rows, "EC": ex.ec_rows, "AE": ae.rows,
+    "LB": _lb_rows, "VS": vs.rows, "DS": ds.rows, "TU": tumor.tu_rows, "TR": tumor.tr_rows,
+    "RS": rs.rows,
+}
+
+
 def _patient_rows(code: str, p: dict[str, Any], study: str) -> list[Row]:
-    if code == "DM":
-        return dm.rows(p, study)
-    if code == "SUPPDM":
-        return suppdm.rows(p, study)
-    if code == "EX":
-        return ex.ex_rows(p, study)
-    if code == "EC":
-        return ex.ec_rows(p, study)
-    if code == "AE":
-        return ae.rows(p, study)
-    if code == "LB":
-        given = dm.given_times(p)
-        return lb.rows(p, study, given[0] if given else None)
-    if code == "VS":
-        return vs.rows(p, study)
-    if code == "DS":
-        return ds.rows(p, study)
-    if code == "TU":
-        return tumor.tu_rows(p, study)
-    if code == "TR":
-        return tumor.tr_rows(p, study)
-    return rs.rows(p, study)
+    return _PATIENT_ROWS[code](p, study)
 
 
 def build(patients: Iterable[dict[str, Any]], *, study: str = STUDY_ID,
