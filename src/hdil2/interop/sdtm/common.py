@@ -24,11 +24,34 @@ def usubjid(study: str, code: str) -> str:
     return f"{study}-{code}"
 
 
+def subject_id(patient: dict[str, Any], study: str) -> str:
+    """The patient's ``USUBJID`` in ``study``: the identifier the registry keeps for that study
+    (``identifiers``, e.g. from an SDTM import), else :func:`usubjid` of its code."""
+    ids = patient.get("identifiers") or {}
+    known = ids.get(study)
+    return known if isinstance(known, str) and known else usubjid(study, patient["code"])
+
+
+def moment_key(value: Any, zone: str) -> tuple[dt.date, int, dt.datetime]:
+    """Sort key of a time (aware datetime) or a day (date, when only the day is known): by the
+    ward's calendar day, a day before the times of that day, then the time."""
+    if isinstance(value, dt.datetime):
+        local = value.astimezone(ZoneInfo(zone)) if value.tzinfo is not None else value
+        return (local.date(), 1, value if value.tzinfo is not None
+                else value.replace(tzinfo=dt.UTC))
+    if isinstance(value, dt.date):
+        return (value, 0, dt.datetime.min.replace(tzinfo=dt.UTC))
+    raise InputError("time", "a date or a time-zone-aware date and time", value)
+
+
 def iso_datetime(value: Any, zone: str, field: str) -> str:
     """A UTC time as ISO 8601 local wall-clock time of ``zone`` (``YYYY-MM-DDThh:mm``, with
-    ``:ss`` only when the seconds are not zero); ``None`` → ``""``."""
+    ``:ss`` only when the seconds are not zero); a date (only the day known) as
+    ``YYYY-MM-DD``; ``None`` → ``""``."""
     if value is None:
         return ""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
     if not isinstance(value, dt.datetime) or value.tzinfo is None:
         raise InputError(field, "a time-zone-aware date and time", value)
     local = value.astimezone(ZoneInfo(zone))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hdil2.interop.sdtm.common import Row, iso_date, iso_datetime, usubjid
+from hdil2.interop.sdtm.common import Row, iso_date, iso_datetime, subject_id
 
 ARMCD = "HDIL2"
 ARM = "High-dose interleukin-2 (aldesleukin)"
@@ -45,7 +45,7 @@ def rows(patient: dict[str, Any], study: str) -> list[Row]:
         age = age_years(birth, dt.date.fromisoformat(first[:10]))
     sex = patient.get("sex")
     return [{
-        "STUDYID": study, "DOMAIN": "DM", "USUBJID": usubjid(study, patient["code"]),
+        "STUDYID": study, "DOMAIN": "DM", "USUBJID": subject_id(patient, study),
         "SUBJID": patient["code"], "RFSTDTC": first, "RFENDTC": last,
         "RFXSTDTC": first, "RFXENDTC": last,
         "DTHDTC": iso_date(deaths[0], "death_on") if deaths else "",

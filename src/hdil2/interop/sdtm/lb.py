@@ -1,12 +1,15 @@
 """LB (Laboratory Test Results): one row per laboratory observation of the registry.
 
 * ``LBTESTCD``/``LBTEST``: the registry's code in CDISC controlled terminology (codelists LBTESTCD
-  and LBTEST, :data:`TESTS`); a code without an entry is refused, naming it.
+  and LBTEST, :data:`TESTS`), ``LBTEST`` the name received with it when there is one
+  (``name``); a code without an entry is another study's test code, kept as received
+  (imported with its name); one with neither is refused, naming it.
 * ``LBORRES``/``LBORRESU``: the value and unit as entered; ``LBSTRESC``/``LBSTRESN``/``LBSTRESU``:
   the same value with the unit's canonical spelling (the registry stores no conversion).
 * ``LBORNRLO``/``LBORNRHI`` and ``LBSTNRLO``/``LBSTNRHI``: the reference limits stored with the
   value (same unit); ``LBNRIND`` ``LOW``/``HIGH``/``NORMAL`` against them, compared exactly.
-* ``LBBLFL`` ``Y``: the latest result of each test taken at or before the first dose given.
+* ``LBBLFL`` ``Y``: the latest result of each test taken at or before the first dose given (a
+  result with only its day known counts as taken at the start of that day).
 * ``LBTOXGR``: the CTCAE v5.0 grade (``ctcae5``) hdil2 computes for the value, its ULN and the
   baseline (:func:`hdil2.clinical.toxicity.ctcae.grade_document`), for the tests CTCAE grades
   against the ULN and the baseline (:data:`GRADED`); empty when hdil2 answers not evaluable
@@ -21,7 +24,14 @@ from decimal import Decimal
 from typing import Any
 
 from hdil2.core.errors import InputError
-from hdil2.interop.sdtm.common import Row, decimal_text, iso_datetime, number, usubjid
+from hdil2.interop.sdtm.common import (
+    Row,
+    decimal_text,
+    iso_datetime,
+    moment_key,
+    number,
+    subject_id,
+)
 
 TESTS: dict[str, tuple[str, str]] = {
     "creatinine": ("CREAT", "Creatinine"),
@@ -80,33 +90,47 @@ def toxicity_grade(code: str, obs: dict[str, Any], baseline: dict[str, Any] | No
     return str(decision.value) if isinstance(decision.value, int) else ""
 
 
-def baselines(observations: list[dict[str, Any]], first_dose: dt.datetime | None
-              ) -> dict[str, int]:
+def baselines(observations: list[dict[str, Any]], first_dose: dt.datetime | None,
+              zone: str = "UTC") -> dict[str, int]:
     """Code -> index (in ``observations``) of its baseline: the latest at or before the first
     dose given."""
     out: dict[str, int] = {}
     if first_dose is None:
         return out
+    first = moment_key(first_dose, zone)
     for i, o in enumerate(observations):
-        if o["taken_at"] <= first_dose:
+        at = moment_key(o["taken_at"], zone)
+        if at <= first:
             j = out.get(o["code"])
-            if j is None or observations[j]["taken_at"] <= o["taken_at"]:
+            if j is None or moment_key(observations[j]["taken_at"], zone) <= at:
                 out[o["code"]] = i
     return out
 
 
+def test_names(kind: str, o: dict[str, Any], tests: dict[str, tuple[str, str]]
+               ) -> tuple[str, str]:
+    """``--TESTCD`` and ``--TEST`` of an observation: hdil2's code in CDISC terms (the name
+    received with it, if any, as ``--TEST``), or another study's code and name as received."""
+    name = o.get("name") or ""
+    if o["code"] in tests:
+        testcd, test = tests[o["code"]]
+        return testcd, name or test
+    if not name:
+        raise InputError("observation.code", f"a {kind} code hdil2 exports: "
+                         + ", ".join(tests) + " (or another study's test code with its name)",
+                         o["code"])
+    return o["code"], name
+
+
 def rows(patient: dict[str, Any], study: str, first_dose: dt.datetime | None) -> list[Row]:
     """The LB rows of one patient, by time and test."""
-    zone, subj = patient["zone"], usubjid(study, patient["code"])
+    zone, subj = patient["zone"], subject_id(patient, study)
     labs = sorted((o for o in patient.get("observations", ()) if o["kind"] == "lab"),
-                  key=lambda o: (o["taken_at"], o["code"]))
-    base = baselines(labs, first_dose)
+                  key=lambda o: (moment_key(o["taken_at"], zone), o["code"]))
+    base = baselines(labs, first_dose, zone)
     out: list[Row] = []
     for i, o in enumerate(labs):
-        if o["code"] not in TESTS:
-            raise InputError("observation.code", "a laboratory code hdil2 exports to LB: "
-                             + ", ".join(TESTS), o["code"])
-        testcd, test = TESTS[o["code"]]
+        testcd, test = test_names("laboratory", o, TESTS)
         value = number(o["value"], "value")
         assert value is not None
         lln, uln = number(o.get("lln"), "lln"), number(o.get("uln"), "uln")

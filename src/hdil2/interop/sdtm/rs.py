@@ -12,15 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.interop.sdtm.common import Row, iso_date, usubjid
+from hdil2.interop.sdtm.common import Row, iso_date, subject_id
 
 CATEGORIES = {"recist1.1": "RECIST 1.1", "irecist": "iRECIST", "who": "WHO", "nci": "NCI"}
+#: the responses hdil2 records (the registry's, per visit and best): RECIST 1.1, iRECIST, WHO
+#: (``NC``) and the NCI bidimensional criteria of Lee et al. 2000 (``lee2000``: ``MR``, ``NR``)
+RESPONSES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "iCR", "iPR", "iSD",
+             "NON-iCR/NON-iUPD", "iUPD", "iCPD", "NC", "MR", "NR")
 TESTS = {"visit": ("OVRLRESP", "Overall Response"), "best": ("BESTRSP", "Best Overall Response")}
 
 
 def rows(patient: dict[str, Any], study: str) -> list[Row]:
     """The RS rows of one patient: visits by date, then the best responses."""
-    subj = usubjid(study, patient["code"])
+    subj = subject_id(patient, study)
     out: list[Row] = []
     ordered = sorted(patient.get("responses", ()),
                      key=lambda r: (r["kind"] == "best", r["assessed_on"], r["criteria"]))

@@ -97,7 +97,8 @@ EC = Domain("EC", "Exposure as Collected", (
 
 AE = Domain("AE", "Adverse Events", (
     *_ids("AE"), _c("AETERM", "Reported Term for the Adverse Event"),
-    _c("AEDECOD", "Dictionary-Derived Term"), _c("AESER", "Serious Event", 1),
+    _c("AEDECOD", "Dictionary-Derived Term"), _c("AESEV", "Severity/Intensity"),
+    _c("AESER", "Serious Event", 1),
     _c("AEREL", "Causality"), _c("AETOXGR", "Standard Toxicity Grade", 1),
     _c("AESTDTC", "Start Date/Time of Adverse Event"),
     _c("AEENDTC", "End Date/Time of Adverse Event"),

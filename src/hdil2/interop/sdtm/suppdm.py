@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.interop.sdtm.common import Row, usubjid
+from hdil2.interop.sdtm.common import Row, subject_id
 
 DISEASES = {"rcc": "RENAL CELL CARCINOMA", "melanoma": "MELANOMA"}
 QUALIFIERS = (("disease", "DISEASE", "Primary Cancer"), ("histology", "HISTOL", "Histology"),
@@ -30,7 +30,7 @@ def _text(field: str, value: Any) -> str:
 
 def rows(patient: dict[str, Any], study: str) -> list[Row]:
     """The SUPPDM rows of one patient."""
-    subj = usubjid(study, patient["code"])
+    subj = subject_id(patient, study)
     out: list[Row] = []
     for field, qnam, qlabel in QUALIFIERS:
         value = patient.get(field)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.interop.sdtm.common import Row, decimal_text, iso_date, number, usubjid
+from hdil2.interop.sdtm.common import Row, decimal_text, iso_date, number, subject_id
 
 KINDS = {"target": "TARGET", "non-target": "NON-TARGET", "new": "NEW"}
 METHODS = {"ct": "CT SCAN", "mri": "MRI", "pet_ct": "PET/CT SCAN", "xray": "X-RAY",
@@ -36,7 +36,7 @@ def _visit(scan: dict[str, Any]) -> tuple[int, str]:
 
 def tu_rows(patient: dict[str, Any], study: str) -> list[Row]:
     """One TU row per lesion, by the scan it was first seen on and its id."""
-    subj = usubjid(study, patient["code"])
+    subj = subject_id(patient, study)
     scans = {s["key"]: s for s in patient.get("scans", ())}
     out: list[Row] = []
     lesions = sorted(patient.get("lesions", ()),
@@ -59,7 +59,7 @@ def tu_rows(patient: dict[str, Any], study: str) -> list[Row]:
 
 def tr_rows(patient: dict[str, Any], study: str) -> list[Row]:
     """The TR rows: each lesion's diameters (or state) on each scan, by scan and lesion."""
-    subj = usubjid(study, patient["code"])
+    subj = subject_id(patient, study)
     scans = {s["key"]: s for s in patient.get("scans", ())}
     out: list[Row] = []
     measured = sorted(patient.get("measurements", ()),

@@ -3,7 +3,9 @@
 ``VSTESTCD``/``VSTEST`` from CDISC controlled terminology (codelists VSTESTCD and VSTEST) where
 it has the test; the IL-2 ward's urine output and hours of oliguria have no CDISC test and get
 sponsor-defined codes (``URINEOUT``, ``OLIGHRS``), which the codelist (extensible) allows. A
-code without an entry in :data:`TESTS` is refused, naming it. The value and unit as entered go
+code without an entry in :data:`TESTS` is another study's test code, kept as received with its
+name (``name``; also written as ``VSTEST`` for a code hdil2 knows when it came with one); one
+with neither is refused, naming it. The value and unit as entered go
 to ``VSORRES``/``VSORRESU``, the same value with the canonical unit to
 ``VSSTRESC``/``VSSTRESN``/``VSSTRESU``.
 """
@@ -12,12 +14,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from hdil2.core.errors import InputError
-from hdil2.interop.sdtm.common import Row, decimal_text, iso_datetime, number, usubjid
+from hdil2.interop.sdtm.common import (
+    Row,
+    decimal_text,
+    iso_datetime,
+    moment_key,
+    number,
+    subject_id,
+)
+from hdil2.interop.sdtm.lb import test_names
 
 TESTS: dict[str, tuple[str, str]] = {
     "sbp": ("SYSBP", "Systolic Blood Pressure"),
-    "dbp": ("DIASBP", "Diastolic Blood Pressure"),
+    "dbp": ("DIABP", "Diastolic Blood Pressure"),
     "map": ("MAP", "Mean Arterial Pressure"),
     "heart_rate": ("HR", "Heart Rate"),
     "spo2": ("OXYSAT", "Oxygen Saturation"),
@@ -32,15 +41,12 @@ TESTS: dict[str, tuple[str, str]] = {
 
 def rows(patient: dict[str, Any], study: str) -> list[Row]:
     """The VS rows of one patient, by time and test."""
-    zone, subj = patient["zone"], usubjid(study, patient["code"])
+    zone, subj = patient["zone"], subject_id(patient, study)
     out: list[Row] = []
     vitals = sorted((o for o in patient.get("observations", ()) if o["kind"] == "vital"),
-                    key=lambda o: (o["taken_at"], o["code"]))
+                    key=lambda o: (moment_key(o["taken_at"], zone), o["code"]))
     for o in vitals:
-        if o["code"] not in TESTS:
-            raise InputError("observation.code", "a vital-sign code hdil2 exports to VS: "
-                             + ", ".join(TESTS), o["code"])
-        testcd, test = TESTS[o["code"]]
+        testcd, test = test_names("vital-sign", o, TESTS)
         value = number(o["value"], "value")
         out.append({
             "STUDYID": study, "DOMAIN": "VS", "USUBJID": subj, "VSTESTCD": testcd,
