@@ -1,8 +1,10 @@
 """``hdil2 export``: the registry in the interchange formats of other systems.
 
 ``hdil2 export sdtm --db ... --out DIR [--format csv|xpt] [--domains DM,EX,...]`` writes one
-CDISC SDTM dataset per domain into ``DIR`` (docs/interchange.md); ``hdil2 export fhir CODE
---db ... [--out FILE]`` prints (or writes) the FHIR R4 Bundle of one patient (docs/fhir.md).
+CDISC SDTM dataset per domain into ``DIR`` (docs/interchange.md); ``hdil2 export adam --db ...
+--out DIR [--format csv|xpt] [--datasets ADSL,ADRS,...]`` the CDISC ADaM datasets ADSL, ADRS,
+ADTTE and ADAE (docs/adam.md); ``hdil2 export fhir CODE --db ... [--out FILE]`` prints (or
+writes) the FHIR R4 Bundle of one patient (docs/fhir.md).
 Django and the writers are
 imported inside the command only. A long export shows a progress bar on a terminal; ``--json``
 prints one JSON document: the files written and their row counts.
@@ -38,14 +40,34 @@ def export_sdtm(db: str | None, out: str, fmt: str = "csv", domains: str | None 
     return {"database": conf.describe(settings), **doc}
 
 
-def _render(con: Any, doc: dict[str, Any]) -> None:
+def export_adam(db: str | None, out: str, fmt: str = "csv", datasets: str | None = None,
+                study: str | None = None, code_prefix: str | None = None,
+                as_json: bool = False) -> dict[str, Any]:
+    """Export the registry as ADaM datasets; the options are checked before the database is
+    opened."""
+    from hdil2.core.errors import InputError
+    from hdil2.interop.adam import dataset_codes
+    from hdil2.registry import adam_export, conf, maintenance
+
+    if fmt not in ("csv", "xpt"):
+        raise InputError("format", "csv or xpt", fmt)
+    codes = dataset_codes(datasets)
+    settings = maintenance.setup(path=db)
+    with _progress("exporting ADaM datasets", as_json) as step:
+        doc = adam_export.export_adam(out, fmt=fmt, datasets=codes, study=study,
+                                      code_prefix=code_prefix, step=step)
+    return {"database": conf.describe(settings), **doc}
+
+
+def _render(con: Any, doc: dict[str, Any], kind: str = "SDTM", key: str = "domains",
+            column: str = "domain") -> None:
     from rich.table import Table
 
-    table = Table(title=f"SDTM ({doc['format']}), study {doc['study']}, "
+    table = Table(title=f"{kind} ({doc['format']}), study {doc['study']}, "
                   f"{doc['patients']} patients")
-    for col in ("domain", "rows", "file"):
+    for col in (column, "rows", "file"):
         table.add_column(col, justify="right" if col == "rows" else "left", no_wrap=True)
-    for code, d in doc["domains"].items():
+    for code, d in doc[key].items():
         table.add_row(code, str(d["rows"]), d["file"])
     con.print(table)
 
@@ -54,7 +76,8 @@ def register(app: typer.Typer) -> None:
     """Register ``hdil2 export`` and its commands."""
     export_app = typer.Typer(
         name="export", no_args_is_help=True,
-        help="Export the registry: SDTM datasets (CSV or SAS XPT), a patient's FHIR Bundle.")
+        help="Export the registry: SDTM and ADaM datasets (CSV or SAS XPT), a patient's FHIR "
+        "Bundle.")
     app.add_typer(export_app)
 
     @export_app.command("sdtm")
@@ -76,6 +99,26 @@ def register(app: typer.Typer) -> None:
         """Write the registry as CDISC SDTM datasets (docs/interchange.md)."""
         doc = export_sdtm(db, out, fmt, domains, study, code_prefix, json_out)
         common.emit(doc, json_out, lambda con: _render(con, doc))
+
+    @export_app.command("adam")
+    def adam_cmd(
+        out: Annotated[str, typer.Option("--out", help="directory the datasets are written to "
+                                         "(created if missing; files of the same name are "
+                                         "replaced)")],
+        db: DbOption = None,
+        fmt: Annotated[str, typer.Option("--format", help="csv or xpt (SAS transport v5)")
+                       ] = "csv",
+        datasets: Annotated[str | None, typer.Option(
+            help="comma-separated datasets (default all): ADSL,ADRS,ADTTE,ADAE")] = None,
+        study: Annotated[str | None, typer.Option(help="STUDYID (default HDIL2)")] = None,
+        code_prefix: Annotated[str | None, typer.Option(
+            help="only patients whose registry code starts with this, e.g. demo2000-")] = None,
+        json_out: JsonOption = False,
+    ) -> None:
+        """Write the registry as CDISC ADaM datasets: ADSL, ADRS, ADTTE, ADAE (docs/adam.md)."""
+        doc = export_adam(db, out, fmt, datasets, study, code_prefix, json_out)
+        common.emit(doc, json_out, lambda con: _render(con, doc, "ADaM", "datasets",
+                                                       "dataset"))
 
     @export_app.command("fhir")
     def fhir_cmd(
