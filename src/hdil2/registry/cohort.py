@@ -5,13 +5,13 @@
 :class:`CohortFilter` - disease, regimen, performance status, first-dose dates, best response,
 synthetic or not - and returns one plain dict per patient:
 
-``patient`` (registry code), ``disease``, ``sex``, ``ecog``, ``regimen`` (of course 1),
-``start`` (first dose of course 1), ``courses``, ``course_responses`` (the NCI response of
-each course, from the visit assessment linked to it), ``stop_reason`` (the last course's
-discontinuation reason, Table 5 of ``lee2000``), ``best_response``, ``progression_on``,
-``death_on``, ``last_known_alive``, and the survival times from the first dose: ``os_days`` /
-``os_event`` and ``pfs_days`` / ``pfs_event`` (an event is progression or death; censored at
-the last date known alive), ``synthetic``.
+``patient`` (registry code), ``disease`` (``None`` when not recorded), ``sex``, ``ecog``,
+``regimen`` (of course 1), ``start`` (first dose of course 1), ``courses``,
+``course_responses`` (the NCI response of each course, from the visit assessment linked to
+it), ``stop_reason`` (the last course's discontinuation reason, Table 5 of ``lee2000``),
+``best_response``, ``progression_on``, ``death_on``, ``last_known_alive``, and the survival
+times from the first dose: ``os_days`` / ``os_event`` and ``pfs_days`` / ``pfs_event`` (an
+event is progression or death; censored at the last date known alive), ``synthetic``.
 
 A course with no response assessment (a patient who died during it) counts as NR, the rule of
 Lee et al. 2000 ("anyone who did not achieve at least a 25 % reduction").  ``risk_group``
@@ -37,6 +37,8 @@ from hdil2.core.errors import InputError
 RESPONSES = ("CR", "PR", "MR", "NR", "SD", "PD", "NE")
 DISEASES = ("melanoma", "rcc")
 RISK_GROUPS = ("favourable", "intermediate", "poor")
+#: the group of rows whose value (a disease, a sex) is not recorded
+NOT_RECORDED = "not recorded"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +115,8 @@ def rows(filters: CohortFilter | None = None) -> list[dict[str, Any]]:
     for p in pats.order_by("registry_id").values("id", "registry_id", "disease", "sex", "ecog",
                                                   "synthetic"):
         out[p["id"]] = {
-            "patient": p["registry_id"], "disease": p["disease"], "sex": p["sex"] or None,
+            "patient": p["registry_id"], "disease": p["disease"] or None,
+            "sex": p["sex"] or None,
             "ecog": p["ecog"], "regimen": None, "start": None, "courses": 0,
             "course_responses": [], "stop_reason": None, "best_response": None,
             "progression_on": None, "death_on": None, "last_known_alive": None,
@@ -231,10 +234,16 @@ def frame(filters: CohortFilter | None = None) -> Any:
     return df
 
 
+def group_name(value: Any) -> str:
+    """The name of a group of rows: the value, ``not recorded`` for an empty one (a patient
+    whose disease is not recorded is never counted under either disease)."""
+    return NOT_RECORDED if value is None or value == "" else str(value)
+
+
 def _groups(data: Sequence[dict[str, Any]], by: str | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for row in data:
-        out.setdefault("all" if by is None else str(row[by]), []).append(row)
+        out.setdefault("all" if by is None else group_name(row[by]), []).append(row)
     return dict(sorted(out.items()))
 
 
@@ -274,15 +283,16 @@ def survival(data: Sequence[dict[str, Any]], endpoint: str = "os",
     e = [bool(r[f"{endpoint}_event"]) for r in usable]
     if by is None:
         return {"all": kaplan_meier(t, e)}
-    return dict(kaplan_meier_groups(t, e, [str(r[by]) for r in usable]))
+    return dict(kaplan_meier_groups(t, e, [group_name(r[by]) for r in usable]))
 
 
 def tempo(data: Sequence[dict[str, Any]]) -> TempoTables:
     """Lee et al. 2000 Tables 3-5 of the rows (:func:`hdil2.clinical.response.tempo.
-    tempo_tables`): the course responses and the stopping reason of each treated patient."""
+    tempo_tables`): the course responses and the stopping reason of each treated patient
+    whose disease is recorded (the tables are per disease)."""
     return tempo_tables(PatientCourses(r["patient"], r["disease"], tuple(r["course_responses"]),
                                        r["stop_reason"])
-                        for r in data if r["courses"])
+                        for r in data if r["courses"] and r["disease"])
 
 
 def summary(filters: CohortFilter | None = None, with_rows: bool = False) -> dict[str, Any]:

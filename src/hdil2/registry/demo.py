@@ -197,7 +197,7 @@ class _Table:
                 self.convert.append(_json(ops, f.encoder))
             else:
                 self.convert.append(None)
-        fixed = {"synthetic": True, "created_at": rows.now, "updated_at": rows.now,
+        fixed = {"synthetic": rows.synthetic, "created_at": rows.now, "updated_at": rows.now,
                  "created_by_id": rows.user_id, "updated_by_id": rows.user_id, "version": 1}
         self.defaults: list[Any] = []
         for f, c in zip(fields, self.convert, strict=True):
@@ -249,15 +249,16 @@ class _Table:
 class _Rows:
     """The tables of one load (in the order their rows are written: parents first)."""
 
-    def __init__(self, connection: Any, user_id: int) -> None:
+    def __init__(self, connection: Any, user_id: int, *, synthetic: bool = True) -> None:
         from django.utils import timezone
 
         from hdil2.registry.errors import RegistryError
 
+        self.synthetic = synthetic  # every row written is marked so (the demo's are)
         self.connection = connection
         self.vendor = connection.vendor
         if self.vendor not in ("sqlite", "postgresql"):
-            raise RegistryError("db", "the demo loader writes to SQLite or PostgreSQL",
+            raise RegistryError("db", "the bulk loader writes to SQLite or PostgreSQL",
                                 self.vendor)
         self.user_id = user_id
         self.now = timezone.now()

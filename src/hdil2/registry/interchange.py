@@ -18,35 +18,48 @@ Step = Callable[[int, int], None]
 
 def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
     """Every patient (registry code starting with ``code_prefix``, if given) as a plain dict
-    with its courses and dose slots, toxicities, observations, responses and follow-ups."""
+    with its courses and dose slots, toxicities, observations, responses, follow-ups, scans,
+    lesions, measurements and dispositions (the dicts :func:`hdil2.interop.sdtm.build` takes).
+
+    ``identifiers`` maps each identifier's issuer (a study id) to the subject's identifier
+    there; ``zone`` is the ward's time zone of the first course, else the patient's recorded
+    ``time_zone``, else UTC; a toxicity's onset and resolution and an observation's time are
+    aware UTC datetimes, or dates when only the day is known."""
     from hdil2.registry import models as m
+    from hdil2.registry.models.base import known_time
 
     pats = m.Patient.objects.active()
     if code_prefix:
         pats = pats.filter(registry_id__startswith=code_prefix)
     patients: dict[int, dict[str, Any]] = {}
     extra = ("disease", "histology", "tnm_edition", "stage_group", "ecog")
-    for p in pats.values("id", "registry_id", "site", "sex", "birth_date", *extra).order_by(
-            "registry_id"):
+    for p in pats.values("id", "registry_id", "site", "sex", "birth_date", "time_zone",
+                         *extra).order_by("registry_id"):
         patients[p["id"]] = {
             "code": p["registry_id"], "site": p["site"], "sex": p["sex"],
-            "birth_date": p["birth_date"], **{k: p[k] for k in extra}, "zone": "UTC",
+            "birth_date": p["birth_date"], **{k: p[k] for k in extra},
+            "zone": p["time_zone"] or "UTC", "identifiers": {},
             "courses": [], "toxicities": [], "observations": [], "responses": [],
-            "followups": [], "scans": [], "lesions": [], "measurements": []}
+            "followups": [], "scans": [], "lesions": [], "measurements": [],
+            "dispositions": []}
     chosen = pats.values("id")  # a subquery: no limit on the number of patients
 
     def for_patients(model: Any, *fields: str) -> Any:
         return model.objects.active().filter(patient_id__in=chosen).values("patient_id",
                                                                            *fields)
 
+    for ident in for_patients(m.PatientIdentifier, "system", "value").order_by("id"):
+        patients[ident["patient_id"]]["identifiers"][ident["system"]] = ident["value"]
     courses: dict[int, dict[str, Any]] = {}
-    for c in for_patients(m.Course, "id", "number", "status", "ward_tz", "ended_on",
+    course_numbers: dict[int, int] = {}
+    for c in for_patients(m.Course, "id", "number", "regimen", "status", "ward_tz", "ended_on",
                           "discontinuation_reason", "discontinuation_detail").order_by(
             "patient_id", "number"):
-        rec = {k: c[k] for k in ("number", "status", "ward_tz", "ended_on",
+        rec = {k: c[k] for k in ("number", "regimen", "status", "ward_tz", "ended_on",
                                  "discontinuation_reason", "discontinuation_detail")}
         rec["slots"] = []
         courses[c["id"]] = rec
+        course_numbers[c["id"]] = c["number"]
         patient = patients[c["patient_id"]]
         if not patient["courses"]:
             patient["zone"] = c["ward_tz"]
@@ -62,15 +75,25 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
             "scheduled_at": s["scheduled_at"], "given_at": s["given_at"],
             "dose_iu": s["dose_iu"], "reason": s["reason"]})
     tables: list[tuple[str, Any, tuple[str, ...]]] = [
-        ("toxicities", m.Toxicity, ("term", "grade", "onset_at", "resolved_at", "attribution",
-                                    "serious")),
-        ("observations", m.Observation, ("kind", "code", "taken_at", "value", "unit",
-                                         "unit_canonical", "lln", "uln")),
+        ("toxicities", m.Toxicity, ("term", "verbatim", "grade", "severity", "onset_at",
+                                    "onset_precision", "resolved_at", "resolved_precision",
+                                    "attribution", "serious")),
+        ("observations", m.Observation, ("kind", "code", "name", "taken_at", "taken_precision",
+                                         "value", "unit", "unit_canonical", "lln", "uln")),
         ("followups", m.FollowUp, ("death_on",)),
     ]
     for key, model, fields in tables:
         for row in for_patients(model, *fields).order_by("id"):
+            for time in ("onset", "resolved", "taken"):
+                if f"{time}_precision" in row:  # a time known to the day only: its date
+                    at = f"{time}_at"
+                    row[at] = known_time(row[at], row.pop(f"{time}_precision"))
             patients[row.pop("patient_id")][key].append(row)
+    for d in for_patients(m.Disposition, "category", "term", "decod", "date",
+                          "course_id").order_by("id"):
+        patients[d["patient_id"]]["dispositions"].append({
+            "category": d["category"], "term": d["term"], "decod": d["decod"],
+            "date": d["date"], "course": course_numbers.get(d["course_id"])})
     visit_numbers: dict[int, dict[int, int]] = defaultdict(dict)
     for sc in for_patients(m.Scan, "id", "scanned_on", "modality", "label").order_by(
             "patient_id", "scanned_on", "id"):

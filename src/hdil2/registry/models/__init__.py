@@ -2,6 +2,7 @@
 
 from hdil2.registry.models.advice import Advice
 from hdil2.registry.models.base import ClinicalRecord, WriteOnceRecord
+from hdil2.registry.models.disposition import Disposition
 from hdil2.registry.models.followup import FollowUp
 from hdil2.registry.models.imaging import Lesion, Measurement, Scan
 from hdil2.registry.models.observation import Observation
@@ -12,7 +13,7 @@ from hdil2.registry.models.toxicity import Toxicity
 from hdil2.registry.models.treatment import Course, Cycle, DoseSlot
 
 __all__ = [
-    "Advice", "ClinicalRecord", "Course", "Cycle", "DoseSlot", "FollowUp", "Lesion",
-    "Measurement", "Observation", "Patient", "PatientIdentifier", "PriorTherapy",
+    "Advice", "ClinicalRecord", "Course", "Cycle", "Disposition", "DoseSlot", "FollowUp",
+    "Lesion", "Measurement", "Observation", "Patient", "PatientIdentifier", "PriorTherapy",
     "QualityOfLife", "ResponseAssessment", "Scan", "Toxicity", "WriteOnceRecord",
 ]

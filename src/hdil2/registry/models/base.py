@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -33,6 +34,36 @@ BOOKKEEPING = (
     "synthetic", "created_at", "created_by", "updated_at", "updated_by", "version",
     "voided_at", "voided_by", "void_reason",
 )
+
+
+#: how much of a stored time is known: the time itself, or only its day (an imported SDTM
+#: ``--DTC`` of the form ``YYYY-MM-DD``; stored as midnight UTC of that day and read back as
+#: the date, :func:`known_time`)
+PRECISIONS = [("time", "date and time"), ("day", "day only")]
+
+
+def precision_field(of: str) -> models.CharField:
+    """The precision of the time field ``of`` (``time`` or ``day``)."""
+    return models.CharField(max_length=4, choices=PRECISIONS, default="time",
+                            help_text=f"how much of {of} is known: the time, or the day only")
+
+
+def known_time(value: Any, precision: str) -> Any:
+    """A stored time as it is known: the aware UTC datetime, or its date when only the day is
+    known (``precision`` ``day``); ``None`` stays ``None``."""
+    if value is None or precision != "day":
+        return value
+    return value.astimezone(dt.UTC).date()
+
+
+def stored_time(value: Any) -> tuple[Any, str]:
+    """What a time field stores for ``value`` and its precision: an aware datetime as it is
+    (``time``), a date as midnight UTC of that day (``day``); ``None`` stays ``None``."""
+    if value is None or isinstance(value, dt.datetime):
+        return value, "time"
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0), dt.UTC), "day"
+    return value, "time"
 
 
 def decimal_field(**kw: Any) -> models.DecimalField:

@@ -22,7 +22,9 @@ class Scan(ClinicalRecord):
     course = models.ForeignKey("registry.Course", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="scans")
     scanned_on = models.DateField()
-    modality = models.CharField(max_length=12, choices=MODALITIES)
+    modality = models.CharField(max_length=12, choices=MODALITIES, blank=True, default="",
+                                help_text="empty: not recorded (an imported scan whose "
+                                "method the SDTM rows do not give)")
     label = models.CharField(max_length=40, blank=True, default="",
                              help_text="visit label, e.g. baseline, after course 1")
     baseline = models.BooleanField(default=False)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import models
 
-from hdil2.registry.models.base import ClinicalRecord, decimal_field
+from hdil2.registry.models.base import ClinicalRecord, decimal_field, precision_field
 from hdil2.registry.models.patient import Patient
 
 
@@ -27,7 +27,12 @@ class Observation(ClinicalRecord):
     kind = models.CharField(max_length=5, choices=KINDS)
     code = models.CharField(
         max_length=40, help_text="analyte or sign: creatinine, bilirubin, spo2, sbp, ...")
+    name = models.CharField(
+        max_length=80, blank=True, default="",
+        help_text="the test's name as received (SDTM LBTEST/VSTEST); empty: hdil2's own name "
+        "for the code")
     taken_at = models.DateTimeField(help_text="sample or measurement time (UTC)")
+    taken_precision = precision_field("the sample or measurement time")
     value = decimal_field()
     unit = models.CharField(max_length=24, help_text="unit as entered")
     unit_canonical = models.CharField(max_length=24, help_text="canonical unit")

@@ -41,7 +41,10 @@ class Patient(ClinicalRecord):
     sex = models.CharField(max_length=6, choices=SEXES, blank=True, default="")
     birth_date = models.DateField(null=True, blank=True)
     # diagnosis
-    disease = models.CharField(max_length=8, choices=DISEASES)
+    disease = models.CharField(
+        max_length=8, choices=DISEASES, blank=True, default="",
+        help_text="empty: not recorded (for example a subject imported from another study); "
+        "never counts as either disease")
     histology = models.CharField(max_length=16, choices=HISTOLOGIES, blank=True, default="")
     diagnosis_date = models.DateField(null=True, blank=True)
     metastasis_date = models.DateField(
@@ -86,6 +89,10 @@ class Patient(ClinicalRecord):
     risk_model = models.CharField(
         max_length=20, blank=True, default="",
         help_text="the model the risk group comes from, e.g. mskcc2002")
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="",
+        help_text="IANA time zone the patient's times were recorded in, kept when no course "
+        "names its ward's (for example a subject imported from SDTM); empty: UTC")
     risk_advice = models.ForeignKey(
         "registry.Advice", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         help_text="the screening advice the risk group was taken from")

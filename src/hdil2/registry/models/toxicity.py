@@ -10,9 +10,12 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from hdil2.registry.models.base import ClinicalRecord
+from hdil2.registry.models.base import ClinicalRecord, precision_field
 from hdil2.registry.models.patient import Patient
 
+#: the severity of an adverse event when it is not graded with CTCAE (SDTM AESEV, CDISC
+#: codelist AESEV)
+SEVERITIES = [("MILD", "mild"), ("MODERATE", "moderate"), ("SEVERE", "severe")]
 ATTRIBUTIONS = [(a, a) for a in ("unrelated", "unlikely", "possible", "probable", "definite")]
 
 
@@ -25,10 +28,18 @@ class Toxicity(ClinicalRecord):
     dose_slot = models.ForeignKey("registry.DoseSlot", on_delete=models.PROTECT, null=True,
                                   blank=True, related_name="toxicities",
                                   help_text="the dose slot it was recorded at, if any")
-    term = models.CharField(max_length=120, help_text="CTCAE v5.0 term")
+    term = models.CharField(max_length=120, help_text="CTCAE v5.0 term (an imported event: "
+                            "its dictionary-derived term, AEDECOD)")
+    verbatim = models.TextField(blank=True, default="",
+                                help_text="the term as reported (AETERM); empty: the same as term")
     meddra_code = models.CharField(max_length=12, blank=True, default="")
-    grade = models.PositiveSmallIntegerField(validators=[MaxValueValidator(5)],
-                                             help_text="CTCAE grade recorded (0-5)")
+    grade = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(5)],
+        help_text="CTCAE grade recorded (0-5); empty: not graded (never counted as grade 3 "
+        "or more)")
+    severity = models.CharField(
+        max_length=8, choices=SEVERITIES, blank=True, default="",
+        help_text="severity as received when the event is not graded (SDTM AESEV)")
     grade_computed = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(5)],
         help_text="grade the clinical core computed from raw_values")
@@ -37,8 +48,14 @@ class Toxicity(ClinicalRecord):
     raw_values = models.JSONField(default=dict, blank=True,
                                   help_text="the values graded, as entered (with units)")
     onset_at = models.DateTimeField(help_text="onset (UTC)")
+    onset_precision = precision_field("the onset")
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="resolution (UTC)")
-    attribution = models.CharField(max_length=10, choices=ATTRIBUTIONS, blank=True, default="")
+    resolved_precision = precision_field("the resolution")
+    attribution = models.CharField(
+        max_length=40, blank=True, default="",
+        help_text="attribution to IL-2 on the five-step scale (unrelated, unlikely, possible, "
+        "probable, definite; the toxicity use case accepts no other); an imported event keeps "
+        "the causality as received (SDTM AEREL, for example NONE or REMOTE)")
     serious = models.BooleanField(default=False)
     advice = models.ForeignKey("registry.Advice", on_delete=models.PROTECT, null=True,
                                blank=True, related_name="+",

@@ -36,7 +36,8 @@ class Course(ClinicalRecord):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="courses")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
-    regimen = models.CharField(max_length=60, help_text="regimen key (hdil2 regimens)")
+    regimen = models.CharField(max_length=60, blank=True, default="",
+                               help_text="regimen key (hdil2 regimens); empty: not known")
     intent = models.CharField(
         max_length=12, choices=[("metastatic", "metastatic"), ("adjuvant", "adjuvant")],
         default="metastatic")

@@ -92,9 +92,10 @@ def patient_document(patient: Any, planned_day1: dt.date | None = None) -> dict[
     doc: dict[str, Any] = {"id": patient.registry_id}
     _set(doc, "sex", patient.sex)
     _set(doc, "birth_date", patient.birth_date and patient.birth_date.isoformat())
-    diagnosis: dict[str, Any] = {"disease": patient.disease}
-    _set(diagnosis, "histology", patient.histology)
-    doc["diagnosis"] = diagnosis
+    if patient.disease:  # a disease not recorded stays missing: never guessed
+        diagnosis: dict[str, Any] = {"disease": patient.disease}
+        _set(diagnosis, "histology", patient.histology)
+        doc["diagnosis"] = diagnosis
     staging: dict[str, Any] = {}
     _set(staging, "tnm_edition", patient.tnm_edition)
     _set(staging, "basis", patient.stage_basis)

@@ -111,11 +111,21 @@ def assessment_request(patient: Any, criteria: str, start_date: dt.date,
     if len(scans) < 2:
         raise InputError("patient_id", "a response needs a scan after the baseline")
     lesions = list(Lesion.objects.active().filter(patient=patient).order_by("lesion_id"))
-    base = [les for les in lesions if les.kind != "new"]
     by_scan: dict[int, list[Any]] = {}
     for x in (Measurement.objects.active().filter(scan__in=scans).select_related("lesion")
               .order_by("lesion__lesion_id")):
         by_scan.setdefault(x.scan_id, []).append(x)
+    return build_request(criteria, start_date, scans, lesions, by_scan, policies), scans
+
+
+def build_request(criteria: str, start_date: dt.date, scans: list[Any], lesions: list[Any],
+                  by_scan: dict[Any, list[Any]], policies: dict[str, Any] | None = None
+                  ) -> dict[str, Any]:
+    """The ``assess`` request of scans (baseline first; each with ``pk``, ``scanned_on``,
+    ``label``), lesions (``lesion_id``, ``kind``, ``organ``, ``nodal``; by id) and each scan's
+    measurements (``by_scan[scan.pk]``: ``lesion``, ``status`` and the diameters, by lesion
+    id) - stored rows, or rows about to be stored (the SDTM import's)."""
+    base = [les for les in lesions if les.kind != "new"]
     visits = []
     for s in scans:
         ms = by_scan.get(s.pk, [])
@@ -129,11 +139,10 @@ def assessment_request(patient: Any, criteria: str, start_date: dt.date,
                              **{k: v for k, v in _measured(x).items() if k != "status"}}
                             for x in ms if x.lesion.kind == "new"],
         })
-    req = {"criteria": criteria, "start_date": start_date.isoformat(),
-           "lesions": [{"id": les.lesion_id, "organ": les.organ or "unspecified",
-                        "kind": les.kind, "is_lymph_node": les.nodal} for les in base],
-           "visits": visits, "policies": dict(policies or {})}
-    return req, scans
+    return {"criteria": criteria, "start_date": start_date.isoformat(),
+            "lesions": [{"id": les.lesion_id, "organ": les.organ or "unspecified",
+                         "kind": les.kind, "is_lymph_node": les.nodal} for les in base],
+            "visits": visits, "policies": dict(policies or {})}
 
 
 def assess_response(patient_id: int, *, by: Any, criteria: str, start_date: Any = None,
