@@ -89,6 +89,7 @@ class _Parser:
         self.notes: list[Problem] = []
         self.patients: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, str] = {}
+        self.times: dict[tuple[str, str], Any] = {}  # --DTC text, need -> date or time
 
     # ---- helpers -------------------------------------------------------------------------
 
@@ -108,11 +109,17 @@ class _Parser:
             if required:
                 self.bad(code, i, column, "a date" if need == "date" else "a date and time")
             return None
+        key = (text, need)
+        hit = self.times.get(key)
+        if hit is not None:
+            return hit
         try:
-            return parse_dtc(text, self.zone, need=need, partial=self.partial)
+            self.times[key] = value = parse_dtc(text, self.zone, need=need,
+                                                partial=self.partial)
         except DtcError as e:
             self.bad(code, i, column, str(e), text)
             return None
+        return value
 
     def decimal(self, code: str, i: int, row: Row, column: str) -> Decimal | None:
         x = row.get(column)

@@ -151,22 +151,28 @@ def _check(code: str, header: list[str], rows: list[dict[str, Any]], fname: str,
         if name not in header:
             out.add(fname, 0, name, f"a variable {code} requires (missing from the file)")
     types = {v.name: v.type for v in domain.variables}
+    nums = [h for h in header if types.get(h) == "Num"]
+    texts = [h for h in header if types.get(h) != "Num"]
+    dtcs = [h for h in texts if h.endswith("DTC")]
+    needs = [h for h in ("STUDYID", "USUBJID") if h in header]
     seq = f"{code}SEQ"
     seen: dict[tuple[str, Any], int] = {}
     checked: list[Row] = []
     for i, raw in enumerate(rows, start=1):
-        row: Row = {}
-        for name, value in raw.items():
-            if types.get(name) == "Num":
-                row[name] = _num(value, fname, i, name, out)
-            else:
-                text = _text(value)
-                if name.endswith("DTC") and text and not _DTC.match(text):
-                    out.add(fname, i, name, "an ISO 8601 date or date and time "
-                            "(YYYY-MM-DD or YYYY-MM-DDThh:mm, or partial: YYYY, YYYY-MM)", text)
-                row[name] = text
-        for name in ("STUDYID", "USUBJID"):
-            if name in header and not row.get(name):
+        row: Row = dict(raw)
+        for name in texts:
+            x = row[name]
+            if not isinstance(x, str):
+                row[name] = _text(x)
+        for name in nums:
+            row[name] = _num(row[name], fname, i, name, out)
+        for name in dtcs:
+            text = row[name]
+            if text and not _DTC.match(text):
+                out.add(fname, i, name, "an ISO 8601 date or date and time "
+                        "(YYYY-MM-DD or YYYY-MM-DDThh:mm, or partial: YYYY, YYYY-MM)", text)
+        for name in needs:
+            if not row[name]:
                 out.add(fname, i, name, "a value (every row names its study and subject)")
         if seq in row and row[seq] is not None and row.get("USUBJID"):
             key = (row["USUBJID"], row[seq])
@@ -195,9 +201,9 @@ def _num(value: Any, fname: str, i: int, name: str, out: Collector) -> Decimal |
         return value
     if isinstance(value, str) and _NUMBER.match(value):
         try:
+            return Decimal(value)
+        except InvalidOperation:  # surrounding blanks
             return Decimal(value.strip())
-        except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-            pass
     out.add(fname, i, name, "a number (a numeric variable)", value)
     return None
 
