@@ -423,7 +423,8 @@ class _Parser:
     def reader(self, code: str, row: Row) -> str:
         return str(row.get(f"{code}EVALID") or row.get(f"{code}EVAL") or "")
 
-    def choose_evaluator(self) -> None:
+    def choose_evaluator(self) -> bool:
+        """Whether TU/TR/RS can be read: one evaluator, or the one chosen is there."""
         found: dict[str, tuple[str, int, Row]] = {}
         for code in ("TU", "TR", "RS"):
             for i, row in self.rows(code):
@@ -435,11 +436,14 @@ class _Parser:
                 self.bad(code, i, column, "one evaluator: these files hold several ("
                          + ", ".join(found) + "); the registry keeps one reader per scan, so "
                          "the import must be told which (evaluator)", self.reader(code, row))
-            return
+                return False
+            return True
         if found and self.evaluator not in found:
             code = next(iter(found.values()))[0]
             self.bad(code, 0, f"{code}EVAL", "an evaluator of the files: " + ", ".join(found),
                      self.evaluator)
+            return False
+        return True
 
     def mine(self, code: str) -> list[tuple[int, Row]]:
         if self.evaluator is None:
@@ -561,7 +565,12 @@ class _Parser:
                 p["measurements"].append(m)
             field = "status" if testcd == "TUMSTATE" else _DIAMETERS[testcd]
             if m[field] is not None:
-                self.bad("TR", i, "TRTESTCD", f"one {testcd} per lesion and visit", testcd)
+                if m[field] == value:  # the same result twice: kept once
+                    self.note("TR", i, "TRTESTCD", f"a repeat of the same {testcd} (kept once)",
+                              testcd)
+                else:
+                    self.bad("TR", i, "TRTESTCD", f"one {testcd} per lesion and visit (another "
+                             f"row has {m[field]})", testcd)
                 continue
             m[field] = value
         for m in measured.values():
@@ -609,8 +618,8 @@ class _Parser:
         self.adverse_events()
         self.observations("LB", "lab", lb_mod.TESTS)
         self.observations("VS", "vital", vs_mod.TESTS)
-        self.choose_evaluator()
-        self.tumors()
+        if self.choose_evaluator():
+            self.tumors()
         self.out.raise_any()
         for p in self.patients.values():
             p["courses"].sort(key=lambda c: c["number"])
