@@ -125,7 +125,7 @@ class _Parser:
         x = row.get(column)
         if x is None or x == "":
             return None
-        if isinstance(x, Decimal):
+        if isinstance(x, Decimal) and x.is_finite():
             return x
         if isinstance(x, str) and _NUMBER.match(x.strip()):
             return Decimal(x.strip())
@@ -250,8 +250,9 @@ class _Parser:
         if dose is None:
             self.bad(code, i, f"{code}DOSE", "the dose given (international units)")
             return None
-        if dose < 0 or dose != dose.to_integral_value():
-            self.bad(code, i, f"{code}DOSE", "a whole number of international units", dose)
+        if dose < 0 or dose != dose.to_integral_value() or dose.adjusted() >= 14:
+            self.bad(code, i, f"{code}DOSE", "a whole number of international units (at most "
+                     "14 digits)", dose)
             return None
         if unit != "IU":
             self.bad(code, i, f"{code}DOSU", "IU (international units of aldesleukin)", unit)
@@ -456,7 +457,8 @@ class _Parser:
             if required:
                 self.bad(code, i, "VISITNUM", "the visit number of the scan")
             return None
-        if not isinstance(n, Decimal) or n != n.to_integral_value() or n < 1:
+        if not isinstance(n, Decimal) or not n.is_finite() or n != n.to_integral_value() \
+                or n < 1 or n.adjusted() > 9:
             self.bad(code, i, "VISITNUM", "a whole visit number (1, 2, ...)", n)
             return None
         return int(n)

@@ -197,7 +197,7 @@ def _text(value: Any) -> str:
 def _num(value: Any, fname: str, i: int, name: str, out: Collector) -> Decimal | None:
     if value is None or value == "":
         return None
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal) and value.is_finite():
         return value
     if isinstance(value, str) and _NUMBER.match(value):
         try:
