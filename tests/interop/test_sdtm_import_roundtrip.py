@@ -248,3 +248,18 @@ def test_item5_the_demo_cohort_survives_sdtm_and_back(demo_db: dict[str, Any], t
             assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     else:
         assert _xpt_rows(again) == _xpt_rows(first)
+
+
+def test_item5_worked_example_of_the_import_docs_runs() -> None:
+    import io
+    import re
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "interchange.md").read_text(
+        encoding="utf-8")
+    section = text.split("\n### Worked example (import)\n", 1)[1].split("\n## ", 1)[0]
+    (program,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    (expected,) = re.findall(r"```text\n(.*?)```", section, re.S)
+    buf = io.StringIO()
+    exec(compile(program, "docs/interchange.md", "exec"),
+         {"print": lambda *a, **kw: print(*a, **kw, file=buf)})
+    assert buf.getvalue() == expected
