@@ -292,3 +292,14 @@ def test_item5_pilot_lb_reads_and_parses_at_a_useful_rate(peer_data: Callable[..
     # about 14,000 rows/s measured on the project's (shared, 2-core) machine; a tenth of that
     # would mean something went quadratic
     assert rows / seconds > 1_400
+
+
+def test_item2_diastolic_blood_pressure_is_the_cdisc_code_the_pilot_uses(
+        pilot: dict[str, Any]) -> None:
+    from hdil2.interop.sdtm import vs
+
+    assert vs.TESTS["dbp"] == ("DIABP", "Diastolic Blood Pressure")
+    codes = {o["code"] for p in pilot["patients"] for o in p["observations"]
+             if o["kind"] == "vital"}
+    assert "dbp" in codes  # the pilot's DIABP rows became hdil2's diastolic pressure
+    assert "DIABP" not in codes

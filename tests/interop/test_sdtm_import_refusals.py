@@ -286,3 +286,14 @@ def test_item5_a_number_no_file_should_hold_is_refused_not_a_crash(
             except ImportRefused:
                 refused += 1
     assert refused >= 3  # EXDOSE, ECDOSE, VISITNUM at least
+
+
+def test_item5_a_scan_without_a_date_is_refused(files: Path) -> None:
+    _set(files / "tu.csv", 1, "TUDTC", "")
+
+    def no_baseline_measurement(header: list[str], rows: list[list[str]]) -> None:
+        del rows[0]  # TR's row of the baseline scan
+    _edit(files / "tr.csv", no_baseline_measurement)
+    with pytest.raises(ImportRefused) as e:
+        _import(files)
+    assert _where(e) == [("tu.csv", 1, "TUDTC")]

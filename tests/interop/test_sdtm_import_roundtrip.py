@@ -263,3 +263,9 @@ def test_item5_worked_example_of_the_import_docs_runs() -> None:
     exec(compile(program, "docs/interchange.md", "exec"),
          {"print": lambda *a, **kw: print(*a, **kw, file=buf)})
     assert buf.getvalue() == expected
+
+
+def test_item5_export_writes_the_usubjid_the_registry_keeps_for_the_study() -> None:
+    p = {"code": "01-701-1015", "zone": ZONE, "identifiers": {"CDISCPILOT01": "01-701-1015"}}
+    assert build([p], study="CDISCPILOT01", domains=["DM"])["DM"][0]["USUBJID"] == "01-701-1015"
+    assert build([p], study="HDIL2", domains=["DM"])["DM"][0]["USUBJID"] == "HDIL2-01-701-1015"

@@ -90,6 +90,7 @@ class _Parser:
         self.patients: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, str] = {}
         self.times: dict[tuple[str, str], Any] = {}  # --DTC text, need -> date or time
+        self.first_seen: dict[tuple[str, int], tuple[str, int]] = {}  # scan -> domain, row
 
     # ---- helpers -------------------------------------------------------------------------
 
@@ -482,6 +483,7 @@ class _Parser:
             s = {"key": visitnum, "date": date, "modality": modality or "",
                  "label": str(row.get("VISIT") or ""), "visitnum": visitnum}
             p["scans"].append(s)
+            self.first_seen[(p["code"], visitnum)] = (code, i)
             return
         if date is not None:
             if s["date"] is None:
@@ -578,6 +580,12 @@ class _Parser:
         for m in measured.values():
             if m["status"] is None:
                 m["status"] = "present"
+        for p in self.patients.values():
+            for sc in p["scans"]:
+                if sc["date"] is None:  # a TU visit without TUDTC and without TR rows
+                    code, i = self.first_seen[(p["code"], sc["visitnum"])]
+                    self.bad(code, i, f"{code}DTC", "the date of the scan (TUDTC, or TRDTC of "
+                             "the same visit)")
         self.responses()
 
     def responses(self) -> None:
