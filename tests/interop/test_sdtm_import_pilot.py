@@ -303,3 +303,17 @@ def test_item2_diastolic_blood_pressure_is_the_cdisc_code_the_pilot_uses(
              if o["kind"] == "vital"}
     assert "dbp" in codes  # the pilot's DIABP rows became hdil2's diastolic pressure
     assert "DIABP" not in codes
+
+
+def test_item5_the_pilots_irecist_rs_is_refused_for_its_repeated_rsseq(
+        peer_data: Callable[..., Path]) -> None:
+    """A real file's fault: subject 01-701-1146 has RSSEQ 9 twice (rows 105 and 107)."""
+    with pytest.raises(ImportRefused) as e:
+        read_datasets(_files(peer_data, "dm", "rs_onco_irecist"))
+    assert _where_all(e) == [("rs_onco_irecist.csv.gz", 107, "RSSEQ")]
+    assert e.value.problems[0].reason == ("a sequence number unique per subject (row 105 has "
+                                          "it too)")
+
+
+def _where_all(e: pytest.ExceptionInfo[ImportRefused]) -> list[tuple[str, int, str]]:
+    return [(p.file, p.row, p.column) for p in e.value.problems]
