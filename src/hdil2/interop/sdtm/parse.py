@@ -267,11 +267,10 @@ class _Parser:
             p = self.subject("EX", i, row)
             if not self.treatment("EX", i, row):
                 continue
-            ok = True
             key = self.spid("EX", i, row)
             at = self.when("EX", i, row, "EXSTDTC", "time", required=True)
-            dose = self.dose("EX", i, row) if ok else None
-            if p is None or key is None or not ok or at is None or dose is None:
+            dose = self.dose("EX", i, row)
+            if p is None or key is None or at is None or dose is None:
                 continue
             k = (p["code"], *key)
             if k in slots:
@@ -286,15 +285,14 @@ class _Parser:
             p = self.subject("EC", i, row)
             if not self.treatment("EC", i, row):
                 continue
-            ok = True
             key = self.spid("EC", i, row)
             at = self.when("EC", i, row, "ECSTDTC", "time", required=True)
             occur = str(row.get("ECOCCUR") or "")
             if occur not in ("Y", "N"):
                 self.bad("EC", i, "ECOCCUR", "Y (given) or N (held or not given)", occur)
                 continue
-            dose = self.dose("EC", i, row) if ok and occur == "Y" else None
-            if p is None or key is None or not ok or at is None:
+            dose = self.dose("EC", i, row) if occur == "Y" else None
+            if p is None or key is None or at is None:
                 continue
             k = (p["code"], *key)
             if k in in_ec:

@@ -127,7 +127,8 @@ def _domain_of(path: Path, header: list[str], rows: list[dict[str, Any]], fname:
                out: Collector) -> str:
     stem = path.name[: -len(_suffix(path))] if _suffix(path) else path.stem
     named = stem.upper()
-    column = "DOMAIN" if "DOMAIN" in header else ("RDOMAIN" if "RDOMAIN" in header else "")
+    column = "DOMAIN" if "DOMAIN" in header else (
+        "RDOMAIN" if "RDOMAIN" in header and "QNAM" in header else "")  # SUPP--
     if not column:
         return named
     values = [str(r.get(column) or "").upper() for r in rows]
