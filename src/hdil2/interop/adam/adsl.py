@@ -30,6 +30,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from hdil2.core.errors import InputError
 from hdil2.interop.adam.common import Row, duration_days, local_datetime
 from hdil2.interop.sdtm import dm, suppdm
 from hdil2.interop.sdtm.ds import DECODES
@@ -66,7 +67,11 @@ def row(patient: dict[str, Any], study: str) -> Row:
              if s.get("status") == "given" and s.get("dose_iu") is not None]
     reason = ""
     if courses and courses[-1].get("status") == "discontinued":
-        reason = DECODES[courses[-1].get("discontinuation_reason") or "other"][1]
+        code = courses[-1].get("discontinuation_reason") or "other"
+        if code not in DECODES:
+            raise InputError("course.discontinuation_reason",
+                             "one of " + ", ".join(k for k in DECODES if k), code)
+        reason = DECODES[code][1]
     return {
         "STUDYID": study, "USUBJID": d["USUBJID"], "SUBJID": d["SUBJID"],
         "SITEID": d["SITEID"], "RFSTDTC": d["RFSTDTC"], "RFENDTC": d["RFENDTC"],

@@ -22,7 +22,9 @@ days counting both ends, ``ADT - STARTDT + 1`` (admiral's ``derive_vars_duration
   or death as for PFS; else censored at the last tumour assessment.
 
 The response parameters used are those of the patient's first criteria in ``PARCAT3`` order
-(one criteria per patient in practice).
+(one criteria per patient in practice). A death or progression before the first dose, or a
+response assessment after the death, is refused naming the patient and the variable: no
+duration can be computed from dates that contradict each other.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from hdil2.core.errors import InputError
 from hdil2.interop.adam.common import Row, duration_days
 
 _SUBJECT = ("STUDYID", "USUBJID", "AGE", "SEX", "ARM", "ARMCD", "ACTARM", "ACTARMCD")
@@ -85,11 +88,29 @@ def _pfs_like(adsl: Row, adrs: Sequence[Row], paramcd: str, start: dt.date,
     return _record(adsl, paramcd, start, _last_assessment(adrs) or origin, 1)
 
 
+def check_dates(adsl: Row, adrs: Sequence[Row]) -> None:
+    """Refuse event dates that contradict each other: a death or a progression before the first
+    dose, or a response assessment after the death (nothing would be a duration then)."""
+    start, death = adsl.get("TRTSDT"), adsl.get("DTHDT")
+    subject = adsl.get("USUBJID")
+    for name in ("DTHDT", "PDDT"):
+        value = adsl.get(name)
+        if value is not None and start is not None and value < start:
+            raise InputError(f"{subject}.{name}", f"on or after the first dose ({start})",
+                             value)
+    assessed = [r["ADT"] for r in adrs if r.get("PARAMCD") == "OVR" and r.get("ADT")]
+    if death is not None and assessed and max(assessed) > death:
+        raise InputError(f"{subject}.DTHDT",
+                         f"on or after the last response assessment ({max(assessed)})", death)
+
+
 def rows(adsl: Row, adrs: Sequence[Row]) -> list[Row]:
-    """The ADTTE rows of one patient (OS, PFS, and RSD for a responder), ``ASEQ`` 1, 2, ..."""
+    """The ADTTE rows of one patient (OS, PFS, and RSD for a responder), ``ASEQ`` 1, 2, ...;
+    dates that contradict each other are refused (:func:`check_dates`)."""
     start = adsl.get("TRTSDT")
     if not isinstance(start, dt.date):
         return []
+    check_dates(adsl, adrs)
     origin: Event = (start, "Start of Treatment", "Start of Treatment", "ADSL", "TRTSDT", None)
     death = _death(adsl)
     if death is not None:
