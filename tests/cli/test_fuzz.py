@@ -298,7 +298,7 @@ def test_item4_random_json_lines_never_crash(data: st.DataObject) -> None:
 # ---- binary files ------------------------------------------------------------------------
 
 # commands that read a file that is not JSON: the field their refusal names
-BINARY_INPUT: dict[str, str] = {"registry restore": "backup"}
+BINARY_INPUT: dict[str, str] = {"registry restore": "backup", "import sdtm": "dm.csv"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -322,6 +322,59 @@ def test_item17_random_backup_files_are_refused_whole(content: bytes) -> None:
         assert out == "", where
         assert json.loads(err)["errors"][0]["field"] == BINARY_INPUT["registry restore"], where
         assert not target.exists(), where
+
+
+_EMPTY_REGISTRY: dict[str, Path] = {}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=1024),
+    st.text(max_size=300).map(str.encode),
+    st.lists(st.text(max_size=12), max_size=8).map(
+        lambda cells: ("STUDYID,DOMAIN,USUBJID,SUBJID,SITEID,SEX\n"
+                       + ",".join(cells) + "\n").encode())))
+def test_item5_random_sdtm_files_are_refused_whole(content: bytes) -> None:
+    """Issue 12 item 5: ``import sdtm`` of a folder whose dm.csv is random bytes or text exits
+    2 naming the file (or 0 for a DM without subjects), and writes nothing into the
+    registry."""
+    import shutil
+    import sqlite3
+    import tempfile
+
+    from django.db import connections
+
+    if not _EMPTY_REGISTRY:  # migrated once, copied for each example
+        import atexit
+
+        tmp = Path(tempfile.mkdtemp(prefix="hdil2-fuzz-import-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        empty = tmp / "empty.sqlite3"
+        code, _, err = invoke(["registry", "init", "--db", str(empty), "--json"])
+        assert code == 0, err
+        connections.close_all()
+        with contextlib.closing(sqlite3.connect(empty)) as con:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _EMPTY_REGISTRY["path"] = empty
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, target = Path(tmp) / "sdtm", Path(tmp) / "target.sqlite3"
+        folder.mkdir()
+        (folder / "dm.csv").write_bytes(content)
+        shutil.copyfile(_EMPTY_REGISTRY["path"], target)
+        code, out, err, _ = run(["import", "sdtm", str(folder), "--db", str(target),
+                                 "--zone", "Europe/London", "--json"])
+        where = f"import sdtm of dm.csv = {content[:80]!r}"
+        assert "Traceback" not in err, where
+        assert code in (0, 2), f"{where}: exit {code}: {err[:300]}"
+        if code == 0:  # a DM of no subjects (a header, no rows) imports no one
+            assert json.loads(out)["patients"] == 0, where
+        else:
+            assert out == "", where
+            field = json.loads(err)["errors"][0]["field"]
+            assert field.startswith(BINARY_INPUT["import sdtm"]), (where, field)
+        connections.close_all()
+        with contextlib.closing(sqlite3.connect(target)) as con:
+            assert con.execute("SELECT count(*) FROM registry_patient").fetchone() == (0,)
 
 
 # ---- CSV ----------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.demo": ("demo",),
     "hdil2.cli.registry": ("registry",),
     "hdil2.cli.interop": ("export",),
+    "hdil2.cli.importing": ("import",),
 }
 
 
