@@ -14,8 +14,12 @@ the ward's, of the patient's first course), and lists ``courses`` (``number``, `
 ``date``, ``modality``, ``label``, ``visitnum``: 1, 2, ... by date), ``lesions``
 (``lesion_id``, ``kind``, ``organ``, ``first_scan``: a scan's ``key``) and ``measurements``
 (``scan``, ``lesion``: a ``lesion_id``, ``status``, ``longest_mm``, ``short_axis_mm``,
-``perpendicular_mm``). Times are aware UTC
-datetimes; dates are dates; numbers are Decimals or ints.
+``perpendicular_mm``), ``quality_of_life`` (the EORTC QLQ-C30 version 3.0 questionnaires:
+``completed_on`` a date, ``label`` the time point's name, e.g. ``baseline``, at most 40
+characters, and ``answers`` a dict of every item 1 .. 30 to its answer, an int 1-4 for items
+1-28 and 1-7 for items 29-30, or ``None`` when not answered; see
+:mod:`hdil2.interop.sdtm.qs`). Times are aware UTC datetimes; dates are dates; numbers are
+Decimals or ints.
 
 It answers each requested domain's rows (dicts keyed by the domain's variables, in the order of
 :mod:`hdil2.interop.sdtm.spec`), patients in code order, ``--SEQ`` numbered per subject.
@@ -27,22 +31,23 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from hdil2.core.errors import InputError
-from hdil2.interop.sdtm import ae, dm, ds, ex, lb, rs, suppdm, tumor, vs
+from hdil2.interop.sdtm import ae, dm, ds, ex, lb, qs, rs, suppdm, tumor, vs
 from hdil2.interop.sdtm.common import Row, sequence
-from hdil2.interop.sdtm.spec import DOMAINS
+from hdil2.interop.sdtm.spec import ALL_DOMAINS, DOMAINS
 
 STUDY_ID = "HDIL2"
 
 
 def domain_codes(raw: str | Sequence[str] | None) -> tuple[str, ...]:
-    """The domains asked for (``"DM,EX"`` or a list; ``None`` → all), refused when unknown."""
+    """The domains asked for (``"DM,EX"`` or a list; ``None`` → those of :data:`DOMAINS`; QS
+    only when asked for), refused when unknown."""
     if raw is None:
         return tuple(DOMAINS)
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     codes = tuple(dict.fromkeys(str(i).strip().upper() for i in items if str(i).strip()))
-    unknown = [c for c in codes if c not in DOMAINS]
+    unknown = [c for c in codes if c not in ALL_DOMAINS]
     if unknown or not codes:
-        raise InputError("domains", "one or more of " + ", ".join(DOMAINS), raw)
+        raise InputError("domains", "one or more of " + ", ".join(ALL_DOMAINS), raw)
     return codes
 
 
@@ -56,7 +61,7 @@ def _lb_rows(p: dict[str, Any], study: str) -> list[Row]:
 _PATIENT_ROWS: dict[str, Callable[[dict[str, Any], str], list[Row]]] = {
     "DM": dm.rows, "SUPPDM": suppdm.rows, "EX": ex.ex_rows, "EC": ex.ec_rows, "AE": ae.rows,
     "LB": _lb_rows, "VS": vs.rows, "DS": ds.rows, "TU": tumor.tu_rows, "TR": tumor.tr_rows,
-    "RS": rs.rows,
+    "RS": rs.rows, "QS": qs.rows,
 }
 
 
@@ -75,7 +80,7 @@ def build(patients: Iterable[dict[str, Any]], *, study: str = STUDY_ID,
         for c in codes:
             out[c].extend(_patient_rows(c, p, study))
     for c in codes:
-        names = DOMAINS[c].names
+        names = ALL_DOMAINS[c].names
         if f"{c}SEQ" in names:
             sequence(out[c], c)
         out[c] = [{n: r.get(n) for n in names} for r in out[c]]

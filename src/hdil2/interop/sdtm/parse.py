@@ -32,6 +32,17 @@ What each domain becomes:
   measurements (``LDIAM``, ``SAXIS``, ``LPERP`` in mm, ``TUMSTATE``), and the responses
   (``OVRLRESP`` per visit, ``BESTRSP`` best; ``RSCAT`` the criteria). With several evaluators
   (``--EVALID``, else ``--EVAL``) the import keeps the one it is told to (``evaluator``).
+* **QS**: the EORTC QLQ-C30 version 3.0 questionnaires (``QSCAT`` ``EORTC QLQ-C30 V3.0``):
+  the rows of one subject, ``QSDTC`` (the date) and ``VISIT`` (the time point's name, which
+  the registry requires, at most 40 characters) are one questionnaire, ``quality_of_life``
+  ``{"completed_on", "label", "answers": {1: .., 30: ..}}``. The answer is ``QSSTRESN``, else
+  ``QSSTRESC``, else the words or number of ``QSORRES`` (:mod:`hdil2.interop.sdtm.qs`); when
+  several are there they must agree. A row with no result (``QSSTAT`` ``NOT DONE``, or empty)
+  is an item not answered (``None``), as is an item without a row. Refused: a test code other
+  than ``EOR0101`` .. ``EOR0130``, an answer outside the item's range (1-4 for items 1-28,
+  1-7 for items 29-30), a result beside ``QSSTAT`` ``NOT DONE``, an item twice at one time
+  point. Not kept (listed in ``notes``): a questionnaire not done (``QSTESTCD`` ``QSALL``) and
+  the rows of another questionnaire (another ``QSCAT``).
 
 Times are read as wall-clock times of ``zone`` (see :mod:`hdil2.interop.sdtm.dtc`).
 """
@@ -49,6 +60,7 @@ from hdil2.core.errors import InputError
 from hdil2.interop.sdtm import ds as ds_mod
 from hdil2.interop.sdtm import ex as ex_mod
 from hdil2.interop.sdtm import lb as lb_mod
+from hdil2.interop.sdtm import qs as qs_mod
 from hdil2.interop.sdtm import rs as rs_mod
 from hdil2.interop.sdtm import suppdm as supp_mod
 from hdil2.interop.sdtm import tumor as tumor_mod
@@ -185,7 +197,8 @@ class _Parser:
                 "ecog": None, "zone": self.zone.key, "courses": [], "toxicities": [],
                 "observations": [], "responses": [], "followups": (
                     [{"death_on": death}] if death is not None else []),
-                "scans": [], "lesions": [], "measurements": [], "dispositions": []}
+                "scans": [], "lesions": [], "measurements": [], "dispositions": [],
+                "quality_of_life": []}
 
     def suppdm(self) -> None:
         diseases = {v: k for k, v in supp_mod.DISEASES.items()}
@@ -618,6 +631,96 @@ class _Parser:
                 "visitnum": visitnum,
                 "visit": str(row.get("VISIT") or "") if kind == "visit" else ""})
 
+    # ---- QS -------------------------------------------------------------------------------
+
+    def qs_answer(self, i: int, row: Row, item: int) -> tuple[bool, int | None]:
+        """Whether the row's results are readable, and the answer (``None``: not answered)."""
+        top = qs_mod.top(item)
+        found: list[tuple[str, int]] = []
+        ok = True
+        n = row.get("QSSTRESN")
+        if n is not None and n != "":
+            if not isinstance(n, Decimal) or n != n.to_integral_value() or not 1 <= n <= top:
+                self.bad("QS", i, "QSSTRESN", f"an answer 1-{top} (item {item})", n)
+                ok = False
+            else:
+                found.append(("QSSTRESN", int(n)))
+        c = str(row.get("QSSTRESC") or "").strip()
+        if c:
+            if not c.isdigit() or not 1 <= int(c) <= top:
+                self.bad("QS", i, "QSSTRESC", f"an answer 1-{top} (item {item})", c)
+                ok = False
+            else:
+                found.append(("QSSTRESC", int(c)))
+        o = str(row.get("QSORRES") or "").strip()
+        if o:
+            a = qs_mod.read_answer_text(item, o)
+            if a is None:
+                self.bad("QS", i, "QSORRES", f"an answer of item {item}: " + (
+                    ", ".join(f"{w} ({k})" for k, w in qs_mod.FOUR.items()) if item <= 28
+                    else "1 to 7"), o)
+                ok = False
+            else:
+                found.append(("QSORRES", a))
+        for column, a in found[1:]:
+            if a != found[0][1]:
+                self.bad("QS", i, column, f"the same answer as {found[0][0]} ({found[0][1]})",
+                         row.get(column))
+                ok = False
+        stat = str(row.get("QSSTAT") or "")
+        if stat not in ("", qs_mod.NOT_DONE):
+            self.bad("QS", i, "QSSTAT", "NOT DONE or empty (CDISC codelist ND)", stat)
+            ok = False
+        elif stat and found:
+            self.bad("QS", i, "QSSTAT", "empty: the row has a result", stat)
+            ok = False
+        return ok, found[0][1] if found else None
+
+    def questionnaires(self) -> None:
+        seen: dict[tuple[str, Any, str], dict[str, Any]] = {}
+        rows_of: dict[tuple[str, Any, str, int], int] = {}
+        for i, row in self.rows("QS"):
+            self.study_ok("QS", i, row)
+            p = self.subject("QS", i, row)
+            cat, testcd = str(row.get("QSCAT") or ""), str(row.get("QSTESTCD") or "")
+            if testcd == qs_mod.NOT_DONE_ALL:
+                self.note("QS", i, "QSTESTCD", "a questionnaire not done (the registry records "
+                          "completed questionnaires only; not kept)", testcd)
+                continue
+            if cat != qs_mod.CATEGORY:
+                self.note("QS", i, "QSCAT", f"another questionnaire than the {qs_mod.CATEGORY}"
+                          " (not kept)", cat)
+                continue
+            item = qs_mod.CODES.get(testcd)
+            if item is None:
+                self.bad("QS", i, "QSTESTCD", "an item of the EORTC QLQ-C30 (EOR0101 .. "
+                         "EOR0130; hdil2 derives the scale scores itself)", testcd)
+                continue
+            ok, answer = self.qs_answer(i, row, item)
+            day = self.when("QS", i, row, "QSDTC", "date", required=True)
+            label = str(row.get("VISIT") or "").strip()
+            if not label:
+                self.bad("QS", i, "VISIT", "the time point's name (the registry names each "
+                         "questionnaire, e.g. baseline)")
+            elif len(label) > 40:
+                self.bad("QS", i, "VISIT", "a time point's name of at most 40 characters",
+                         label)
+            if p is None or not ok or day is None or not label or len(label) > 40:
+                continue
+            k = (p["code"], day, label)
+            q = seen.get(k)
+            if q is None:
+                seen[k] = q = {"completed_on": day, "label": label,
+                               "answers": dict.fromkeys(qs_mod.ITEMS)}
+                p["quality_of_life"].append(q)
+            other = rows_of.get((*k, item))
+            if other is not None:
+                self.bad("QS", i, "QSTESTCD", f"one row per item and time point (row {other} "
+                         f"has {testcd} of {label} on {day} too)", testcd)
+                continue
+            rows_of[(*k, item)] = i
+            q["answers"][item] = answer
+
     def run(self) -> list[dict[str, Any]]:
         self.dm()
         self.suppdm()
@@ -628,11 +731,13 @@ class _Parser:
         self.observations("VS", "vital", vs_mod.TESTS)
         if self.choose_evaluator():
             self.tumors()
+        self.questionnaires()
         self.out.raise_any()
         for p in self.patients.values():
             p["courses"].sort(key=lambda c: c["number"])
             for c in p["courses"]:
                 c["slots"].sort(key=lambda s: (s["cycle"], s["number"]))
+            p["quality_of_life"].sort(key=lambda q: (q["completed_on"], q["label"]))
         return sorted(self.patients.values(), key=lambda p: p["code"])
 
 
@@ -667,4 +772,5 @@ def parse(datasets: Mapping[str, Sequence[Row]], *, zone: str, evaluator: str | 
     return result
 
 
-REQUIRED_DOMAINS = ("DM", "SUPPDM", "EX", "EC", "AE", "LB", "VS", "DS", "TU", "TR", "RS")
+REQUIRED_DOMAINS = ("DM", "SUPPDM", "EX", "EC", "AE", "LB", "VS", "DS", "TU", "TR", "RS",
+                    "QS")

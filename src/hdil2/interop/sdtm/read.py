@@ -31,7 +31,7 @@ from hdil2.core.errors import InputError
 from hdil2.interop.sdtm.dtc import _DTC
 from hdil2.interop.sdtm.parse import parse
 from hdil2.interop.sdtm.problems import Collector, ImportRefused, Problem
-from hdil2.interop.sdtm.spec import DOMAINS
+from hdil2.interop.sdtm.spec import ALL_DOMAINS as DOMAINS
 
 __all__ = ["IGNORED_DOMAINS", "REQUIRED", "Datasets", "ImportRefused", "Problem", "parse",
            "read_datasets"]
@@ -57,6 +57,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "TU": (*_IDS, "TUSEQ", "TULNKID", "TUTESTCD", "TUORRES"),
     "TR": (*_IDS, "TRSEQ", "TRLNKID", "TRTESTCD", "TRORRES", "TRDTC"),
     "RS": (*_IDS, "RSSEQ", "RSTESTCD", "RSORRES", "RSDTC"),
+    "QS": (*_IDS, "QSSEQ", "QSTESTCD", "QSTEST", "QSCAT", "QSORRES", "VISIT", "QSDTC"),
 }
 
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")

@@ -8,6 +8,10 @@ SAS transport types). ``length`` is the longest value allowed: 8 for a ``--TESTC
 ``--TEST`` (SDTMIG 3.4 section 4.5.3.1 rules for test codes and names), 2 for ``DOMAIN``, and
 200 (the SAS transport version 5 limit) otherwise; the files are written with each character
 variable as long as its longest value, as the FDA's technical conformance guide asks.
+
+QS (Questionnaires): ``QSSTAT`` is at most 8 (``NOT DONE``). The QS labels of ``STUDYID`` ..
+``QSCAT`` were checked against SDTMIG 3.4's QS table; those of the result, status and timing
+variables follow SDTMIG 3.4's naming of the same variables in the other Findings domains.
 """
 
 from __future__ import annotations
@@ -168,5 +172,19 @@ TR = Domain("TR", "Tumor/Lesion Results", (
     _c("TRDTC", "Date/Time of Tumor/Lesion Measurement"),
 ))
 
+QS = Domain("QS", "Questionnaires", (
+    *_ids("QS"), _c("QSTESTCD", "Question Short Name", 8), _c("QSTEST", "Question Name", 40),
+    _c("QSCAT", "Category of Question"), _c("QSORRES", "Finding in Original Units"),
+    _c("QSSTRESC", "Character Result/Finding in Std Format"),
+    _n("QSSTRESN", "Numeric Finding in Standard Units"), _c("QSSTAT", "Completion Status", 8),
+    _c("QSREASND", "Reason Not Performed"), _n("VISITNUM", "Visit Number"),
+    _c("VISIT", "Visit Name"), _c("QSDTC", "Date/Time of Finding"),
+))
+
+#: the domains the export writes when not told which (the registry's export of every domain)
 DOMAINS: dict[str, Domain] = {d.code: d for d in (DM, SUPPDM, EX, EC, AE, LB, VS, DS, TU, TR,
                                                  RS)}
+#: every domain hdil2 writes when asked and reads: :data:`DOMAINS` and QS (the QLQ-C30
+#: answers), which joins :data:`DOMAINS` once the registry's records carry
+#: ``quality_of_life``
+ALL_DOMAINS: dict[str, Domain] = {**DOMAINS, "QS": QS}

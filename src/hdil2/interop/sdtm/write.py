@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hdil2.core.errors import InputError
-from hdil2.interop.sdtm.spec import DOMAINS, Domain
+from hdil2.interop.sdtm.spec import ALL_DOMAINS, Domain
 
 Format = Literal["csv", "xpt"]
 
@@ -96,12 +96,12 @@ def check_datasets(datasets: Mapping[str, Sequence[Mapping[str, Any]]], fmt: str
     """Refuse an unknown format or domain, or any value that does not fit (see :func:`check`)."""
     if fmt not in ("csv", "xpt"):
         raise InputError("format", "csv or xpt", fmt)
-    unknown = [c for c in datasets if c not in DOMAINS]
+    unknown = [c for c in datasets if c not in ALL_DOMAINS]
     if unknown:
-        raise InputError("domains", "SDTM domains hdil2 exports: " + ", ".join(DOMAINS),
+        raise InputError("domains", "SDTM domains hdil2 exports: " + ", ".join(ALL_DOMAINS),
                          unknown)
     for code, rows in datasets.items():
-        check(DOMAINS[code], rows, ascii_only=fmt == "xpt")
+        check(ALL_DOMAINS[code], rows, ascii_only=fmt == "xpt")
 
 
 def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Path,
@@ -117,7 +117,7 @@ def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Pa
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for code, rows in datasets.items():
-        domain = DOMAINS[code]
+        domain = ALL_DOMAINS[code]
         path = out / f"{code.lower()}.{fmt}"
         if fmt == "csv":
             path.write_text(csv_text(domain, rows), encoding="utf-8", newline="")
