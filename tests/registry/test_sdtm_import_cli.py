@@ -36,7 +36,8 @@ def test_item6_import_sdtm_writes_the_subjects_and_refuses_them_twice(
     doc = _ok(["import", "sdtm", str(exported["sdtm"]), "--db", str(db),
                "--zone", "Europe/London"])
     assert doc["patients"] == 6
-    assert doc["domains"]["DM"] == {"file": "dm.csv", "rows": 6, "imported": 6, "not_kept": 0}
+    assert doc["domains"]["DM"] == {"file": "dm.csv", "rows": 6, "imported": 6, "not_kept": 0,
+                                    "other_evaluators": 0}
     assert doc["registry_rows"]["patients"] == 6
     assert doc["database"]["kind"] == "sqlite"
     from hdil2.registry.models import Patient

@@ -49,11 +49,12 @@ def _render(con: Any, doc: dict[str, Any]) -> None:
 
     table = Table(title=f"SDTM import ({doc['format']}, times in {doc['zone']}): "
                   f"{doc['patients']} patients")
-    for col in ("domain", "file", "rows", "imported", "not kept"):
-        table.add_column(col, justify="right" if col in ("rows", "imported", "not kept")
-                         else "left", no_wrap=True)
+    numbers = ("rows", "imported", "not kept", "other evaluators")
+    for col in ("domain", "file", *numbers):
+        table.add_column(col, justify="right" if col in numbers else "left", no_wrap=True)
     for code, d in doc["domains"].items():
-        table.add_row(code, d["file"], str(d["rows"]), str(d["imported"]), str(d["not_kept"]))
+        table.add_row(code, d["file"], str(d["rows"]), str(d["imported"]), str(d["not_kept"]),
+                      str(d["other_evaluators"]))
     con.print(table)
     rows = ", ".join(f"{k} {v}" for k, v in doc["registry_rows"].items())
     con.print(f"registry rows written: {rows}; audit-history rows: {doc['history_rows']}")

@@ -148,12 +148,12 @@ class _Writer:
         self.files = files
         self.problems = Collector()
         self.checks: dict[Any, _Fields] = {}
+        self.tables: dict[Any, tuple[Any, Any]] = {}
         for model in (m.Patient, m.PatientIdentifier, m.Course, m.Cycle, m.DoseSlot,
                       m.Toxicity, m.Observation, m.Scan, m.Lesion, m.Measurement,
                       m.ResponseAssessment, m.FollowUp, m.Disposition):
             # the tables in the order they are written (parents first), each with its history
-            self.rows[model]
-            self.rows[model.history.model]
+            self.tables[model] = (self.rows[model], self.rows[model.history.model])
             self.checks[model] = _Fields(model)
 
     def add(self, model: Any, what: str, subject: str, /, **values: Any) -> int:
@@ -161,10 +161,10 @@ class _Writer:
             domain = DOMAIN_OF[what]
             self.problems.add(self.files.get(domain, domain), 0, field,
                               f"patient {subject}: {need}", value)
-        pk: int = self.rows[model].add(**values)
-        self.rows[model.history.model].add(
-            id=pk, history_date=self.rows.now, history_type="+",
-            history_user_id=self.user_id, history_change_reason=REASON, **values)
+        table, history = self.tables[model]
+        pk: int = table.add(**values)
+        history.add(id=pk, history_date=self.rows.now, history_type="+",
+                    history_user_id=self.user_id, history_change_reason=REASON, **values)
         return pk
 
     def flush(self) -> None:
@@ -412,8 +412,9 @@ def import_sdtm(path: str | Path, *, fmt: str = "csv", zone: str, by: Any,
                 partial_dates: str = "refuse", criteria: str | None = None,
                 step: Step | None = None) -> dict[str, Any]:
     """Read, parse and import the SDTM files of ``path`` (a folder, or one file) into the
-    registry; answer what was imported per domain, the registry rows written, the variables
-    the registry does not model and the rows not kept (with why).
+    registry; answer what was imported per domain (rows read, imported, not kept, and left
+    out as another evaluator's), the registry rows written, the variables the registry does
+    not model and the rows not kept (with why).
 
     ``zone``: the IANA time zone the files' wall-clock times are in (SDTM carries none).
     ``evaluator``, ``study``, ``partial_dates``, ``criteria``: as
@@ -437,10 +438,15 @@ def import_sdtm(path: str | Path, *, fmt: str = "csv", zone: str, by: Any,
     for n in notes:
         code = by_file.get(n.file, n.file)
         dropped[code] = dropped.get(code, 0) + 1
-    domains = {code: {"file": files[code], "rows": len(rows),
-                      "imported": len(rows) - dropped.get(code, 0),
-                      "not_kept": dropped.get(code, 0)}
-               for code, rows in datasets.items()}
+    domains: dict[str, dict[str, Any]] = {}
+    for code, rows in datasets.items():
+        # rows of another reader than the evaluator chosen are left out (TU/TR/RS)
+        others = 0 if evaluator is None or code not in ("TU", "TR", "RS") else sum(
+            str(r.get(f"{code}EVALID") or r.get(f"{code}EVAL") or "") != evaluator
+            for r in rows)
+        domains[code] = {"file": files[code], "rows": len(rows),
+                         "imported": len(rows) - dropped.get(code, 0) - others,
+                         "not_kept": dropped.get(code, 0), "other_evaluators": others}
     return {
         "format": fmt, "zone": zone, "evaluator": evaluator, "patients": written["patients"],
         "domains": domains, "registry_rows": written["rows"],

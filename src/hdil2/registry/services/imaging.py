@@ -8,7 +8,11 @@
   (with confirmation) as :class:`ResponseAssessment` rows linked to one advice.
 
 A lesion ``present`` with a diameter is sent to the criteria as measured; ``present`` without
-one (a non-target lesion) as present; the other statuses as they are.
+one (a non-target lesion) as present; the other statuses as they are. A lymph node recorded
+with its longest perpendicular diameter and no short axis is sent with that diameter as its
+short axis: RECIST 1.1 section 3.1 measures a node by its short axis, the diameter
+perpendicular to its long axis (SDTM TR rows of nodes often carry it as ``LPERP``, as the
+pharmaversesdtm RECIST example does).
 """
 
 from __future__ import annotations
@@ -93,7 +97,10 @@ def _measured(x: Any) -> dict[str, Any]:
     has_size = any(v is not None for v in (x.longest_mm, x.short_axis_mm, x.perpendicular_mm))
     if x.status != "present" or not has_size:
         out["status"] = x.status
-    for key, v in (("ld_mm", x.longest_mm), ("sa_mm", x.short_axis_mm),
+    short = x.short_axis_mm
+    if short is None and x.lesion.nodal:
+        short = x.perpendicular_mm  # a node's short axis is perpendicular to its long axis
+    for key, v in (("ld_mm", x.longest_mm), ("sa_mm", short),
                    ("perp_mm", x.perpendicular_mm)):
         if v is not None:
             out[key] = decimal_text(v)
