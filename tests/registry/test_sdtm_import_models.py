@@ -118,3 +118,28 @@ def test_item2_null_grade_is_stored_as_no_grade(imported: dict[str, Any]) -> Non
     # a query for grade 3 or more never finds an event that is not graded
     assert not m.Toxicity.objects.filter(grade__gte=3).exists()
     assert m.Toxicity.objects.filter(severity="MILD").count() == 1
+
+
+def test_item2_a_node_recorded_by_its_perpendicular_is_assessed_by_it(
+        imported: dict[str, Any]) -> None:
+    # RECIST 1.1 section 3.1: a node's short axis is its diameter perpendicular to the long
+    # axis; SDTM TR rows of nodes often carry it as LPERP (the pharmaverse RECIST example)
+    from hdil2.registry import services
+    from hdil2.registry.services.imaging import assessment_request
+
+    u = imported["user"]
+    p = imported["rcc"]
+    services.record_scan(p.pk, by=u, scanned_on="2025-01-06", modality="ct", baseline=True,
+                         measurements=[{"lesion": "T01", "kind": "target",
+                                        "organ": "lymph node", "nodal": True,
+                                        "longest_mm": Decimal("33.28"),
+                                        "perpendicular_mm": Decimal(32)}])
+    services.record_scan(p.pk, by=u, scanned_on="2025-03-03", modality="ct",
+                         measurements=[{"lesion": "T01", "longest_mm": Decimal("7.49"),
+                                        "perpendicular_mm": Decimal(7)}])
+    req, _ = assessment_request(p, "recist1.1", dt.date(2025, 1, 6))
+    assert [v["lesions"]["T01"]["sa_mm"] for v in req["visits"]] == ["32", "7"]
+    # a node of 7 mm short axis is normal: a complete response (RECIST 1.1 section 4.3.1)
+    from hdil2.registry.services._common import run
+
+    assert run("assess", req).visits[0].overall == "CR"
