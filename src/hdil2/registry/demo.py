@@ -226,13 +226,14 @@ class _Table:
         return pk
 
     def _id(self) -> int:
+        meta = self.model._meta  # the key column: "id", or an audit-history table's history_id
         if self.owner.vendor == "sqlite":
             if self._next is None:
-                self._next = self.owner.max_id(self.model._meta.db_table) + 1
+                self._next = self.owner.max_id(meta.db_table, meta.pk.column) + 1
             pk, self._next = self._next, self._next + 1
             return pk
         if not self._ids:
-            self._ids = self.owner.reserve(self.model._meta.db_table, _ID_BLOCK)
+            self._ids = self.owner.reserve(meta.db_table, meta.pk.column, _ID_BLOCK)
             self._ids.reverse()
         return self._ids.pop()
 
@@ -273,22 +274,22 @@ class _Rows:
             self.tables[model] = _Table(model, self)
         return self.tables[model]
 
-    def max_id(self, table: str) -> int:
+    def max_id(self, table: str, column: str = "id") -> int:
         """SQLite: the largest id the table has used (its rows and its AUTOINCREMENT counter);
         called inside the load's write transaction, so no other writer can take ids meanwhile."""
         q = self.connection.ops.quote_name
         with self.connection.cursor() as cur:
-            cur.execute(f"SELECT max(id) FROM {q(table)}")
+            cur.execute(f"SELECT max({q(column)}) FROM {q(table)}")
             top = cur.fetchone()[0] or 0
             cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
             seq = cur.fetchone()
         return max(int(top), int(seq[0]) if seq else 0)
 
-    def reserve(self, table: str, k: int) -> list[int]:
-        """PostgreSQL: ``k`` ids from the table's own sequence."""
+    def reserve(self, table: str, column: str, k: int) -> list[int]:
+        """PostgreSQL: ``k`` ids from the sequence of the table's key ``column``."""
         with self.connection.cursor() as cur:
-            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
-                        "FROM generate_series(1, %s)", [table, k])
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                        "FROM generate_series(1, %s)", [table, column, k])
             return [int(r[0]) for r in cur.fetchall()]
 
     def flush(self) -> None:
