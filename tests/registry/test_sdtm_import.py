@@ -270,3 +270,32 @@ def test_item2_import_needs_a_user_and_an_iana_zone(exported: dict[str, Any]) ->
         import_sdtm(exported["root"] / "csv", zone="CET", by=object())
     assert e.value.field == "zone"
 
+
+
+def test_item2_qlq_c30_questionnaires_survive_the_round_trip(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from hdil2.registry import models as m
+    from hdil2.registry.interchange import export_sdtm
+    from hdil2.registry.sdtm_import import import_sdtm
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    by = _fresh(tmp_path / "a")
+    p = m.Patient(registry_id="QOL-7", disease="melanoma")
+    p.save(by=by)
+    full = {f"q{i}": (7 if i >= 29 else 1 + i % 4) for i in range(1, 31)}
+    m.QualityOfLife(patient=p, completed_on=dt.date(2025, 1, 6), label="baseline",
+                    **full).save(by=by)
+    m.QualityOfLife(patient=p, completed_on=dt.date(2025, 2, 17), label="week 6",
+                    q1=2, q29=3).save(by=by)  # items not answered: NOT DONE
+    export_sdtm(tmp_path / "first", fmt="csv", domains=["DM", "QS"])
+    by = _fresh(tmp_path / "b")
+    doc = import_sdtm(tmp_path / "first", fmt="csv", zone=ZONE, by=by)
+    assert doc["registry_rows"]["quality-of-life questionnaires"] == 2
+    export_sdtm(tmp_path / "again", fmt="csv", domains=["DM", "QS"])
+    for name in ("dm.csv", "qs.csv"):
+        assert (tmp_path / "again" / name).read_bytes() == \
+            (tmp_path / "first" / name).read_bytes(), name
+    week6 = m.QualityOfLife.objects.get(label="week 6")
+    assert (week6.q1, week6.q2, week6.q29) == (2, None, 3)

@@ -19,7 +19,9 @@ Step = Callable[[int, int], None]
 def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
     """Every patient (registry code starting with ``code_prefix``, if given) as a plain dict
     with its courses and dose slots, toxicities, observations, responses, follow-ups, scans,
-    lesions, measurements and dispositions (the dicts :func:`hdil2.interop.sdtm.build` takes).
+    lesions, measurements, dispositions and EORTC QLQ-C30 questionnaires (``quality_of_life``:
+    ``completed_on``, ``label``, ``answers`` item 1-30 -> answer or ``None``) - the dicts
+    :func:`hdil2.interop.sdtm.build` takes.
 
     ``identifiers`` maps each identifier's issuer (a study id) to the subject's identifier
     there; ``zone`` is the ward's time zone of the first course, else the patient's recorded
@@ -41,7 +43,7 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
             "zone": p["time_zone"] or "UTC", "identifiers": {},
             "courses": [], "toxicities": [], "observations": [], "responses": [],
             "followups": [], "scans": [], "lesions": [], "measurements": [],
-            "dispositions": []}
+            "dispositions": [], "quality_of_life": []}
     chosen = pats.values("id")  # a subquery: no limit on the number of patients
 
     def for_patients(model: Any, *fields: str) -> Any:
@@ -89,6 +91,11 @@ def patient_records(code_prefix: str | None = None) -> list[dict[str, Any]]:
                     at = f"{time}_at"
                     row[at] = known_time(row[at], row.pop(f"{time}_precision"))
             patients[row.pop("patient_id")][key].append(row)
+    items = [f"q{i}" for i in range(1, 31)]
+    for q in for_patients(m.QualityOfLife, "completed_on", "label", *items).order_by("id"):
+        patients[q["patient_id"]]["quality_of_life"].append({
+            "completed_on": q["completed_on"], "label": q["label"],
+            "answers": {i: q[f"q{i}"] for i in range(1, 31)}})
     for d in for_patients(m.Disposition, "category", "term", "decod", "date",
                           "course_id").order_by("id"):
         patients[d["patient_id"]]["dispositions"].append({

@@ -59,7 +59,7 @@ REASON = "imported from SDTM"
 DOMAIN_OF = {
     "patient": "DM", "identifier": "DM", "course": "DS", "cycle": "EX", "slot": "EX",
     "toxicity": "AE", "observation": "LB", "scan": "TR", "lesion": "TU", "measurement": "TR",
-    "response": "RS", "followup": "DM", "disposition": "DS",
+    "response": "RS", "followup": "DM", "disposition": "DS", "quality": "QS",
 }
 
 
@@ -167,7 +167,7 @@ class _Writer:
         self.tables: dict[Any, tuple[Any, Any]] = {}
         for model in (m.Patient, m.PatientIdentifier, m.Course, m.Cycle, m.DoseSlot,
                       m.Toxicity, m.Observation, m.Scan, m.Lesion, m.Measurement,
-                      m.ResponseAssessment, m.FollowUp, m.Disposition):
+                      m.ResponseAssessment, m.FollowUp, m.Disposition, m.QualityOfLife):
             # the tables in the order they are written (parents first), each with its history
             self.tables[model] = (self.rows[model], self.rows[model.history.model])
             self.checks[model] = _Fields(model)
@@ -294,6 +294,10 @@ def _write_patient(p: Mapping[str, Any], w: _Writer) -> tuple[int, int]:
         if f.get("death_on") is not None:
             w.add(m.FollowUp, "followup", code, patient_id=pat, contact_on=f["death_on"],
                   vital_status="dead", death_on=f["death_on"])
+    for q in p.get("quality_of_life") or ():
+        answers = q.get("answers") or {}
+        w.add(m.QualityOfLife, "quality", code, patient_id=pat, completed_on=q["completed_on"],
+              label=q.get("label") or "", **{f"q{i}": answers.get(i) for i in range(1, 31)})
     for d in p.get("dispositions") or ():
         w.add(m.Disposition, "disposition", code, patient_id=pat,
               course_id=courses.get(d["course"]) if d.get("course") is not None else None,
