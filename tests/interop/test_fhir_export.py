@@ -8,6 +8,7 @@ rows (doses given, CTCAE grades) read through the ORM, not through the exporter.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -346,6 +347,24 @@ def test_item4_bad_records_are_refused_naming_the_field() -> None:
     with pytest.raises(InputError) as e:
         build_bundle({"patient": base, "doses": [{"id": 2, "status": "given"}]})
     assert e.value.field == "dose 2.given_at"
+
+
+def test_item4_an_ungraded_event_known_to_the_day_keeps_both() -> None:
+    """An event imported from another study's SDTM (severity only, onset a date) is exported
+    without a grade extension and with a date-only onset, not with an invented grade or time;
+    a graded one keeps the CTCAE grade extension of the mCODE guide."""
+    onset = dt.datetime(2014, 1, 3, tzinfo=dt.UTC)
+    bundle = build_bundle({"patient": {"registry_id": "x1", "disease": "rcc"}, "toxicities": [
+        {"id": 1, "term": "APPLICATION SITE ERYTHEMA", "grade": None, "onset_at": onset,
+         "onset_precision": "day"},
+        {"id": 2, "term": "Hypotension", "grade": 3, "onset_at": onset + dt.timedelta(hours=9),
+         "onset_precision": "time"}]})
+    ungraded, graded = resources(bundle, "AdverseEvent")
+    assert "extension" not in ungraded
+    assert ungraded["date"] == "2014-01-03"
+    assert graded["extension"][0]["url"].endswith("/ae-grade")
+    assert graded["extension"][0]["valueCodeableConcept"]["coding"][0]["code"] == "3"
+    assert graded["date"].startswith("2014-01-03T09:00:00")
 
 
 @pytest.mark.skipif(test_database_url() is not None, reason="a SQLite file path as --db")

@@ -168,3 +168,17 @@ def test_item5_rs_without_rscat_and_partial_dates_are_refused_unless_told(
                        ("tr_onco_recist.csv", "TRDTC")}
     partial = {p.value for p in e.value.problems if p.column in ("RSDTC", "TRDTC")}
     assert partial == {"2014-02"}
+
+
+def test_item2_imported_scans_without_a_method_export_again(
+        parsed: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """The example's follow-up scans name no method (TRMETHOD empty): the import keeps the
+    modality empty, and export writes TUMETHOD/TRMETHOD empty again instead of failing; the
+    screening scans' CT SCAN comes back as it was read."""
+    from hdil2.interop.sdtm import build
+
+    patients = list(parsed["INVESTIGATOR"].values())
+    out = build(patients, study="CDISCPILOT01", domains=["TU", "TR"])
+    methods = {r["TRMETHOD"] for r in out["TR"]}
+    assert "" in methods
+    assert {r["TUMETHOD"] for r in out["TU"]} == {"CT SCAN"}

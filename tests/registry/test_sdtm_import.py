@@ -299,3 +299,8 @@ def test_item2_qlq_c30_questionnaires_survive_the_round_trip(tmp_path: Path) -> 
             (tmp_path / "first" / name).read_bytes(), name
     week6 = m.QualityOfLife.objects.get(label="week 6")
     assert (week6.q1, week6.q2, week6.q29) == (2, None, 3)
+    # the default export (no domains named) writes QS because the registry has questionnaires
+    doc = export_sdtm(tmp_path / "default", fmt="csv")
+    assert doc["domains"]["QS"]["rows"] == 60
+    assert (tmp_path / "default" / "qs.csv").read_bytes() == \
+        (tmp_path / "first" / "qs.csv").read_bytes()

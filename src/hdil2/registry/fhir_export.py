@@ -57,7 +57,8 @@ def patient_record(patient_code: str) -> PatientRecord:
         .values("id", "criteria", "kind", "assessed_on", "response"))
     toxicities = list(
         m.Toxicity.objects.active().filter(patient=p).order_by("onset_at", "id")
-        .values("id", "term", "meddra_code", "grade", "onset_at", "resolved_at", "serious"))
+        .values("id", "term", "meddra_code", "grade", "onset_at", "onset_precision",
+                "resolved_at", "serious"))
     return {"patient": patient, "doses": doses, "measurements": measurements,
             "responses": responses, "toxicities": toxicities}
 

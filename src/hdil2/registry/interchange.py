@@ -146,6 +146,10 @@ def export_sdtm(out_dir: str | Path, *, fmt: str = "csv", domains: Sequence[str]
         raise InputError("format", "csv or xpt", fmt)
     codes = sdtm.domain_codes(domains)
     records = patient_records(code_prefix)
+    if domains is None and "QS" not in codes and any(r.get("quality_of_life") for r in records):
+        # QS is part of the default export whenever the registry holds questionnaires (an
+        # empty QS file is not written: regulators ask for no empty datasets)
+        codes = (*codes, "QS")
     datasets = sdtm.build(records, study=study or sdtm.STUDY_ID, domains=codes)
     check_datasets(datasets, fmt)  # every file is checked before the first is written
     files: dict[str, Any] = {}

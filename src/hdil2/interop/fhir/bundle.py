@@ -29,6 +29,7 @@ an entry of the same Bundle.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -332,9 +333,15 @@ def _disease_status(b: _Builder, r: Mapping[str, Any], subject: dict[str, str],
 
 def _adverse_event(b: _Builder, t: Mapping[str, Any], subject: dict[str, str]) -> None:
     where = f"toxicity {t.get('id')}"
-    grade = _need(t, "grade", where)
-    if isinstance(grade, bool) or not isinstance(grade, int) or not 0 <= grade <= 5:
+    grade = t.get("grade")
+    if grade is not None and (isinstance(grade, bool) or not isinstance(grade, int)
+                              or not 0 <= grade <= 5):
         raise InputError(f"{where}.grade", "a CTCAE grade is a whole number 0-5", grade)
+    onset = _need(t, "onset_at", where)
+    # an event known to the day only (e.g. imported from another study's SDTM) keeps that
+    # precision: FHIR's dateTime may be a date alone
+    onset_text = (onset.date().isoformat() if t.get("onset_precision") == "day"
+                  and isinstance(onset, dt.datetime) else onset.isoformat())
     term = str(_need(t, "term", where))
     event: dict[str, Any] = {"text": term}
     if t.get("meddra_code"):
@@ -343,13 +350,16 @@ def _adverse_event(b: _Builder, t: Mapping[str, Any], subject: dict[str, str]) -
     serious = t.get("serious")
     b.add("toxicity", _need(t, "id", "toxicity"), {
         "resourceType": "AdverseEvent",
-        "extension": [{"url": c.EXT_AE_GRADE, "valueCodeableConcept": {
-            "coding": [{"system": c.CTCAE_GRADE, "code": str(grade)}],
-            "text": f"CTCAE v5.0 grade {grade}"}}],
+        # an event recorded without a CTCAE grade (another study's severity only) has no
+        # grade extension rather than an invented grade
+        "extension": None if grade is None else [{
+            "url": c.EXT_AE_GRADE, "valueCodeableConcept": {
+                "coding": [{"system": c.CTCAE_GRADE, "code": str(grade)}],
+                "text": f"CTCAE v5.0 grade {grade}"}}],
         "actuality": "actual",
         "event": event,
         "subject": subject,
-        "date": _need(t, "onset_at", where).isoformat(),
+        "date": onset_text,
         "seriousness": (None if serious is None else {"coding": [{
             "system": c.AE_SERIOUSNESS, "code": "serious" if serious else "non-serious"}]}),
         "outcome": ({"coding": [{"system": c.AE_OUTCOME, "code": "resolved"}]}

@@ -30,6 +30,12 @@ STATES = {"present": "PRESENT", "absent": "ABSENT",
           "not_evaluated": "NOT EVALUABLE", "too_small": "TOO SMALL TO MEASURE"}
 
 
+def method(modality: str) -> str:
+    """The SDTM method of a scan's modality; a modality not recorded (a scan imported from
+    files that name none) is written empty, an unknown one is an error."""
+    return METHODS[modality] if modality else ""
+
+
 def _visit(scan: dict[str, Any]) -> tuple[int, str]:
     return scan["visitnum"], (scan.get("label") or "").upper()
 
@@ -51,7 +57,7 @@ def tu_rows(patient: dict[str, Any], study: str) -> list[Row]:
             "STUDYID": study, "DOMAIN": "TU", "USUBJID": subj, "TULNKID": les["lesion_id"],
             "TUTESTCD": "TUMIDENT", "TUTEST": "Tumor Identification", "TUORRES": kind,
             "TUSTRESC": kind, "TULOC": (les.get("organ") or "").upper(),
-            "TUMETHOD": METHODS[scan["modality"]] if scan else "", "TUEVAL": "INVESTIGATOR",
+            "TUMETHOD": method(scan["modality"]) if scan else "", "TUEVAL": "INVESTIGATOR",
             "VISITNUM": visitnum, "VISIT": visit,
             "TUDTC": iso_date(scan["date"], "scanned_on") if scan else ""})
     return out
@@ -68,7 +74,7 @@ def tr_rows(patient: dict[str, Any], study: str) -> list[Row]:
         scan = scans[m["scan"]]
         visitnum, visit = _visit(scan)
         common = {"STUDYID": study, "DOMAIN": "TR", "USUBJID": subj, "TRLNKID": m["lesion"],
-                  "TRMETHOD": METHODS[scan["modality"]], "TREVAL": "INVESTIGATOR",
+                  "TRMETHOD": method(scan["modality"]), "TREVAL": "INVESTIGATOR",
                   "VISITNUM": visitnum, "VISIT": visit,
                   "TRDTC": iso_date(scan["date"], "scanned_on")}
         diameters = [(code, name, number(m.get(field), field))
