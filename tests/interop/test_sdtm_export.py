@@ -538,3 +538,25 @@ def test_item2_any_ascii_text_and_dose_survive_csv_and_xpt(reason: str, dose: in
     # SAS transport keeps no trailing blanks; 8-byte floats hold every whole number to 2**53
     assert df["ECREASOC"].tolist() == ["", want.rstrip()]
     assert df["ECDOSE"].tolist()[0] == dose
+
+
+def test_item6_cli_without_domains_leaves_the_choice_to_the_registry(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``hdil2 export sdtm`` without ``--domains`` hands the registry no list, so its default
+    applies (QS added when the registry holds questionnaires); with ``--domains`` the checked
+    list is passed on."""
+    from hdil2.cli import interop as cli_interop
+    from hdil2.registry import conf, interchange, maintenance
+
+    seen: list[Any] = []
+
+    def fake_export(out: Any, **kw: Any) -> dict[str, Any]:
+        seen.append(kw["domains"])
+        return {}
+
+    monkeypatch.setattr(maintenance, "setup", lambda path=None: {})
+    monkeypatch.setattr(conf, "describe", lambda settings: "test")
+    monkeypatch.setattr(interchange, "export_sdtm", fake_export)
+    cli_interop.export_sdtm(None, str(tmp_path), as_json=True)
+    cli_interop.export_sdtm(None, str(tmp_path), domains="dm, qs", as_json=True)
+    assert seen == [None, ("DM", "QS")]

@@ -35,8 +35,9 @@ def export_sdtm(db: str | None, out: str, fmt: str = "csv", domains: str | None 
     codes = domain_codes(domains)
     settings = maintenance.setup(path=db)
     with _progress("exporting SDTM domains", as_json) as step:
-        doc = interchange.export_sdtm(out, fmt=fmt, domains=codes, study=study,
-                                      code_prefix=code_prefix, step=step)
+        # no --domains: the registry's default, which adds QS when it holds questionnaires
+        doc = interchange.export_sdtm(out, fmt=fmt, domains=None if domains is None else codes,
+                                      study=study, code_prefix=code_prefix, step=step)
     return {"database": conf.describe(settings), **doc}
 
 
