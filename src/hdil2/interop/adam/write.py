@@ -25,7 +25,7 @@ from hdil2.core.errors import InputError
 from hdil2.interop.adam.spec import DATASETS, Dataset
 from hdil2.interop.sdtm.write import check as sdtm_check
 from hdil2.interop.sdtm.write import csv_text as sdtm_csv_text
-from hdil2.interop.sdtm.write import xpt_text
+from hdil2.interop.sdtm.write import output_dir, xpt_text
 
 Format = Literal["csv", "xpt"]
 
@@ -116,10 +116,7 @@ def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Pa
     passed them through :func:`check_datasets` (``checked``)."""
     if not checked:
         check_datasets(datasets, fmt)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError("out", "a directory", str(out))
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(out_dir)
     written: list[Path] = []
     for code, rows in datasets.items():
         dataset = DATASETS[code]

@@ -104,6 +104,16 @@ def check_datasets(datasets: Mapping[str, Sequence[Mapping[str, Any]]], fmt: str
         check(ALL_DOMAINS[code], rows, ascii_only=fmt == "xpt")
 
 
+def output_dir(out_dir: str | Path) -> Path:
+    """The directory the files go to, created if missing; a file of that name is refused
+    (field ``out``)."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError("out", "a directory", str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Path,
           fmt: Format = "csv", *, checked: bool = False) -> list[Path]:
     """Write each dataset to ``out_dir/<domain>.csv`` or ``.xpt`` (lower-case names); answer
@@ -111,10 +121,7 @@ def write(datasets: Mapping[str, Sequence[Mapping[str, Any]]], out_dir: str | Pa
     says it has already passed them through :func:`check_datasets` (``checked``)."""
     if not checked:
         check_datasets(datasets, fmt)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError("out", "a directory", str(out))
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_dir(out_dir)
     written: list[Path] = []
     for code, rows in datasets.items():
         domain = ALL_DOMAINS[code]
