@@ -84,6 +84,13 @@ class CohortFilter:
 def rows(filters: CohortFilter | None = None) -> list[dict[str, Any]]:
     """One plain row per patient of the registry that passes ``filters`` (see the module
     docstring for the columns), ordered by registry code."""
+    return list(keyed_rows(filters)[0].values())
+
+
+def keyed_rows(filters: CohortFilter | None = None) -> tuple[dict[int, dict[str, Any]], Any]:
+    """The rows of :func:`rows` by database id of the patient (in registry-code order), and
+    the query of those ids (a subquery for ``patient_id__in``, so that a query of another
+    table for the cohort is one query whatever its size)."""
     from hdil2.registry import models as m
 
     f = (filters or CohortFilter()).check()
@@ -151,66 +158,135 @@ def rows(filters: CohortFilter | None = None) -> list[dict[str, Any]]:
             row["last_known_alive"] = alive
     for row in out.values():
         _times(row)
-    return list(out.values())
+    return out, ids
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRow:
+    """A stored scan as the request builder reads it."""
+
+    pk: int
+    scanned_on: dt.date
+    label: str
+    course_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LesionRow:
+    """A stored lesion as the request builder reads it."""
+
+    pk: int
+    lesion_id: str
+    kind: str
+    organ: str
+    nodal: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MeasurementRow:
+    """A stored measurement (of ``lesion`` on a scan) as the request builder reads it."""
+
+    lesion: LesionRow
+    status: str
+    longest_mm: Any
+    short_axis_mm: Any
+    perpendicular_mm: Any
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImaging:
+    """A patient's active scans (by date, baseline first), active lesions (by lesion id) and
+    each scan's active measurements (``by_scan[scan.pk]``)."""
+
+    scans: list[ScanRow]
+    lesions: list[LesionRow]
+    by_scan: dict[int, list[MeasurementRow]]
+
+    def request(self, criteria: str, start: dt.date) -> dict[str, Any]:
+        """The ``assess`` request of these scans under ``criteria`` from the first dose
+        ``start``: the one request builder of the registry
+        (:func:`hdil2.registry.services.imaging.build_request`, the assessment use case's)."""
+        from hdil2.registry.services.imaging import build_request
+
+        return build_request(criteria, start, list(self.scans), list(self.lesions),
+                             dict(self.by_scan))
+
+    def assess(self, criteria: str, start: dt.date) -> Any:
+        """hdil2's response engine (:func:`hdil2.clinical.response.assess.assess`) on the
+        stored measurements; its visits are ``scans[1:]``."""
+        from hdil2.clinical.response.assess import assess
+        from hdil2.clinical.response.models import AssessmentRequest
+
+        req = AssessmentRequest.model_validate(self.request(criteria, start))
+        return assess(req, req.criteria)
+
+
+def stored_imaging(patient_ids: Any) -> dict[int, StoredImaging]:
+    """The stored imaging of the patients ``patient_ids`` (ids, or a query of ids) by patient
+    id, in three queries (scans, lesions, measurements) whatever their number; voided rows
+    (and the measurements of a voided scan or lesion) left out."""
+    from hdil2.registry import models as m
+
+    out: dict[int, StoredImaging] = {}
+    scan_of: dict[int, int] = {}
+    for pk, pid, on, label, course in (
+            m.Scan.objects.active().filter(patient_id__in=patient_ids)
+            .order_by("patient_id", "scanned_on", "pk")
+            .values_list("pk", "patient_id", "scanned_on", "label", "course_id")):
+        img = out.get(pid)
+        if img is None:
+            img = out[pid] = StoredImaging([], [], {})
+        img.scans.append(ScanRow(pk, on, label, course))
+        img.by_scan[pk] = []
+        scan_of[pk] = pid
+    lesions: dict[int, LesionRow] = {}
+    for pk, pid, lid, kind, organ, nodal in (
+            m.Lesion.objects.active().filter(patient_id__in=patient_ids)
+            .order_by("patient_id", "lesion_id")
+            .values_list("pk", "patient_id", "lesion_id", "kind", "organ", "nodal")):
+        les = lesions[pk] = LesionRow(pk, lid, kind, organ, nodal)
+        if pid in out:
+            out[pid].lesions.append(les)
+    for scan, lesion, status, ld, sa, perp in (
+            m.Measurement.objects.active().filter(scan__patient_id__in=patient_ids)
+            .order_by("pk")
+            .values_list("scan_id", "lesion_id", "status", "longest_mm", "short_axis_mm",
+                         "perpendicular_mm")):
+        if scan in scan_of and lesion in lesions:
+            out[scan_of[scan]].by_scan[scan].append(
+                MeasurementRow(lesions[lesion], status, ld, sa, perp))
+    return out
 
 
 def stored_and_recomputed(filters: CohortFilter | None = None) -> list[dict[str, Any]]:
     """For each patient with NCI assessments: the stored responses (each visit's and the best)
     and the ones hdil2's NCI criteria give from the stored lesions, scans and measurements."""
-    from hdil2.clinical.response.assess import assess
-    from hdil2.clinical.response.models import AssessmentRequest
     from hdil2.registry import models as m
 
-    codes = [r["patient"] for r in rows(filters)]
+    keyed, ids = keyed_rows(filters)
+    stored: dict[int, dict[str, Any]] = {pid: {"visits": {}, "best": None} for pid in keyed}
+    for pid, kind, scan, response in (
+            m.ResponseAssessment.objects.active().filter(patient_id__in=ids, criteria="nci")
+            .order_by("assessed_on", "pk").values_list("patient_id", "kind", "scan_id",
+                                                       "response")):
+        if kind == "best":
+            stored[pid]["best"] = response
+        else:
+            stored[pid]["visits"][scan] = response
+    imaging = stored_imaging(ids)
     out: list[dict[str, Any]] = []
-    pats = m.Patient.objects.active().filter(registry_id__in=codes).order_by("registry_id")
-    for p in pats.prefetch_related("lesions", "scans__measurements__lesion", "responses",
-                                   "courses"):
-        visits: dict[int, str] = {}
-        best: str | None = None
-        for a in p.responses.all():
-            if a.voided_at is not None or a.criteria != "nci":
-                continue
-            if a.kind == "best":
-                best = a.response
-            else:
-                visits[a.scan_id] = a.response
-        stored: dict[str, Any] = {"visits": visits, "best": best}
-        scans = sorted((s for s in p.scans.all() if s.voided_at is None),
-                       key=lambda s: s.scanned_on)
-        first = min((c.started_on for c in p.courses.all() if c.number == 1), default=None)
-        row: dict[str, Any] = {"patient": p.registry_id, "stored": stored, "recomputed": None}
-        if len(scans) >= 2 and first is not None:
-            lesions = [les for les in p.lesions.all() if les.kind != "new"]
-            docs: list[dict[str, Any]] = []
-            for s in scans:
-                ms = [x for x in s.measurements.all() if x.voided_at is None]
-                docs.append({
-                    "date": s.scanned_on,
-                    "lesions": {x.lesion.lesion_id: _measurement(x) for x in ms
-                                if x.lesion.kind != "new"},
-                    "new_lesions": [{"id": x.lesion.lesion_id, "organ": x.lesion.organ or
-                                     "unspecified", "ld_mm": x.longest_mm,
-                                     "perp_mm": x.perpendicular_mm}
-                                    for x in ms if x.lesion.kind == "new"]})
-            req = AssessmentRequest.model_validate({
-                "criteria": "nci", "start_date": first,
-                "lesions": [{"id": les.lesion_id, "organ": les.organ or "unspecified",
-                             "kind": les.kind, "is_lymph_node": les.nodal} for les in lesions],
-                "visits": docs})
-            a = assess(req, "nci")
+    for pid, r in keyed.items():
+        row: dict[str, Any] = {"patient": r["patient"], "stored": stored[pid],
+                               "recomputed": None}
+        img = imaging.get(pid)
+        if img is not None and len(img.scans) >= 2 and r["start"] is not None:
+            a = img.assess("nci", r["start"])
             row["recomputed"] = {
-                "visits": {s.pk: tp.overall for s, tp in zip(scans[1:], a.visits, strict=True)},
+                "visits": {s.pk: tp.overall for s, tp in zip(img.scans[1:], a.visits,
+                                                               strict=True)},
                 "best": a.bor_confirmed.value}
         out.append(row)
     return out
-
-
-def _measurement(x: Any) -> dict[str, Any]:
-    if x.status == "present" and x.longest_mm is not None:
-        return {"ld_mm": x.longest_mm, "perp_mm": x.perpendicular_mm,
-                "sa_mm": x.short_axis_mm}
-    return {"status": x.status}
 
 
 def _times(row: dict[str, Any]) -> None:
