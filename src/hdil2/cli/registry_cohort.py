@@ -22,6 +22,32 @@ DbOption = Annotated[str | None, typer.Option(
     "HDIL2_DATABASE_URL, else HDIL2_REGISTRY, else registry.sqlite3 in the user data directory)")]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
+# the cohort filters (hdil2.registry.cohort.CohortFilter), shared by ``registry cohort`` and
+# ``report cohort``
+DiseaseOption = Annotated[str | None, typer.Option(help="melanoma or rcc")]
+RegimenOption = Annotated[str | None, typer.Option(help="a regimen key")]
+EcogOption = Annotated[int | None, typer.Option(help="performance status 0-4")]
+FromOption = Annotated[dt.datetime | None, typer.Option(
+    "--from", formats=["%Y-%m-%d"], help="first dose on or after (YYYY-MM-DD)")]
+ToOption = Annotated[dt.datetime | None, typer.Option(
+    "--to", formats=["%Y-%m-%d"], help="first dose on or before (YYYY-MM-DD)")]
+ResponseOption = Annotated[str | None, typer.Option(
+    help="best overall response: CR, PR, MR, NR, SD, PD or NE")]
+SyntheticOption = Annotated[bool | None, typer.Option(
+    "--synthetic/--real", help="only synthetic (demo) or only real patients")]
+CodePrefixOption = Annotated[str | None, typer.Option(
+    help="registry codes starting with, e.g. demo2000-")]
+RiskGroupOption = Annotated[str | None, typer.Option(
+    help="risk group stored by screening: favourable, intermediate or poor")]
+
+
+def filter_fields(**options: Any) -> dict[str, Any]:
+    """The cohort filter fields of the command-line options (dates from datetimes)."""
+    for key in ("start_from", "start_to"):
+        if options.get(key) is not None:
+            options[key] = options[key].date()
+    return options
+
 
 def demo(db: str | None = None, seed: int = 2000, patients: int | None = None,
          as_json: bool = False) -> dict[str, Any]:
@@ -124,28 +150,22 @@ def register(reg: typer.Typer) -> None:
     @reg.command("cohort")
     def cohort_cmd(
         db: DbOption = None,
-        disease: Annotated[str | None, typer.Option(help="melanoma or rcc")] = None,
-        regimen: Annotated[str | None, typer.Option(help="a regimen key")] = None,
-        ecog: Annotated[int | None, typer.Option(help="performance status 0-4")] = None,
-        start_from: Annotated[dt.datetime | None, typer.Option(
-            "--from", formats=["%Y-%m-%d"], help="first dose on or after (YYYY-MM-DD)")] = None,
-        start_to: Annotated[dt.datetime | None, typer.Option(
-            "--to", formats=["%Y-%m-%d"], help="first dose on or before (YYYY-MM-DD)")] = None,
-        response: Annotated[str | None, typer.Option(
-            help="best overall response: CR, PR, MR, NR, SD, PD or NE")] = None,
-        synthetic: Annotated[bool | None, typer.Option(
-            "--synthetic/--real", help="only synthetic (demo) or only real patients")] = None,
-        code_prefix: Annotated[str | None, typer.Option(
-            help="registry codes starting with, e.g. demo2000-")] = None,
-        risk_group: Annotated[str | None, typer.Option(
-            help="risk group stored by screening: favourable, intermediate or poor")] = None,
+        disease: DiseaseOption = None,
+        regimen: RegimenOption = None,
+        ecog: EcogOption = None,
+        start_from: FromOption = None,
+        start_to: ToOption = None,
+        response: ResponseOption = None,
+        synthetic: SyntheticOption = None,
+        code_prefix: CodePrefixOption = None,
+        risk_group: RiskGroupOption = None,
         rows: Annotated[bool, typer.Option("--rows", help="include one row per patient")] = False,
         json_out: JsonOption = False,
     ) -> None:
         """Response rates (exact CIs), OS and PFS (Kaplan-Meier) and the tempo tables of the
         registry's patients, filtered."""
-        doc = cohort(db, rows, disease=disease, regimen=regimen, ecog=ecog,
-                     start_from=start_from.date() if start_from else None,
-                     start_to=start_to.date() if start_to else None, response=response,
-                     synthetic=synthetic, code_prefix=code_prefix, risk_group=risk_group)
+        doc = cohort(db, rows, **filter_fields(
+            disease=disease, regimen=regimen, ecog=ecog, start_from=start_from,
+            start_to=start_to, response=response, synthetic=synthetic,
+            code_prefix=code_prefix, risk_group=risk_group))
         common.emit(doc, json_out, lambda con: _render_cohort(con, doc))

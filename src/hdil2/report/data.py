@@ -36,7 +36,7 @@ PATIENTS: Mapping[str, str] = {
     "ecog": "int",  # ECOG performance status 0-4
     "risk_group": "str",  # "favourable", "intermediate", "poor" or None
     # kinds of therapy before IL-2, ";"-separated ("surgery;chemotherapy"); "" when the record
-    # says none; None when not recorded
+    # says none (written "none" in a CSV file); None when not recorded (an empty cell)
     "prior_therapy": "str",
     "metastatic_sites": "str",  # organ sites, ";"-separated; None when not recorded
     "start": "date",  # first dose of course 1
@@ -135,6 +135,8 @@ OPTIONAL_IN_FILE: Mapping[str, frozenset[str]] = {
 }
 
 RESPONSES = ("CR", "PR", "MR", "SD", "NR", "PD", "NE")
+#: columns where "" (the record says none) differs from None (not recorded): "none" in a CSV
+NONE_WORD_COLUMNS = frozenset({"prior_therapy", "metastatic_sites"})
 
 
 @dataclass(frozen=True)
@@ -254,3 +256,163 @@ def duration_of_response(response_on: dt.date | None, progression_on: dt.date | 
     if last_known_alive is None or last_known_alive < response_on:
         return None, None
     return (last_known_alive - response_on).days, False
+
+
+# ---- CSV files ------------------------------------------------------------------------------
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def _parse(kind: str, text: str) -> Any:
+    if text == "":
+        return None
+    if kind == "str":
+        return text
+    if kind == "int":
+        if not text.lstrip("+-").isdigit():
+            raise ValueError("a whole number")
+        return int(text)
+    if kind == "float":
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError("a finite number")
+        return value
+    if kind == "bool":
+        low = text.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise ValueError("true or false")
+    if kind == "date":
+        return dt.date.fromisoformat(text) if len(text) == 10 else _bad_date()
+    if kind == "responses":
+        values = tuple(v.strip() for v in text.split(";"))
+        bad = [v for v in values if v not in RESPONSES]
+        if bad:
+            raise ValueError(f"responses among {list(RESPONSES)} separated by ';'")
+        return values
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _bad_date() -> Any:
+    raise ValueError("a date YYYY-MM-DD")
+
+
+def read_table_csv(name: str, path: Any) -> Any:
+    """Read table ``name`` from a CSV file (UTF-8, a header row with the column names of
+    :data:`TABLES`, an empty cell for a value not recorded); a bad cell is refused naming the
+    file's table, the column and the row (the header is row 1)."""
+    import csv
+    from pathlib import Path
+
+    import pandas as pd
+
+    columns = TABLES[name]
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"{name}.csv", "empty file: a header row is needed", str(p))
+            header = [h.strip() for h in header]
+            missing = [c for c in columns if c not in header
+                       and c not in OPTIONAL_IN_FILE.get(name, frozenset())]
+            if missing:
+                raise InputError(f"{name}.csv.{missing[0]}", "column missing",
+                                 f"header {header[:12]}")
+            if len(set(header)) != len(header):
+                raise InputError(f"{name}.csv", "a column name repeats", header)
+            values: dict[str, list[Any]] = {c: [] for c in columns}
+            seen: set[Any] = set()
+            for n, row in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise InputError(f"{name}.csv", f"row {n}: {len(row)} cells, the header "
+                                     f"has {len(header)}")
+                cells = dict(zip(header, row, strict=True))
+                for c, kind in columns.items():
+                    text = cells.get(c, "").strip()
+                    try:
+                        value = ("" if c in NONE_WORD_COLUMNS and text.lower() == "none"
+                                 else _parse(kind, text))
+                    except ValueError as e:
+                        raise InputError(f"{name}.csv.{c}", f"row {n}: must be "
+                                         f"{str(e) if ' ' in str(e) else 'a ' + kind}",
+                                         text) from None
+                    if value is None and c in REQUIRED[name]:
+                        raise InputError(f"{name}.csv.{c}", f"row {n}: a value is required")
+                    if c == "patient" and name == "patients":
+                        if value in seen:
+                            raise InputError(f"{name}.csv.{c}", f"row {n}: each patient "
+                                             "once", value)
+                        seen.add(value)
+                    values[c].append(value)
+    except UnicodeDecodeError:
+        raise InputError(f"{name}.csv", "not UTF-8 text", str(p)) from None
+    except csv.Error as e:
+        raise InputError(f"{name}.csv", f"not a CSV file: {e}", str(p)) from None
+    except OSError as e:
+        raise InputError(f"{name}.csv", f"cannot be read: {e.strerror}", str(p)) from None
+    df = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in values.items()})
+    return check_table(name, df)
+
+
+def read_csv(path: Any, *, title: str | None = None) -> CohortData:
+    """A cohort from CSV: one file of patients (the columns of :data:`PATIENTS`; only
+    ``patient`` is required), or a folder holding ``patients.csv`` and any of
+    ``courses.csv``, ``tumour.csv``, ``toxicities.csv``, ``quality_of_life.csv`` and
+    ``doses.csv`` (as :func:`write_csv` writes them)."""
+    from pathlib import Path
+
+    p = Path(path)
+    if p.is_dir():
+        if not (p / "patients.csv").is_file():
+            raise InputError("data", "a folder of tables needs patients.csv", str(p))
+        tables = {name: read_table_csv(name, p / f"{name}.csv") for name in TABLES
+                  if (p / f"{name}.csv").is_file()}
+    elif p.is_file():
+        tables = {"patients": read_table_csv("patients", p)}
+    else:
+        raise InputError("data", "no such file or folder", str(p))
+    return check(CohortData(**tables, title=title or p.stem))
+
+
+def write_csv(data: CohortData, folder: Any) -> dict[str, int]:
+    """Write each table of ``data`` as ``<table>.csv`` into ``folder`` (created if needed;
+    the inverse of :func:`read_csv`); returns the rows written per table."""
+    import csv
+    from pathlib import Path
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for name, columns in TABLES.items():
+        df = data.table(name)
+        if df is None:
+            continue
+        with (out / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(columns)
+            for row in df[list(columns)].itertuples(index=False):
+                w.writerow(["none" if v == "" and c in NONE_WORD_COLUMNS else _unparse(v)
+                            for c, v in zip(columns, row, strict=True)])
+        written[name] = len(df)
+    return written
+
+
+def _unparse(v: Any) -> str:
+    if _is_missing(v):
+        return ""
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return "true" if v else "false"
+    if isinstance(v, tuple | list):
+        return ";".join(v)
+    if isinstance(v, float) and v.is_integer():
+        return repr(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
