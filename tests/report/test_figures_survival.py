@@ -48,7 +48,7 @@ SUPPORT = _load("hdil2_report_stats_support", STATS / "hdil2_stats_support.py")
 REF = SUPPORT.load_results("survival_r")
 #: the group column of each R case and how R names a stratum ("x=Maintained")
 GROUP = {"aml": "x", "lung_sex": "sex", "veteran_trt": "trt", "lung_all": None,
-         "ties": None, "plateau": None}
+         "ties": None, "plateau": None, "half": None}
 
 
 # ---- reading a figure back -------------------------------------------------------------------
@@ -104,7 +104,8 @@ def r_figure(case: str, conf_type: str = "log", **kw: Any) -> Any:
 # ---- Kaplan-Meier against R ------------------------------------------------------------------
 
 KM_CASES = [("aml", "log"), ("aml", "log-log"), ("aml", "plain"), ("lung_sex", "log"),
-            ("lung_all", "log"), ("veteran_trt", "plain"), ("ties", "log"), ("plateau", "log")]
+            ("lung_all", "log"), ("veteran_trt", "plain"), ("ties", "log"), ("plateau", "log"),
+            ("half", "log")]
 
 
 @pytest.mark.parametrize(("case", "conf_type"), KM_CASES)
@@ -197,6 +198,34 @@ def test_item3_time_unit_changes_the_axis_only(unit: str, factor: float) -> None
     for day, n in texts.items():
         assert n == int((t >= day - 1e-9).sum())
     assert texts[0] == 228
+
+
+def test_item3_numbers_at_risk_sit_under_the_plot_in_columns_of_its_time_axis() -> None:
+    fig = r_figure("aml")
+    fig.draw_without_rendering()  # the constrained layout places the axes
+    plot, table = fig.axes
+    assert table.get_position().y1 < plot.get_position().y0
+    assert table.get_xlim() == plot.get_xlim()  # shared: each number under its time
+    assert table.get_title(loc="left") == "Number at risk"
+    drawn = artists(fig)
+    for gid in ("at-risk:Maintained:0", "at-risk:Nonmaintained:0"):
+        assert drawn[gid].axes is table
+    assert drawn["at-risk:Maintained:0"].get_position()[1] != (
+        drawn["at-risk:Nonmaintained:0"].get_position()[1])  # one row per group
+
+
+def test_item3_km_from_duration_of_response_counts_from_the_response() -> None:
+    pts = pd.DataFrame({"patient": ["P1", "P2", "P3", "P4"],
+                        "disease": ["rcc", "rcc", "melanoma", "melanoma"],
+                        "dor_days": [300, None, 120, 45], "dor_event": [False, None, True, True]},
+                       dtype=object)
+    fig = km_from(CohortData(pts), "dor", time_unit="days")
+    assert fig.axes[0].get_title() == "Duration of response"
+    assert fig.axes[0].get_xlabel() == "Days from the response"
+    assert artists(fig)["km:melanoma"].get_xydata().tolist() == [[0, 1], [45, 0.5], [120, 0]]
+    assert artists(fig)["km:rcc"].get_xydata().tolist() == [[0, 1], [300, 1]]
+    assert at_risk(fig, "melanoma")[0] == 2
+    assert at_risk(fig, "rcc")[0] == 1
 
 
 def test_item3_no_band_no_median_when_not_asked() -> None:
@@ -373,6 +402,14 @@ def test_item3_forest_points_and_ci_ends_are_r_coxph() -> None:
     assert [artists(fig)[f"forest-p:{lab}"].get_text() for lab in labels] == [
         "0.246", "0.001", "0.040", "<0.001", "0.058"]
     assert list(artists(fig)["forest-ref"].get_xdata()) == [1.0, 1.0]
+
+
+def test_item3_forest_axis_names_the_model_level() -> None:
+    df = SUPPORT.survival_case("aml")
+    model = cox_ph(df["time"], df["status"], {"x": df["x"].tolist()}, level=0.9)
+    fig = forest_figure(model)
+    assert fig.axes[0].get_xlabel() == "Hazard ratio (90% CI)"
+    assert "forest:x: Nonmaintained vs Maintained" in artists(fig)
 
 
 def test_item3_forest_from_rows_or_dataframe_draws_the_same() -> None:
