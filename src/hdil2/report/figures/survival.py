@@ -270,14 +270,27 @@ def km_figure(time: Any, event: Any, group: Any = None, *,
     return fig
 
 
+def _column(patients: Any, col: str) -> tuple[list[Any], list[bool]]:
+    """The values of a column of the patients table and which are missing; a value of the
+    wrong kind for a column of :data:`~hdil2.report.data.PATIENTS` is refused, naming it."""
+    from hdil2.report.data import PATIENTS, _kind_ok
+
+    values = patients[col].tolist()
+    missing = [bool(m) for m in patients[col].isna().tolist()]
+    kind = PATIENTS.get(col)
+    if kind is not None:
+        for i, (v, m) in enumerate(zip(values, missing, strict=True)):
+            if not m and not _kind_ok(kind, v):
+                raise InputError(f"patients.{col}", f"row {i + 1}: must be a {kind}", v)
+    return values, missing
+
+
 def endpoint_rows(data: Any, endpoint: str, extra: Sequence[str] = ()) -> Any:
     """The rows of ``data.patients`` with ``<endpoint>_days`` and ``<endpoint>_event`` known,
     as a DataFrame with columns ``time`` (float days), ``event`` (0/1) and the ``extra``
     columns as given.  Refuses an unknown endpoint, a missing column or a value of the wrong
     kind (naming ``patients.<column>``), and a table with no such row."""
     import pandas as pd
-
-    from hdil2.report.data import PATIENTS, _is_missing, _kind_ok
 
     if endpoint not in ENDPOINTS:
         raise InputError("endpoint", f"must be one of {list(ENDPOINTS)}", endpoint)
@@ -290,18 +303,13 @@ def endpoint_rows(data: Any, endpoint: str, extra: Sequence[str] = ()) -> Any:
     for col in (days_col, event_col, *extra):
         if col not in patients.columns:
             raise InputError(f"patients.{col}", "column missing")
-    keep: list[int] = []
-    days = patients[days_col].tolist()
-    events = patients[event_col].tolist()
-    for i, (d, e) in enumerate(zip(days, events, strict=True)):
-        for col, v in ((days_col, d), (event_col, e)):
-            if not _is_missing(v) and not _kind_ok(PATIENTS[col], v):
-                raise InputError(f"patients.{col}", f"row {i + 1}: must be a {PATIENTS[col]}",
-                                 v)
-        if not _is_missing(d) and float(d) < 0:
+    columns = {col: _column(patients, col) for col in (days_col, event_col, *extra)}
+    days, no_days = columns[days_col]
+    events, no_event = columns[event_col]
+    for i, d in enumerate(days):
+        if not no_days[i] and float(d) < 0:
             raise InputError(f"patients.{days_col}", f"row {i + 1}: must be ≥ 0", d)
-        if not (_is_missing(d) or _is_missing(e)):
-            keep.append(i)
+    keep = [i for i in range(len(days)) if not (no_days[i] or no_event[i])]
     if not keep:
         raise InputError("patients", f"no rows to plot: no patient has both {days_col} and "
                          f"{event_col}")
@@ -310,14 +318,8 @@ def endpoint_rows(data: Any, endpoint: str, extra: Sequence[str] = ()) -> Any:
         "event": [1 if bool(events[i]) else 0 for i in keep],
     })
     for col in extra:
-        vals = patients[col].tolist()
-        kind = PATIENTS.get(col)
-        for i in keep:
-            v = vals[i]
-            if kind is not None and not _is_missing(v) and not _kind_ok(kind, v):
-                raise InputError(f"patients.{col}", f"row {i + 1}: must be a {kind}", v)
-        out[col] = pd.Series([None if _is_missing(vals[i]) else vals[i] for i in keep],
-                             dtype=object)
+        vals, missing = columns[col]
+        out[col] = pd.Series([None if missing[i] else vals[i] for i in keep], dtype=object)
     return out
 
 
