@@ -464,6 +464,10 @@ def test_item3_cox_forest_from_counts_dropped_rows_and_leaves_out_one_level() ->
     model = cox_ph(t, e, cov, reference={"sex": "male"})
     assert forest_points(fig, "Age (per 10 years)") == (
         model.terms[-1].hr, model.terms[-1].hr_lower, model.terms[-1].hr_upper)
+    ecog0 = lee2000().patients.copy()
+    ecog0["ecog"] = 0
+    note = artists(cox_forest_from(CohortData(ecog0)))["forest-note"].get_text()
+    assert note.endswith("ecog left out (one value among the patients: ECOG 0)")
 
 
 # ---- images ------------------------------------------------------------------------------------

@@ -237,6 +237,8 @@ def cox_forest_from(data: Any, endpoint: str = "os",
                            and values[c][i] is not None})
             if c == "age":
                 kept = [label_text(round(float(k) * 10)) for k in kept]
+            elif c == "ecog":
+                kept = ["ECOG \u22651" if k == "1" else "ECOG 0" for k in kept]
             left_out.append(f"{c} left out ({'no value' if not kept else 'one value'} "
                             f"among the patients{': ' + kept[0] if kept else ''})")
             used.remove(c)
