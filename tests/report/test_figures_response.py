@@ -294,6 +294,31 @@ def test_spider_months() -> None:
     assert list(line.get_xdata()) == [-3 / (365.25 / 12), 73 / (365.25 / 12)]
 
 
+def test_many_patients_draw_one_collection_per_response(monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    # above DETAIL_MAX patients the bars (lines) of one response are one collection
+    from hdil2.report.figures import tumour
+
+    monkeypatch.setattr(tumour, "DETAIL_MAX", 3)
+    fig = waterfall_figure(["A", "B", "C", "D"], [10.0, -40.0, 5.0, -80.0],
+                           ["PD", "PR", "SD", "PR"])
+    cols = {c.get_gid(): c for c in fig.axes[0].collections}
+    assert set(cols) == {"bars:PR", "bars:SD", "bars:PD"}
+    drawn = {gid: [(path.vertices[0][0] + 0.4, path.vertices[1][1]) for path in c.get_paths()]
+             for gid, c in cols.items()}
+    assert drawn == {"bars:PD": [(0.0, 10.0)], "bars:SD": [(1.0, 5.0)],
+                     "bars:PR": [(2.0, -40.0), (3.0, -80.0)]}
+    assert to_hex(cols["bars:PR"].get_facecolor()[0]) == to_hex(style.RESPONSE_COLOURS["PR"])
+    t = pd.DataFrame({"patient": list("AABBCCDD"), "criteria": ["nci"] * 8,
+                      "day": [-7, 70] * 4, "visit": [0, 1] * 4,
+                      "change_pct": [0.0, 10.0, 0.0, -60.0, 0.0, 5.0, 0.0, -80.0]})
+    fig = spider_figure(t, best_response={"A": "NR", "B": "PR", "C": "NR", "D": "CR"})
+    cols = {c.get_gid(): c for c in fig.axes[0].collections}
+    assert set(cols) == {"spider:CR", "spider:PR", "spider:NR"}
+    assert [p.vertices.tolist() for p in cols["spider:NR"].get_paths()] == [
+        [[-1.0, 0.0], [10.0, 10.0]], [[-1.0, 0.0], [10.0, 5.0]]]
+
+
 # --- invariants ------------------------------------------------------------------------------
 
 changes = st.one_of(st.none(), st.floats(-100, 500, allow_nan=False).map(lambda x: round(x, 1)))

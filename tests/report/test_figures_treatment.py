@@ -149,6 +149,25 @@ def test_swimmer_lanes_sorted_by_follow_up(small: CohortData) -> None:
     assert bar.get_x() == row.start_day / MONTH
 
 
+def test_swimmer_lane_ends_at_death_not_at_a_later_contact() -> None:
+    # the registry's last contact may be the visit that recorded the death, after it
+    start = dt.date(2020, 1, 1)
+    pts = pd.DataFrame({"patient": ["A"], "start": [start], "best_response": ["PR"],
+                        "response_on": [dt.date(2020, 3, 1)],
+                        "progression_on": [dt.date(2020, 9, 1)],
+                        "death_on": [dt.date(2021, 1, 1)],
+                        "last_known_alive": [dt.date(2021, 2, 1)]})
+    crs = pd.DataFrame({"patient": ["A", "A"], "course": [1, 2], "start_day": [0, 90],
+                        "end_day": [18, 105], "response": ["PR", None]})
+    fig = swimmer_figure(crs, pts, time_unit="days")
+    assert by_gid(fig, "lane:A")["lane:A"].get_xdata()[1] == 366
+    assert by_gid(fig, "death:A")["death:A"].get_xdata()[0] == 366
+    assert not by_gid(fig, "ongoing:")
+    bar = by_gid(fig, "course:A:2")["course:A:2"]
+    assert (bar.get_x(), bar.get_width()) == (90, 15)
+    assert to_hex(bar.get_facecolor()) == to_hex(style.response_colour(None))
+
+
 def test_swimmer_image(small: CohortData, image_matches: Any) -> None:
     image_matches(swimmer_from(small), "swimmer")
 

@@ -2,7 +2,9 @@
 
 One horizontal lane per patient, from day 0 (the first dose of course 1) to the last date
 known: the death, or else the latest of the last date known alive, the progression, the first
-response and the end of the last course.  Days are counted from ``patients.start``.  On the lane:
+response and the end of the last course (a last contact recorded after a death, such as the
+visit that recorded it, does not extend the lane; a progression, response or course after the
+death is refused).  Days are counted from ``patients.start``.  On the lane:
 
 * each course as a thick bar from its ``start_day`` to its ``end_day`` (gid
   ``course:<patient>:<course>``), coloured by the course's response (the NCI response of Lee et
@@ -111,12 +113,14 @@ def lanes(courses: Any, patients: Any) -> list[Lane]:
                 raise InputError(f"patients.{k}", f"row {i + 1}: before the first dose "
                                  f"({start})", dates[k])
         own = tuple(sorted(by_patient.get(p, [])))
-        known = [d for d in (days["last_known_alive"], days["progression_on"],
-                             days["response_on"], *(e for _, _, e, _ in own)) if d is not None]
+        known = [d for d in (days["progression_on"], days["response_on"],
+                             *(e for _, _, e, _ in own)) if d is not None]
         death = days["death_on"]
         if death is not None and any(d > death for d in known):
             raise InputError("patients.death_on", f"row {i + 1}: before another date of the "
                              "patient", dates["death_on"])
+        if death is None and days["last_known_alive"] is not None:
+            known.append(days["last_known_alive"])
         end = death if death is not None else max(known, default=0)
         out.append(Lane(p, None if _missing(best) else best, end, own, days["response_on"],
                         days["progression_on"], death,

@@ -44,6 +44,11 @@ BURDEN: Mapping[str, str] = {
     "recist1.1": "sum of diameters", "irecist": "sum of diameters",
     "who": "sum of products", "nci": "sum of products",
 }
+#: up to this many patients, each bar (each line) is its own artist with the patient's gid;
+#: above it, the bars (lines) of one best response are one collection, gid ``bars:<response>``
+#: (``spider:<response>``; ``none`` when not assessed): the same picture, drawn and written
+#: in a fraction of the time
+DETAIL_MAX = 1000
 #: days per unit of the time axes (a month is 365.25 / 12 days)
 TIME_UNITS: Mapping[str, float] = {"days": 1.0, "weeks": 7.0, "months": 365.25 / 12}
 
@@ -177,7 +182,8 @@ def waterfall_figure(patients: Sequence[str], best_change_pct: Sequence[float],
     the thresholds of ``criteria`` (:data:`THRESHOLDS`: +20 % and -30 % for RECIST 1.1,
     section 4.3.1; +25 % and -50 % for the WHO and NCI bidimensional criteria, ``lee2000``;
     gids ``threshold:pd`` and ``threshold:pr``).  No value is clamped: a bar above +100 %
-    extends the axis.  Patient codes label the bars when there are at most 40.
+    extends the axis.  Patient codes label the bars when there are at most 40; above
+    :data:`DETAIL_MAX` patients the bars of one response are one collection.
     """
     criteria = _criteria(criteria)
     codes = list(patients)
@@ -201,12 +207,25 @@ def waterfall_figure(patients: Sequence[str], best_change_pct: Sequence[float],
     responses = _responses(best_response, len(codes))
     order = sorted(range(len(codes)), key=lambda k: (-xs[k], codes[k]))
 
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Rectangle
+
     with style.rc():
         fig = style.figure(7.0, 4.0)
         ax = fig.add_subplot()
-        for pos, k in enumerate(order):
-            ax.bar(pos, xs[k], width=0.8, color=style.response_colour(responses[k]),
-                   linewidth=0, gid=f"bar:{codes[k]}")
+        if len(codes) <= DETAIL_MAX:
+            for pos, k in enumerate(order):
+                ax.add_patch(Rectangle((pos - 0.4, 0.0), 0.8, xs[k], linewidth=0,
+                                       facecolor=style.response_colour(responses[k]),
+                                       gid=f"bar:{codes[k]}"))
+        else:
+            for r in (*style.RESPONSE_ORDER, None):
+                verts = [[(pos - 0.4, 0.0), (pos - 0.4, xs[k]), (pos + 0.4, xs[k]),
+                          (pos + 0.4, 0.0)] for pos, k in enumerate(order) if responses[k] == r]
+                if verts:
+                    ax.add_collection(PolyCollection(
+                        verts, facecolors=style.response_colour(r), linewidths=0,
+                        gid=f"bars:{r or 'none'}"), autolim=False)
         ax.axhline(0, color=style.OKABE_ITO["black"], linewidth=0.8)
         _thresholds(ax, criteria)
         pd_line, pr_line = THRESHOLDS[criteria]
@@ -288,7 +307,8 @@ def spider_figure(tumour: Any, *, time_unit: str = "weeks",
     / 12 for months).  A patient with no change after baseline has no line.  The colour is the
     patient's best overall response (``best_response``: patient -> response; grey when not
     given).  Dashed lines mark the thresholds of ``criteria`` as in :func:`waterfall_figure`;
-    unset, the table's own criteria (it must hold one only).
+    unset, the table's own criteria (it must hold one only).  Above :data:`DETAIL_MAX`
+    patients the lines of one response are one collection, without markers.
     """
     unit = time_unit_days(time_unit)
     df = _frame(tumour, "tumour", ("patient", "day", "visit", "change_pct", "criteria"))
@@ -321,14 +341,26 @@ def spider_figure(tumour: Any, *, time_unit: str = "weeks",
     drawn = sorted(lines)
     colours = [None if _missing(responses.get(p)) else responses.get(p) for p in drawn]
 
+    from matplotlib.collections import LineCollection
+
     with style.rc():
         fig = style.figure(7.0, 4.0)
         ax = fig.add_subplot()
-        for p, r in zip(drawn, colours, strict=True):
-            pts = lines[p]
-            ax.plot([d / unit for _, d, _ in pts], [x for _, _, x in pts],
-                    color=style.response_colour(r), marker="o", markersize=2.5,
-                    linewidth=1.0, alpha=0.9, gid=f"spider:{p}")
+        if len(drawn) <= DETAIL_MAX:
+            for p, r in zip(drawn, colours, strict=True):
+                pts = lines[p]
+                ax.plot([d / unit for _, d, _ in pts], [x for _, _, x in pts],
+                        color=style.response_colour(r), marker="o", markersize=2.5,
+                        linewidth=1.0, alpha=0.9, gid=f"spider:{p}")
+        else:
+            for resp in (*style.RESPONSE_ORDER, None):
+                segs = [[(d / unit, x) for _, d, x in lines[p]]
+                        for p, r in zip(drawn, colours, strict=True) if r == resp]
+                if segs:
+                    ax.add_collection(LineCollection(
+                        segs, colors=style.response_colour(resp), linewidths=0.6, alpha=0.6,
+                        gid=f"spider:{resp or 'none'}"))
+            ax.autoscale_view()
         ax.axhline(0, color=style.OKABE_ITO["black"], linewidth=0.8)
         _thresholds(ax, criteria)
         ax.set_xlabel(f"Time from the first dose ({time_unit})")
