@@ -90,11 +90,14 @@ def figure(width: float = 7.0, height: float = 4.5) -> Any:
     return fig
 
 
-def svg(fig: Any) -> str:
+def svg(fig: Any, salt: str = "") -> str:
     """The figure as SVG text without the XML prologue (ready to inline in HTML), the same
-    bytes for the same figure."""
+    bytes for the same figure.  ``salt`` makes the SVG's internal ids (clip paths) distinct
+    from another figure's in the same HTML page."""
+    import matplotlib
+
     buf = io.BytesIO()
-    with rc():
+    with rc(), matplotlib.rc_context({"svg.hashsalt": f"hdil2{salt}"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "hdil2"})
     text = buf.getvalue().decode("utf-8")
     start = text.find("<svg")
