@@ -239,6 +239,35 @@ def test_doses_in_the_wards_zone(loaded: dict[str, Any]) -> None:
         [28, 3, 1, 1]
 
 
+def test_days_and_times_are_the_wards_not_utc(loaded: dict[str, Any]) -> None:
+    """A ward in New York (UTC-5 in early March): the onset 02:00 UTC on 4 March is 21:00 on
+    3 March there, the day of the first dose (day 0, not day 1); a voided slot is left out."""
+    from hdil2.registry import services
+    from hdil2.registry.models import DoseSlot
+    from hdil2.registry.users import system_user
+
+    nurse = system_user("nurse_rd")
+    p = services.enrol(by=nurse, registry_id="HAND-RD-003", disease="rcc").rows[0]
+    course = services.plan_course(p.pk, by=nurse, regimen="hd-il2-600k",
+                                  first_dose="2025-03-03T08:00", ward_tz="America/New_York",
+                                  weight="70 kg").rows[1]
+    slots = list(DoseSlot.objects.filter(cycle__course=course)
+                 .order_by("cycle__number", "number"))
+    first = slots[0]
+    services.record_dose(first.pk, first.version, by=nurse, status="given",
+                         given_at=first.scheduled_at, dose_iu=42_000_000,
+                         departure_reason="recorded after the fact, no advice shown")
+    slots[-1].void(by=nurse, reason="entered twice")
+    services.record_toxicity(p.pk, by=nurse, request={"term": "fever", "value": "38.5 °C"},
+                             onset_at="2025-03-04T02:00+00:00")
+    data = report_data.patient_data("HAND-RD-003")
+    tox = data.toxicities.iloc[0]
+    assert (tox["onset_day"], tox["course"], tox["dose_number"]) == (0, 1, 1)
+    assert data.doses["scheduled_at"][0] == "2025-03-03T08:00:00-05:00"
+    assert len(data.doses) == 27
+    assert data.courses["doses_planned"][0] == 27
+
+
 def test_patient_data_unknown_code_names_the_patient(loaded: dict[str, Any]) -> None:
     with pytest.raises(InputError) as e:
         report_data.patient_data("NOBODY-1")
