@@ -17,6 +17,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hdil2.core.errors import InputError
 from hdil2.registry import cohort, demo, report_data
@@ -289,3 +291,19 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(loaded: dict[str,
     with CaptureQueriesContext(connection) as all_:
         report_data.cohort_data()
     assert len(all_) == len(one) <= 20
+
+
+def _anniversary(born: dt.date, years: int) -> dt.date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # 29 February in a common year: 1 March
+        return dt.date(born.year + years, 3, 1)
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31)), st.integers(0, 40_000))
+def test_age_in_completed_years_is_the_last_birthday_reached(born: dt.date, days: int) -> None:
+    on = born + dt.timedelta(days=days)
+    if on.year > 9998:
+        return
+    age = report_data._completed_years(born, on)
+    assert _anniversary(born, age) <= on < _anniversary(born, age + 1)

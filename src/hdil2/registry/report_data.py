@@ -7,9 +7,10 @@ query (or a few) for the whole cohort, never one per patient.  How each column i
 
 patients
     The rows of :func:`hdil2.registry.cohort.rows`, plus:
-    ``age`` - completed years at the first dose of course 1, from the birth date; for a
-    patient never dosed, completed years on the day the patient's record was created in the
-    registry (its registration); ``None`` without a birth date.
+    ``age`` - completed years at the first dose of course 1, from the birth date (a 29
+    February birthday falls on 1 March in other years); for a patient never dosed, completed
+    years on the day the patient's record was created in the registry (its registration);
+    ``None`` without a birth date.
     ``risk_group`` - the group stored by screening, ``None`` when not known.
     ``prior_therapy`` - the distinct kinds of the stored prior therapies, ``;``-joined in the
     order of :data:`hdil2.registry.models.patient.PRIOR_KINDS`; ``""`` (none) when no prior
