@@ -138,3 +138,22 @@ def test_item5_6_cli_demo_and_cohort(loaded: dict[str, int], registry_db: dict[s
     done = runner.invoke(app, ["cohort", "--db", db, "--disease", "lung"])
     assert isinstance(done.exception, InputError)
     assert done.exception.field == "disease"
+
+
+def test_item13_ages_at_the_first_dose_are_table_1s(loaded: dict[str, int]) -> None:
+    """The stored birth dates give each patient, in completed years at the first dose of
+    course 1, an age in the age group lee2000's Table 1 allocates (the loader once put the
+    birthday anywhere in the year, so 235 of 350 patients were a year younger)."""
+    from hdil2.registry import models as m
+
+    from .test_synthetic import TABLE1
+
+    groups: Counter[tuple[str, str]] = Counter()
+    for p in m.Patient.objects.filter(registry_id__startswith=f"demo{SEED}-"):
+        first = m.Course.objects.get(patient=p, number=1).started_on
+        born = p.birth_date
+        age = first.year - born.year - ((first.month, first.day) < (born.month, born.day))
+        lo = 10 * ((age - 1) // 10) + 1
+        groups[(p.disease, f"{lo}-{lo + 9}")] += 1
+    for group, (mel, rcc) in TABLE1["age_group"].items():
+        assert (groups[("melanoma", group)], groups[("rcc", group)]) == (mel, rcc), group

@@ -297,6 +297,17 @@ class _Rows:
             table.flush()
 
 
+def _birth_date(first_dose: dt.date, age_years: int) -> dt.date:
+    """A birth date at which the patient is ``age_years`` old (completed years) on the first
+    dose - the age of Table 1 of ``lee2000`` - on a day of the year that varies between
+    patients (0-364 days before the birthday that makes the age exact)."""
+    try:
+        exact = first_dose.replace(year=first_dose.year - age_years)
+    except ValueError:  # 29 February in a year that has none
+        exact = first_dose.replace(year=first_dose.year - age_years, day=28)
+    return exact - dt.timedelta(days=first_dose.toordinal() % 365)
+
+
 def _write(chunk: Iterable[syn.PatientRecord], seed: int, user_id: int, out: _Rows) -> None:
     from hdil2.clinical.toxicity.ctcae import TERMS
     from hdil2.clinical.toxicity.holds.rules import RULESETS
@@ -316,8 +327,7 @@ def _write(chunk: Iterable[syn.PatientRecord], seed: int, user_id: int, out: _Ro
         pat = patients.add(
             registry_id=patient_code(seed, p.id), site="synthetic demo (lee2000)",
             sex=p.sex, disease=p.disease,
-            birth_date=dt.date(p.first_dose.year - p.age_years, 1, 1)
-            + dt.timedelta(days=(p.first_dose.date().toordinal() % 365)),
+            birth_date=_birth_date(p.first_dose.date(), p.age_years),
             metastatic_sites=sorted({les.organ for les in r.lesions}), ecog=p.ecog)
         course: dict[int, int] = {}
         for c in r.courses:
