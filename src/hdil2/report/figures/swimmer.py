@@ -15,7 +15,8 @@ death is refused).  Days are counted from ``patients.start``.  On the lane:
   without progression at the last contact (``ongoing:<patient>``).
 
 Lanes are sorted by the length of follow-up, the longest at the top.  A course without a
-``start_day`` or an ``end_day`` (a course still running) is not drawn as a bar.
+``start_day`` or an ``end_day`` (a course still running) is not drawn as a bar; a patient
+without a first dose (``start``) and without any date or course has no lane.
 """
 
 from __future__ import annotations
