@@ -385,6 +385,27 @@ def test_item2_worst_grade_on_the_synthetic_cohort_counts_patients_once() -> Non
         assert _n(row["Grade 3 or worse"].split()[0]) == int((mine >= 3).sum())
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABCD"), st.sampled_from(["fever", "x", "y"]),
+                          st.one_of(st.none(), st.integers(1, 5))), min_size=1, max_size=25))
+def test_item2_worst_grade_partitions_the_patients_of_each_term(
+        events: list[tuple[str, str, int | None]]) -> None:
+    tox = _tox([{"patient": p, "term": term, "grade": g} for p, term, g in events])
+    tab = t.worst_grade(d.CohortData(FOUR, toxicities=tox))
+    for (_, label), row in tab.frame.iterrows():
+        key = "fever" if label == "Fever" else label
+        mine = {p for p, term, _ in events if term == key}
+        graded = {p: max(g for q, term, g in events if q == p and term == key and g is not None)
+                  for p in mine
+                  if any(g is not None for q, term, g in events if q == p and term == key)}
+        counts = [_n(row[f"Grade {k}"].split()[0]) for k in range(1, 6)]
+        assert counts == [sum(1 for g in graded.values() if g == k) for k in range(1, 6)]
+        assert _n(row["Grade not recorded"].split()[0]) == len(mine) - len(graded)
+        assert _n(row["Any grade"].split()[0]) == len(mine)
+        assert _n(row["Grade 3 or worse"].split()[0]) == sum(counts[2:])
+    assert len(tab.frame) == len({term for _, term, _ in events})
+
+
 def test_item2_worst_grade_refuses_bad_rows() -> None:
     with pytest.raises(InputError) as e:
         t.worst_grade(d.CohortData(FOUR, toxicities=_tox([
