@@ -298,7 +298,8 @@ def test_item4_random_json_lines_never_crash(data: st.DataObject) -> None:
 # ---- binary files ------------------------------------------------------------------------
 
 # commands that read a file that is not JSON: the field their refusal names
-BINARY_INPUT: dict[str, str] = {"registry restore": "backup", "import sdtm": "dm.csv"}
+BINARY_INPUT: dict[str, str] = {"registry restore": "backup", "import sdtm": "dm.csv",
+                                "report cohort": "patients.csv"}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -377,6 +378,40 @@ def test_item5_random_sdtm_files_are_refused_whole(content: bytes) -> None:
         with contextlib.closing(sqlite3.connect(target)) as con:
             count = con.execute("SELECT count(*) FROM registry_patient").fetchone()
         assert count == (written,), where  # refused: nothing written
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=1024),
+    st.text(max_size=300).map(str.encode),
+    st.lists(st.lists(st.sampled_from(["", "P1", "P2", "rcc", "melanoma", "male", "45", "-3",
+                                       "1.5", "true", "maybe", "2024-01-02", "2024-13-40",
+                                       "NR;PR", "CR;XX", "400", "0", '"a,b"']),
+                      min_size=1, max_size=6), max_size=6).map(
+        lambda rows: ("patient,disease,sex,age,ecog,start,os_days,os_event,"
+                      "course_responses\n"
+                      + "\n".join(",".join(r) for r in rows) + "\n").encode())))
+def test_item13_random_patient_files_never_crash(content: bytes) -> None:
+    """Issue 13: ``report cohort DATA.csv`` of random bytes, text or cells exits 0 (a report
+    written) or 2 naming the file's column, never a traceback."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data, out = Path(tmp) / "patients.csv", Path(tmp) / "report.html"
+        data.write_bytes(content)
+        code, stdout, err, _ = run(["report", "cohort", str(data), "--out", str(out),
+                                    "--json"])
+        where = f"report cohort of {content[:120]!r}"
+        assert "Traceback" not in err, where
+        assert code in (0, 2), f"{where}: exit {code}: {err[:300]}"
+        if code == 0:
+            assert json.loads(stdout)["out"] == str(out), where
+            assert out.stat().st_size > 0, where
+        else:
+            assert stdout == "", where
+            field = json.loads(err)["errors"][0]["field"]
+            assert field.startswith(BINARY_INPUT["report cohort"]), (where, field)
+            assert not out.exists(), where
 
 
 # ---- CSV ----------------------------------------------------------------------------------
@@ -475,6 +510,8 @@ VALID_OPTIONS: dict[str, list[str]] = {
     # (seed 1); seed 2000 is not loaded in it, so the valid demo call writes a new cohort
     "registry demo": ["registry", "demo", "--db", "{db}", "--seed", "2000", "--patients", "5"],
     "registry cohort": ["registry", "cohort", "--db", "{db}", "--ecog", "1"],
+    # {out}: a report file in a temporary folder
+    "report cohort": ["report", "cohort", "--db", "{db}", "--ecog", "1", "--out", "{out}"],
 }
 
 # A valid --patients is a real load (generation and writing take milliseconds per patient), so
@@ -536,6 +573,8 @@ def _args(name: str) -> list[str]:
     args = [a.replace("{patient}", _patient_file()) for a in VALID_OPTIONS[name]]
     if "{db}" in args:
         args[args.index("{db}")] = _registry_copy()
+    if "{out}" in args:
+        args[args.index("{out}")] = str(_REGISTRY["dir"] / "report.html")
     return args
 
 

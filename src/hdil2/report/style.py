@@ -65,7 +65,6 @@ RC: dict[str, Any] = {
     "svg.hashsalt": "hdil2",
     "path.simplify": False,  # every step of a curve is drawn
     "text.hinting": "default",
-    "text.hinting_factor": 8,
     "text.antialiased": True,
     "axes.unicode_minus": True,
 }
@@ -90,6 +89,17 @@ def figure(width: float = 7.0, height: float = 4.5) -> Any:
     return fig
 
 
+def freeze(fig: Any) -> Any:
+    """Lay the figure out once and keep that layout: constrained layout is iterative and
+    starts from the last positions, so a figure rendered twice would otherwise differ by a
+    fraction of a point the second time.  Returns the figure."""
+    if fig.get_layout_engine() is not None:
+        with rc():
+            fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+    return fig
+
+
 def svg(fig: Any, salt: str = "") -> str:
     """The figure as SVG text without the XML prologue (ready to inline in HTML), the same
     bytes for the same figure.  ``salt`` makes the SVG's internal ids (clip paths) distinct
@@ -97,6 +107,7 @@ def svg(fig: Any, salt: str = "") -> str:
     import matplotlib
 
     buf = io.BytesIO()
+    freeze(fig)
     with rc(), matplotlib.rc_context({"svg.hashsalt": f"hdil2{salt}"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "hdil2"})
     text = buf.getvalue().decode("utf-8")
@@ -107,6 +118,7 @@ def svg(fig: Any, salt: str = "") -> str:
 def png(fig: Any, dpi: float = 100.0) -> bytes:
     """The figure as PNG bytes (no creation time in the metadata)."""
     buf = io.BytesIO()
+    freeze(fig)
     with rc():
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": "hdil2"})
     return buf.getvalue()
@@ -125,6 +137,7 @@ def save(fig: Any, path: Any, dpi: float = 100.0) -> None:
     elif suffix == ".png":
         p.write_bytes(png(fig, dpi))
     elif suffix == ".pdf":
+        freeze(fig)
         with rc():
             fig.savefig(p, format="pdf", metadata={"CreationDate": None, "Creator": "hdil2"})
     else:
