@@ -270,6 +270,49 @@ def test_days_and_times_are_the_wards_not_utc(loaded: dict[str, Any]) -> None:
     assert data.courses["doses_planned"][0] == 27
 
 
+def test_tumour_without_a_stored_assessment_is_left_out_then_uses_its_criteria(
+        loaded: dict[str, Any]) -> None:
+    """RECIST 1.1 (``recist1.1``) section 4.3.1: a 30 % decrease in the sum of diameters is
+    a partial response - 50 + 30 mm at baseline, 35 + 21 mm after is -30.0 %."""
+    from hdil2.registry import services
+    from hdil2.registry.models import DoseSlot
+    from hdil2.registry.users import system_user
+
+    nurse = system_user("nurse_rd")
+    code = "HAND-RD-004"
+    p = services.enrol(by=nurse, registry_id=code, disease="melanoma").rows[0]
+    course = services.plan_course(p.pk, by=nurse, regimen="hd-il2-600k",
+                                  first_dose="2025-03-03T08:00", ward_tz="Europe/London",
+                                  weight="70 kg").rows[1]
+    first = DoseSlot.objects.filter(cycle__course=course).order_by("cycle__number",
+                                                                   "number")[0]
+    services.record_dose(first.pk, first.version, by=nurse, status="given",
+                         given_at=first.scheduled_at, dose_iu=42_000_000,
+                         departure_reason="recorded after the fact, no advice shown")
+    services.record_scan(p.pk, by=nurse, scanned_on="2025-02-20", modality="ct",
+                         baseline=True, measurements=[
+                             {"lesion": "T01", "kind": "target", "organ": "lung",
+                              "longest_mm": 50},
+                             {"lesion": "T02", "kind": "target", "organ": "liver",
+                              "longest_mm": 30}])
+    services.record_scan(p.pk, by=nurse, scanned_on="2025-05-01", modality="ct",
+                         measurements=[{"lesion": "T01", "longest_mm": 35},
+                                       {"lesion": "T02", "longest_mm": 21}])
+    before = report_data.patient_data(code).tumour
+    assert before.empty
+    assert list(before.attrs["left_out"]) == [code]
+    services.assess_response(p.pk, by=nurse, criteria="recist1.1")
+    after = report_data.patient_data(code).tumour
+    assert after.attrs["left_out"] == {}
+    assert list(after["criteria"]) == ["recist1.1"] * 2
+    assert list(after["day"]) == [-11, 59]
+    assert list(after["burden_mm"]) == [80.0, 56.0]
+    assert list(after["change_pct"]) == [0.0, -30.0]
+    assert after["response"][1] == "PR"
+    row = report_data.patient_data(code).patients.iloc[0]
+    assert row["response_on"] == dt.date(2025, 5, 1)
+
+
 def test_patient_data_unknown_code_names_the_patient(loaded: dict[str, Any]) -> None:
     with pytest.raises(InputError) as e:
         report_data.patient_data("NOBODY-1")

@@ -111,6 +111,8 @@ def patient_data(code: str) -> Any:
         raise InputError("patient", "no patient of the registry has this code", code)
     # the codes starting with ``code``, narrowed to ``code`` itself
     data = cohort_data(CohortFilter(code_prefix=code), title=f"Patient {code}").only({code})
+    left_out = data.tumour.attrs.get("left_out", {})
+    data.tumour.attrs["left_out"] = {k: v for k, v in left_out.items() if k == code}
     return replace(data, filters={"patient": code})
 
 
