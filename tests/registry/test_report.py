@@ -188,3 +188,26 @@ def test_item13_cli_cohort_and_patient(report: document.Report, registry_db: dic
         assert code == 2, args
         assert json.loads(err)["errors"][0]["field"] == field, args
         assert not (tmp_path / "x.html").exists()
+
+
+def test_item13_docs_from_python_example_runs(report: document.Report, registry_db: dict[str, Any],
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/figures.md "From Python" on this registry: it writes report.html and prints Table
+    2 as CSV."""
+    import contextlib
+    import io
+
+    if "sqlite" not in registry_db["ENGINE"]:
+        pytest.skip("the example opens the SQLite file")
+    page = Path(__file__).resolve().parents[2] / "docs" / "figures.md"
+    program = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)[1]
+    program = program.replace('"registry.sqlite3"', repr(str(registry_db["NAME"])))
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(program, "docs/figures.md", "exec"), {})
+    assert (tmp_path / "report.html").read_text().startswith("<!DOCTYPE html>")
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("section,Disease,")
+    assert lines[1].startswith(",Melanoma,149,10,6.7,13,8.7,23,15.4,")
