@@ -313,6 +313,12 @@ def test_item2_tempo_leaves_out_patients_without_a_disease_and_says_so() -> None
     assert rcc.cell("Course 2 (n = 1)", "Response to courses 1 and 2: CR", "PR") == "1"
     assert any("1 treated patient(s) whose disease is not recorded" in n for n in rcc.notes)
     assert any(n == "Still on treatment (no reason recorded): 1." for n in tabs[1].notes)
+    assert t.tempo_table(d.CohortData(_patients(rows)), "rcc").key == "tempo-rcc"
+    assert t.tempo_table(d.CohortData(_patients(rows)), "stop-reasons").key == \
+        "tempo-stop-reasons"
+    with pytest.raises(t.NotInData) as missing:  # a cohort of renal cell cancer only
+        t.tempo_table(d.CohortData(_patients(rows)), "melanoma")
+    assert missing.value.field == "patients.disease"
     bad = [{**rows[0], "courses": 3}]
     with pytest.raises(InputError) as e:
         t.tempo_tables(d.CohortData(_patients(bad)))

@@ -11,7 +11,8 @@ Each function takes a :class:`~hdil2.report.data.CohortData` and returns a :clas
   (``lee2000`` Table 2's layout).
 * :func:`tempo_tables` - the response after each course by the status before it, per disease,
   and the reasons for stopping by the number of courses completed (``lee2000`` Tables 3, 4
-  and 5), from :func:`hdil2.clinical.response.tempo.tempo_tables`.
+  and 5), from :func:`hdil2.clinical.response.tempo.tempo_tables`; :func:`tempo_table` one of
+  them by disease.
 * :func:`stop_reasons` - the reason the last course was stopped, per disease.
 * :func:`worst_grade` - patients by worst CTCAE v5.0 grade (``ctcae5``) per term; grade 3 or
   worse highlighted.
@@ -48,7 +49,7 @@ from hdil2.report.data import PATIENTS, TABLES, CohortData, check_table
 
 __all__ = [
     "NotInData", "Table", "all_tables", "characteristics", "dose_intensity", "quality_of_life",
-    "responses", "stop_reasons", "tempo_tables", "worst_grade",
+    "responses", "stop_reasons", "tempo_table", "tempo_tables", "worst_grade",
 ]
 
 NOT_RECORDED = "Not recorded"
@@ -610,6 +611,19 @@ def tempo_tables(data: CohortData) -> list[Table]:
                      "Reasons for discontinuing treatment with IL-2, by courses completed",
                      "Reason", columns, rows5, notes5))
     return out
+
+
+def tempo_table(data: CohortData, which: str) -> Table:
+    """One table of :func:`tempo_tables`: ``which`` a disease (``"melanoma"``, ``"rcc"``, ...)
+    for its Table 3/4, or ``"stop-reasons"`` for Table 5; :class:`NotInData` naming
+    ``patients.disease`` when no treated patient has that disease (a cohort filtered to one
+    disease has no table for the other)."""
+    key = "tempo-stop-reasons" if which == "stop-reasons" else f"tempo-{which}"
+    for table in tempo_tables(data):
+        if table.key == key:
+            return table
+    raise NotInData("patients.disease",
+                    f"no treated patient with disease {which!r} and course responses")
 
 
 # --- reasons for stopping -----------------------------------------------------------------------
