@@ -110,6 +110,7 @@ def toxicity_incidence_figure(dose: Sequence[float], event: Sequence[bool],
     """
     from matplotlib.ticker import PercentFormatter
 
+    from hdil2.report.figures.survival import group_name
     from hdil2.stats.kaplan_meier import kaplan_meier_groups
 
     doses = list(dose)
@@ -137,7 +138,8 @@ def toxicity_incidence_figure(dose: Sequence[float], event: Sequence[bool],
                             alpha=0.15, linewidth=0, gid=f"incidence-ci:{lab}")
             ax.plot(x, y, drawstyle="steps-post", color=colour,
                     linestyle=style.GROUP_LINESTYLES[k % len(style.GROUP_LINESTYLES)],
-                    gid=f"incidence:{lab}", label=f"{lab} (n = {km.n}, {km.events} events)")
+                    gid=f"incidence:{lab}",
+                    label=f"{group_name(lab)} (n = {km.n}, {km.events} events)")
         ax.set_ylim(0, 1)
         ax.set_xlim(left=0)
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
