@@ -72,13 +72,8 @@ def _cohort_specs() -> list[Spec]:
     from hdil2.report.figures import dose_intensity as di
     from hdil2.report.figures import forest, survival, swimmer, toxicity, tumour
 
-    def tempo(key: str) -> Callable[[CohortData], Any]:
-        def build(d: CohortData) -> Any:
-            found = [tab for tab in t.tempo_tables(d) if tab.key == key]
-            if not found:
-                raise InputError("patients", "no treated patient of this disease")
-            return found[0]
-        return build
+    def tempo(which: str) -> Callable[[CohortData], Any]:
+        return lambda d: t.tempo_table(d, which)
 
     return [
         ("characteristics", "Patients", "table", "Patient characteristics", "",
@@ -97,10 +92,10 @@ def _cohort_specs() -> list[Spec]:
         ("spider", "Response", "figure", "Change in tumour size over time",
          "Each line is one patient's tumour burden relative to baseline at each scan.",
          lambda d: tumour.spider_from(d, criteria=main_criteria(d))),
-        ("tempo-melanoma", "Tempo of response", "table", "", "", tempo("tempo-melanoma")),
-        ("tempo-rcc", "Tempo of response", "table", "", "", tempo("tempo-rcc")),
+        ("tempo-melanoma", "Tempo of response", "table", "", "", tempo("melanoma")),
+        ("tempo-rcc", "Tempo of response", "table", "", "", tempo("rcc")),
         ("tempo-stop-reasons", "Tempo of response", "table", "", "",
-         tempo("tempo-stop-reasons")),
+         tempo("stop-reasons")),
         ("km-os", "Survival", "figure", "Overall survival",
          "Kaplan-Meier estimate by disease with 95 % confidence bands, censored patients "
          "marked +, the median where reached, the log-rank P and the numbers at risk "
