@@ -31,7 +31,7 @@ def main() -> None:
         report = document.cohort_report(data, generated="2026-12-01")
         for key in FIGURES:
             name = key.removesuffix("-figure")
-            style.save(report.item(key).figure, HERE / f"{name}.png", dpi=80)
+            style.save(report.item(key).figure, HERE / f"{name}.png")
         style.save(document.first_page(report), HERE / "report-first-page.png", dpi=70)
     print("written:", ", ".join(sorted(p.name for p in HERE.glob("*.png"))))
 

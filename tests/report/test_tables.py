@@ -226,11 +226,11 @@ def test_item2_table2_counts_and_percentages_as_printed() -> None:
 
 
 def test_item2_table2_exact_intervals_equal_r_binom_test() -> None:
-    # R: binom.test(23, 149)$conf.int and binom.test(38, 201)$conf.int (95 %), stored by
+    # R: binom.test(23, 149), (38, 201) and (61, 350)$conf.int (95 %), stored by
     # tests/stats/results/proportions_r.R
     rates = _r_rates()
     tab = t.responses(DATA)
-    for label, key in (("Melanoma", (23, 149)), ("Renal cell", (38, 201))):
+    for label, key in (("Melanoma", (23, 149)), ("Renal cell", (38, 201)), ("Total", (61, 350))):
         lo, hi = rates[key]["clopper_pearson"]
         assert tab.cell("", label, ("CR + PR", "95 % CI")) == f"{100 * lo:.1f}-{100 * hi:.1f}"
     # and the interval the statistics tests print for these rates (Clopper-Pearson to 0.1 %)
