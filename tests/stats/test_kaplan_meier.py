@@ -159,3 +159,21 @@ def test_item2_group_curves_from_one_sort_no_argsort(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(np, "argsort", refused)
     got = kaplan_meier_groups(df["time"], df["status"], df["celltype"])
     assert {k: v.to_dict() for k, v in got.items()} == want
+
+
+def test_item13_bad_value_of_a_filtered_pandas_column_is_named_by_position() -> None:
+    """A pandas Series keeps its index labels after filtering; the refusal names the position
+    and the value (it raised KeyError: the value was looked up by label)."""
+    import pandas as pd
+
+    from hdil2.core.errors import InputError
+    from hdil2.stats.kaplan_meier import kaplan_meier
+
+    time = pd.Series([1.0, -2.0, 3.0], index=[10, 11, 12])
+    with pytest.raises(InputError) as e:
+        kaplan_meier(time, [1, 0, 1])
+    assert (e.value.field, e.value.value) == ("time[1]", -2.0)
+    event = pd.Series([1.0, 2.0, 0.0], index=[10, 11, 12])
+    with pytest.raises(InputError) as e:
+        kaplan_meier([1.0, 2.0, 3.0], event)
+    assert (e.value.field, e.value.value) == ("event[1]", 2.0)

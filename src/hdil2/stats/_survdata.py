@@ -33,7 +33,7 @@ def as_time(values: Any, field: str = "time") -> Any:
         raise InputError(field, "needs at least one observation")
     if not (t.min() >= 0 and t.max() < np.inf):  # False for NaN
         i = int(np.argmax(~np.isfinite(t) | (t < 0)))
-        raise InputError(f"{field}[{i}]", "must be a finite number ≥ 0", values[i])
+        raise InputError(f"{field}[{i}]", "must be a finite number ≥ 0", float(t[i]))
     return t
 
 
@@ -54,7 +54,7 @@ def as_event(values: Any, n: int, field: str = "event") -> Any:
     bad = ~((e == 0) | (e == 1))
     if bad.any():
         i = int(np.argmax(bad))
-        raise InputError(f"{field}[{i}]", "must be 0 (censored) or 1 (event)", values[i])
+        raise InputError(f"{field}[{i}]", "must be 0 (censored) or 1 (event)", float(e[i]))
     return e.astype(np.int8)
 
 
