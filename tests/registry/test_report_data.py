@@ -96,10 +96,6 @@ def test_cohort_data_passes_the_report_check_with_350_patients(data: Any) -> Non
         assert list(data.table(name).columns) == list(rd.TABLES[name]), name
 
 
-# the demo loader's birth dates before its _birth_date gave completed ages one year short for
-# 235 of 350 patients (25 of them across an age group); drop the marker once that is committed
-@pytest.mark.xfail(not hasattr(demo, "_birth_date"), strict=True, raises=AssertionError,
-                   reason="the demo loader's birth dates are not those of Table 1's ages")
 def test_ages_reproduce_lee2000_table1_age_groups(data: Any) -> None:
     groups = Counter()
     for disease, age in zip(data.patients["disease"], data.patients["age"], strict=True):
