@@ -286,3 +286,24 @@ def _all_clear_bedside() -> dict[str, Any]:
         "oliguria_hours": 0, "creatinine_trend": "stable", "acidosis": False,
         "hyperkalemia": False, "severe_volume_overload": False,
     }
+
+
+def test_item13_a_course_starts_on_the_wards_date_of_its_first_dose(
+        registry_db: dict[str, Any], user: Any) -> None:
+    """A first dose at 20:00 in New York (01:00 UTC the next day) starts the course on the
+    ward's calendar date: the day every report counts from (it took the UTC date)."""
+    from hdil2.registry import services
+    from hdil2.registry.models import Course, DoseSlot
+
+    nurse = user("svc_ward_day")
+    p = services.enrol(by=nurse, registry_id="SVC-NYC1", disease="rcc").rows[0]
+    out = services.plan_course(p.pk, by=nurse, regimen="hd-il2-600k",
+                               first_dose="2025-03-03T20:00", ward_tz="America/New_York",
+                               weight="70 kg")
+    course = out.rows[1]
+    slot = DoseSlot.objects.filter(cycle__course=course).order_by("scheduled_at").first()
+    assert slot.scheduled_at == dt.datetime(2025, 3, 4, 1, tzinfo=UTC)  # EST is UTC-5
+    services.record_dose(slot.pk, slot.version, by=nurse, status="given",
+                         given_at="2025-03-03T20:05-05:00", dose_iu=42000000, vials=2,
+                         departure_reason="no advice asked for in this test")
+    assert Course.objects.get(pk=course.pk).started_on == dt.date(2025, 3, 3)

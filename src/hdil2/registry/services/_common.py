@@ -151,3 +151,11 @@ def save_new(row: Any, by: Any) -> Any:
     validate(row, exclude=["created_by", "updated_by"])
     row.save(by=by)
     return row
+
+
+def ward_date(at: dt.datetime, ward_tz: str) -> dt.date:
+    """The ward's calendar date of the instant ``at`` (the day a course starts on, and every
+    report counts from): 20:00 in New York is that day there, though the next day in UTC."""
+    from zoneinfo import ZoneInfo
+
+    return at.astimezone(ZoneInfo(ward_tz)).date()

@@ -28,6 +28,7 @@ from hdil2.registry.services._common import (
     reason_text,
     run,
     store_advice,
+    ward_date,
 )
 
 COURSE_RESPONSES = ("CR", "PR", "MR", "NR", "PD")
@@ -71,7 +72,8 @@ def advise_next_course(patient_id: int, *, by: Any, variant: str = "default",
                       .filter(course=c, kind="visit", criteria="nci")
                       .order_by("-assessed_on", "-pk").first())
             response = latest.response if latest is not None else None
-            start = c.started_on or (c.planned_start.date() if c.planned_start else None)
+            start = c.started_on or (ward_date(c.planned_start, c.ward_tz)
+                                     if c.planned_start else None)
             records.append({
                 "start_date": start.isoformat() if start else None,
                 "discharge_date": c.discharged_on.isoformat(),

@@ -31,6 +31,7 @@ from hdil2.registry.services._common import (
     run,
     save_new,
     store_advice,
+    ward_date,
 )
 
 MEASUREMENT_KEYS = ("lesion", "kind", "organ", "nodal", "status", "longest_mm",
@@ -170,7 +171,7 @@ def assess_response(patient_id: int, *, by: Any, criteria: str, start_date: Any 
             if first is None or (first.started_on is None and first.planned_start is None):
                 raise InputError("start_date", "the patient has no course 1 with a first dose; "
                                  "give the start date")
-            start = first.started_on or first.planned_start.date()
+            start = first.started_on or ward_date(first.planned_start, first.ward_tz)
         else:
             start = a_date(start_date, "start_date")
         req, scans = assessment_request(patient, criteria, start, policies)

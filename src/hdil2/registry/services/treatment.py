@@ -37,6 +37,7 @@ from hdil2.registry.services._common import (
     run,
     save_new,
     store_advice,
+    ward_date,
 )
 
 #: observation codes of the registry -> the field of the next-dose observations they fill
@@ -323,7 +324,8 @@ def record_dose(slot_id: int, version: int, *, by: Any, status: str,
         course = slot.cycle.course
         if course.status == "planned":
             course.status = "ongoing"
-            course.started_on = course.started_on or slot.scheduled_at.date()
+            course.started_on = course.started_on or ward_date(slot.scheduled_at,
+                                                               course.ward_tz)
             course._change_reason = f"first slot recorded ({slot.label()})"
             course.save(by=by)
         return Outcome(None if advice is None else _shown(advice), advice, (slot,))
