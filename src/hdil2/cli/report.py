@@ -92,8 +92,11 @@ def report_cohort(data_path: str | None, db: str | None, out: str,
 
             f = cohort.CohortFilter(**given).check()
             settings = maintenance.setup(path=db)
-            step("reading the registry", 0, 1)
-            data = report_data.cohort_data(f, title=title or "Registry cohort")
+            done = iter(range(len(report_data.STEPS)))
+            data = report_data.cohort_data(
+                f, title=title or "Registry cohort",
+                progress=lambda name: step(f"reading {name.replace('_', ' ')}", next(done),
+                                           len(report_data.STEPS)))
             source = {"database": conf.describe(settings), "filters": f.to_dict()}
         written = rdata.write_csv(data, tables_out) if tables_out else None
         rep = document.cohort_report(data, progress=step)
