@@ -145,6 +145,12 @@ def test_item13_patient_report(report: document.Report, tmp_path: Path) -> None:
     data = report_data.patient_data(code)
     assert len(courses) == len(data.courses) >= 1
     assert list(courses["Doses planned"]) == [str(x) for x in data.courses["doses_planned"]]
+    # a dose as a nurse reads it: 720,000 IU/kg in full IU with thousands separators, the
+    # scheduled time in the ward's zone with its offset
+    doses = rep.item("doses").table.frame
+    given = doses[doses["Status"] == "given"]
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})+", cell) for cell in given["Dose (IU)"])
+    assert doses["Scheduled (ward time)"].iloc[0].endswith(("(UTC-04:00)", "(UTC-05:00)"))
     doc = document.write(rep, tmp_path / "patient.html")
     assert doc["missing"] == {"quality-of-life": "not shown: no quality of life "
                                                  "recorded"}

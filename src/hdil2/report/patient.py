@@ -10,6 +10,7 @@ Tables show the recorded values as recorded (dates ISO 8601, days from the first
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from hdil2.core.errors import InputError
@@ -19,10 +20,16 @@ from hdil2.report.data import QOL_SCALES, CohortData
 def _cell(v: Any) -> str:
     if v is None:
         return ""
+    if isinstance(v, Decimal):
+        v = float(v)
     if isinstance(v, float):
         if v != v:  # NaN: not recorded
             return ""
-        return f"{v:g}"
+        # whole numbers in full with thousands separators (a dose of 57,600,000 IU, never
+        # 5.76e+07); others to six significant digits
+        return f"{int(v):,}" if v.is_integer() else f"{v:,.6g}"
+    if isinstance(v, int):
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, tuple | list):
@@ -85,8 +92,23 @@ def courses(data: CohortData) -> Any:
          "(lee2000).",))
 
 
+def _ward_time(text: Any) -> Any:
+    """An ISO 8601 time with its offset as a ward reads it: ``1985-10-11 08:00 (UTC-04:00)``."""
+    import datetime as dt
+
+    if not isinstance(text, str) or not text:
+        return text
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    offset = at.isoformat()[-6:] if at.tzinfo is not None else ""
+    return f"{at:%Y-%m-%d %H:%M}" + (f" (UTC{offset})" if offset else "")
+
+
 def doses(data: CohortData) -> Any:
-    df = _need(data, "doses").sort_values(["course", "cycle", "slot"])
+    df = _need(data, "doses").sort_values(["course", "cycle", "slot"]).copy()
+    df["scheduled_at"] = [_ward_time(v) for v in df["scheduled_at"].tolist()]
     return _table("doses", "Dose slots", df, {
         "course": "Course", "cycle": "Cycle", "slot": "Slot",
         "scheduled_at": "Scheduled (ward time)", "status": "Status", "dose_iu": "Dose (IU)",
