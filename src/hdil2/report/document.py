@@ -417,15 +417,20 @@ def first_page(report: Report) -> Any:
                  fontsize=9, va="top", color="#555555")
         first_table = next((it for it in report.items if it.table is not None
                             and it.key in ("responses-by-disease", "patient")), None)
+        top = 0.89  # the page's free space, from the top (figure fraction)
         if first_table is not None:
             header, lines = _table_lines(first_table.table)
-            fig.text(0.06, 0.89, first_table.table.title, fontsize=11, weight="bold",
+            lines = lines[:20]
+            height = 0.0155 * (len(lines) + 2)
+            fig.text(0.06, top, first_table.table.title, fontsize=11, weight="bold",
                      va="top")
-            _draw_table(fig.add_axes((0.06, 0.70, 0.88, 0.17)), header, lines[:12], lines)
+            _draw_table(fig.add_axes((0.06, top - 0.02 - height, 0.88, height)), header,
+                        lines, lines)
+            top -= height + 0.06
         chart = items.get("km-os") or items.get("swimmer")
         if chart is not None:
-            fig.text(0.06, 0.66, chart.title, fontsize=11, weight="bold", va="top")
-            ax = fig.add_axes((0.06, 0.22, 0.88, 0.43))
+            fig.text(0.06, top, chart.title, fontsize=11, weight="bold", va="top")
+            ax = fig.add_axes((0.06, 0.22, 0.88, top - 0.23))
             ax.set_axis_off()
             ax.imshow(matplotlib.image.imread(io.BytesIO(style.png(chart.figure, dpi=150)),
                                               format="png"))

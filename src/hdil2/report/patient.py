@@ -16,6 +16,8 @@ from typing import Any
 from hdil2.core.errors import InputError
 from hdil2.report.data import QOL_SCALES, CohortData
 
+DISEASES = {"rcc": "renal cell carcinoma", "melanoma": "melanoma"}
+
 
 def _cell(v: Any) -> str:
     if v is None:
@@ -75,8 +77,9 @@ def summary(data: CohortData) -> Any:
              ("Best overall response", "best_response"), ("First response", "response_on"),
              ("Progression", "progression_on"), ("Death", "death_on"),
              ("Last known alive", "last_known_alive")]
-    frame = pd.DataFrame({"": [t for t, _ in facts],
-                          "value": [_cell(row.get(k)) for _, k in facts]})
+    values = [_cell(row.get(k)) for _, k in facts]
+    values[0] = DISEASES.get(values[0], values[0])
+    frame = pd.DataFrame({"": [t for t, _ in facts], "value": values})
     return Table(key="patient", title="Patient", frame=frame,
                  notes=("Responses: the NCI criteria of Lee et al. 2000 (lee2000) or RECIST "
                         "1.1 (recist1.1), as assessed by hdil2 from the recorded scans.",))
@@ -150,7 +153,8 @@ def quality_of_life(data: CohortData) -> Any:
 def subtitle(data: CohortData) -> str:
     """One line: disease, sex, age, and the number of courses."""
     row = data.patients.iloc[0].to_dict()
-    parts = [_cell(row.get("disease")) or "disease not recorded"]
+    parts = [DISEASES.get(_cell(row.get("disease")), _cell(row.get("disease")))
+             or "disease not recorded"]
     if _cell(row.get("sex")):
         parts.append(_cell(row.get("sex")))
     if _cell(row.get("age")):
