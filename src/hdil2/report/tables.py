@@ -311,12 +311,18 @@ def _patients(data: CohortData) -> list[dict[str, Any]]:
     return _records(df, PATIENTS)
 
 
+#: what a row of each table is, for "no ... recorded"
+WHAT_ROWS = {"courses": "courses", "tumour": "tumour measurements",
+             "toxicities": "adverse events", "quality_of_life": "questionnaires",
+             "doses": "dose slots"}
+
+
 def _table_rows(data: CohortData, name: str) -> list[dict[str, Any]]:
     df = data.table(name)
     if df is None:
         raise NotInData(name, "the table is not in the data")
     if len(df) == 0:
-        raise NotInData(name, "no rows")
+        raise NotInData(name, f"no {WHAT_ROWS.get(name, 'rows')} recorded")
     check_table(name, df)
     return _records(df, TABLES[name])
 
