@@ -9,7 +9,8 @@ names its method and carries the reasons (source keys) for its numbers.  The req
 * :mod:`~hdil2.stats.proportions` — rates with Clopper-Pearson/Wilson intervals, Fisher exact
   and χ² comparisons, exact conditional odds ratio, risk difference, Cochran-Armitage trend.
 * :mod:`~hdil2.stats.kaplan_meier`, :mod:`~hdil2.stats.logrank`, :mod:`~hdil2.stats.cox` —
-  survival as R ``survival`` computes it.
+  survival as R ``survival`` computes it; :mod:`~hdil2.stats.logrank_batch` — the two-group
+  log-rank test of many simulated trials in one call.
 * :mod:`~hdil2.stats.simon` — Simon two-stage designs, stage-1 decisions, UMVUE and exact
   inference after the trial.
 * :mod:`~hdil2.stats.sample_size` — two proportions and survival (Schoenfeld, Freedman,
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     )
     from hdil2.stats.kaplan_meier import KaplanMeier, kaplan_meier, kaplan_meier_groups
     from hdil2.stats.logrank import LogRank, logrank_test
+    from hdil2.stats.logrank_batch import LogRankBatch, logrank_batch
     from hdil2.stats.proportions import (
         binomial_ci,
         cochran_armitage,
@@ -65,6 +67,7 @@ _LAZY: dict[str, str] = {
     "GroupSequential": "interim",
     "KaplanMeier": "kaplan_meier",
     "LogRank": "logrank",
+    "LogRankBatch": "logrank_batch",
     "SimonDesign": "simon",
     "SimonInference": "simon",
     "SimonSearch": "simon",
@@ -77,6 +80,7 @@ _LAZY: dict[str, str] = {
     "group_sequential": "interim",
     "kaplan_meier": "kaplan_meier",
     "kaplan_meier_groups": "kaplan_meier",
+    "logrank_batch": "logrank_batch",
     "logrank_test": "logrank",
     "rate": "proportions",
     "simon_design": "simon",
@@ -101,6 +105,7 @@ __all__ = [
     "GroupSequential",
     "KaplanMeier",
     "LogRank",
+    "LogRankBatch",
     "SimonDesign",
     "SimonInference",
     "SimonSearch",
@@ -113,6 +118,7 @@ __all__ = [
     "group_sequential",
     "kaplan_meier",
     "kaplan_meier_groups",
+    "logrank_batch",
     "logrank_test",
     "rate",
     "simon_design",
