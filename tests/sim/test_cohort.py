@@ -250,6 +250,13 @@ def test_item1_selection_group_sets_the_course1_response_rate() -> None:
     r = _run("rcc", "fixed:1", n=20_000, selection="ca9-favourable")
     assert abs(r.orr.value - 26 / 44) <= 3 * r.orr.se
     assert any(x.source == "atkins2005" for x in r.reasons)
+    only_cr = replace(LEE2000.disease("rcc"), first_response=(0.0, 0.0, 0.0, 1.0))
+    with pytest.raises(InputError) as e:
+        only_cr.selected(g)
+    assert e.value.field == "first_response"
+    with pytest.raises(InputError) as e:
+        LEE2000.disease("melanoma").selected(g)
+    assert e.value.field == "selection"
 
 
 def test_item2_survival_curve_is_the_exponential_mixture() -> None:
@@ -293,7 +300,7 @@ def test_item2_same_seed_same_result_any_chunk() -> None:
     ({"policy": "fixed:0"}, "policy"), ({"policy": "fixed:7"}, "policy"),
     ({"policy": "sometimes"}, "policy"), ({"policy": 3}, "policy"),
     ({"disease": "glioma"}, "disease"), ({"selection": "lucky"}, "selection"),
-    ({"months": 0}, "months"),
+    ({"months": 0}, "months"), ({"model": {"rcc": 1}}, "model"),
 ])
 def test_item2_bad_input_names_the_field(kwargs: dict[str, Any], field: str) -> None:
     args = {"model": LEE2000, "policy": "lee2000", "disease": "rcc", **kwargs}

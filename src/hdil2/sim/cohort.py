@@ -155,6 +155,8 @@ def cohort_simulation(model: VirtualPatientModel = LEE2000, policy: str = "lee20
     optionally selected into a group of :data:`~hdil2.sim.model.SELECTION_GROUPS`; survival on
     a grid of ``months`` months."""
     kind, number = parse_policy(policy)
+    if not isinstance(model, VirtualPatientModel):
+        raise InputError("model", "a VirtualPatientModel", type(model).__name__)
     if not isinstance(disease, str):
         raise InputError("disease", "a disease name", disease)
     dm = model.disease(disease)

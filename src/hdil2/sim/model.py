@@ -146,6 +146,9 @@ class DiseaseModel:
         nr, mr, pr, cr = _norm(self.first_response)
         rate = group.responders / group.patients
         obj, non = pr + cr, nr + mr
+        if obj == 0 or non == 0:
+            raise InputError("first_response", "both responses (PR, CR) and non-responses "
+                             "(NR, MR) to rescale to a selection group", self.first_response)
         first = (nr / non * (1 - rate), mr / non * (1 - rate), pr / obj * rate,
                  cr / obj * rate)
         return replace(self, first_response=first)
