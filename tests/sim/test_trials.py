@@ -24,6 +24,8 @@ import math
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import binom, chi2_contingency, norm
 
 from hdil2.core.errors import InputError
@@ -81,6 +83,23 @@ def test_item3_simon_extreme_rates_are_certain() -> None:
     assert (every.reject.estimate, every.pet.estimate, every.en.estimate) == (1.0, 0.0, 29.0)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_item3_simon_invariants(data: st.DataObject) -> None:
+    """Any design and rate: a trial rejects only after stage 2 (P(reject) ≤ 1 − PET), n1 ≤
+    EN ≤ n, and the chunking changes nothing."""
+    n = data.draw(st.integers(2, 80))
+    n1 = data.draw(st.integers(1, n - 1))
+    r1 = data.draw(st.integers(0, n1 - 1))
+    r = data.draw(st.integers(r1, n - 1))
+    p = data.draw(st.floats(0.0, 1.0))
+    sim = simon_simulation(r1, n1, r, n, p)
+    res = engine.run(sim, 2500, 1, chunk=1000)
+    assert res.reject.estimate <= 1 - res.pet.estimate
+    assert n1 <= res.en.estimate <= n
+    assert res == engine.run(sim, 2500, 1, chunk=3000)
+
+
 def test_item3_simon_same_seed_same_result_any_chunk() -> None:
     sim = simon_simulation(1, 10, 5, 29, 0.3)
     a = engine.run(sim, 12_500, 9, chunk=1000)
@@ -131,7 +150,9 @@ def test_item3_two_arm_binary_power_matches_exact_enumeration(
         test: str, sides: int, p1: float, p2: float, n1: int, n2: int) -> None:
     sim = engine.run(two_arm_binary_simulation(p1, p2, n1, n2, sides=sides, test=test),
                      TRIALS, SEED)
-    _within(sim.reject, _exact_power(p1, p2, n1, n2, 0.05, sides, test == "normal_cc"))
+    exact = _exact_power(p1, p2, n1, n2, 0.05, sides, test == "normal_cc")
+    _within(sim.reject, exact)
+    assert sim.exact_reject == pytest.approx(exact, abs=1e-12)
 
 
 def test_item3_two_arm_binary_same_seed_same_result_any_chunk() -> None:
@@ -257,6 +278,19 @@ def test_item3_two_arm_survival_same_seed_same_result_any_chunk() -> None:
     assert a.to_dict() == b.to_dict()
     json.dumps(a.to_dict())
     assert engine.run(sim, 2500, 5).to_dict() != a.to_dict()
+
+
+def test_item3_results_are_json_as_their_schema_says() -> None:
+    import jsonschema
+
+    for sim in (simon_simulation(1, 10, 5, 29, 0.1), two_arm_binary_simulation(0.1, 0.1, 10),
+                two_arm_survival_simulation(0.7, n=100, control_median=12, accrual=12,
+                                            follow_up=6, interim_fractions=(0.5,),
+                                            futility_z=(0.0,))):
+        res = engine.run(sim, 2000, 1)
+        out = json.loads(json.dumps(res.to_dict()))
+        jsonschema.validate(out, type(res).json_schema())
+        assert out["reasons"][0]["source"] in ("simon1989", "fleiss1980", "mantel1966")
 
 
 # ---- bad input ---------------------------------------------------------------------------
