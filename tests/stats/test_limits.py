@@ -225,7 +225,9 @@ def test_item15_cli_refuses_at_once(capsys: pytest.CaptureFixture[str], args: li
     err = json.loads(capsys.readouterr().err)
     assert code == 2
     assert err["errors"][0]["field"] == field
-    assert elapsed < 1.0
+    # refused before any work: the work refused takes minutes; 5 s leaves room for the first
+    # call's imports on a loaded shared machine (1.7 s seen with four test runs beside it)
+    assert elapsed < 5.0
 
 
 @pytest.mark.parametrize(("args", "texts", "values"), [
