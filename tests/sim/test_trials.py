@@ -203,6 +203,21 @@ def test_item3_two_arm_survival_power_agrees_with_schoenfeld(dropout: float) -> 
     assert res.early_stop.estimate == 0
 
 
+@pytest.mark.parametrize(("ratio", "dropout"), [(2.0, 0.02), (0.5, 0.0)])
+def test_item3_two_arm_survival_allocation_and_dropout_give_the_expected_events(
+        ratio: float, dropout: float) -> None:
+    """n1/n2 = ratio; the events observed by the end are Σ n_g · P(event | λ_g), the event model
+    of ``hdil2 design survival`` (uniform accrual, exponential event and drop-out times)."""
+    sim = two_arm_survival_simulation(0.67, n=300, ratio=ratio, control_median=MEDIAN,
+                                      accrual=ACCRUAL, follow_up=FOLLOW_UP,
+                                      dropout_hazard=dropout)
+    res = engine.run(sim, 10_000, SEED)
+    assert (res.n1, res.n2) == ((200, 100) if ratio == 2 else (100, 200))
+    _within(res.expected_events,
+            res.n1 * event_probability(LAM * 0.67, ACCRUAL, FOLLOW_UP, dropout)
+            + res.n2 * event_probability(LAM, ACCRUAL, FOLLOW_UP, dropout))
+
+
 @pytest.mark.parametrize("sides", [1, 2])
 def test_item3_two_arm_survival_type_one_error_is_alpha(sides: int) -> None:
     n, _ = _design()
