@@ -37,7 +37,7 @@ from hdil2.stats._result import Integers, Numbers, why
 
 #: matrix elements sorted and summed at once: bounds the memory of a call (and keeps the
 #: working arrays in cache); a batch larger than this is done in slices of whole trials
-_SLICE = 1 << 17
+_SLICE = 1 << 15
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -97,7 +97,8 @@ _ARM_MSG = "must be 0 or 1 (two arms)"
 def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
     """n, events, O₁, E₁ and V of a slice of trials (rows ``lo``…), its input checked.
 
-    Each row is sorted once; NaN times sort last and are masked out.  Where every time of the
+    Each row is sorted once (its positions gathered from the flat arrays: faster than
+    ``take_along_axis``); NaN times sort last and are masked out.  Where every time of the
     slice is distinct, each position is its own time and dⱼ ∈ {0, 1}, so E₁ = Σ d p and
     V = Σ d p (1 − p) with p = n₁/n at each position (for n = 1, p is 0 or 1: no variance);
     otherwise each run of equal times takes n and n₁ at its first position and its d at its
@@ -107,42 +108,42 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
 
     rows, m = t.shape
     order = np.argsort(t, axis=1)
-    ts = np.take_along_axis(t, order, axis=1)
+    as_ = np.take(a, order) if a.ndim == 1 else None  # the shared allocation, sorted
+    flat = order
+    flat += np.arange(0, rows * m, m)[:, None]  # positions in the flat slice
+    ts = np.take(t.ravel(), flat)
     # NaN sorts last: a row's NaN-free prefix holds its times, negative ones first
-    nan_last = np.isnan(ts[:, -1])
-    if nan_last.any():
-        nv = m - np.isnan(ts).sum(axis=1)
+    if np.isnan(ts[:, -1]).any():
+        nv = m - np.count_nonzero(np.isnan(ts), axis=1)
         present = np.arange(m) < nv[:, None]
     else:
         nv = np.full(rows, m)
         present = None
     r = np.arange(rows)
-    low, high = ts[:, 0], ts[r, np.maximum(nv - 1, 0)]
-    bad_pos = ~(low >= 0) & (nv > 0)
-    bad_pos |= ~(high < np.inf) & (nv > 0)
+    some = nv > 0
+    bad_pos = ~(ts[:, 0] >= 0) & some
+    bad_pos |= ~(ts[r, np.maximum(nv - 1, 0)] < np.inf) & some
     if bad_pos.any():
         i = int(np.argmax(bad_pos))
         j = 0 if not ts[i, 0] >= 0 else int(nv[i]) - 1
-        raise InputError(f"time[{lo + i}, {int(order[i, j])}]", _TIME_MSG, float(ts[i, j]))
-    skip = None if present is None else np.isnan(t)
-    bad = _bad_flags(e, skip)
+        raise InputError(f"time[{lo + i}, {int(flat[i, j]) - i * m}]", _TIME_MSG,
+                         float(ts[i, j]))
+    bad = _bad_flags(e, None if present is None else np.isnan(t))
     if bad is not None:
         _refuse("event", bad, e, _EVENT_MSG, lo)
-    es = np.take_along_axis(e, order, axis=1).astype(bool, copy=False)
-    if a.ndim == 1:
-        as_ = a[order]
-    else:
+    es = np.take(e.ravel(), flat).astype(bool, copy=False)
+    if as_ is None:
         bad = _bad_flags(a, None)
         if bad is not None:
             _refuse("arm", bad, a, _ARM_MSG, lo)
-        as_ = np.take_along_axis(a, order, axis=1).astype(bool, copy=False)
+        as_ = np.take(a.ravel(), flat).astype(bool, copy=False)
     if present is not None:  # the excluded patients: no event, in no arm
         es = es & present
         as_ = as_ & present
-    # arm-1 patients before each position; at risk in arm 1 is the arm's total minus that
-    before1 = np.cumsum(as_, axis=1, dtype=float)
-    a1 = before1[:, -1].copy()
-    before1 -= as_
+    # arm-1 patients up to each position; at risk in arm 1 is the arm's total minus those
+    # before it (counts < 2^31: exact in int32, and the cumulative sum is fastest there)
+    upto1 = np.cumsum(as_, axis=1, dtype=np.int32)
+    a1 = upto1[:, -1:].copy()
     events = np.count_nonzero(es, axis=1)
     observed = np.count_nonzero(es & as_, axis=1).astype(float)
     same = ts[:, 1:] == ts[:, :-1]  # NaN never equals: excluded patients never tie
@@ -151,8 +152,9 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
         # present one; the guard only keeps the excluded positions finite)
         den = (m - np.arange(m, dtype=float) if present is None
                else np.maximum(nv[:, None] - np.arange(m, dtype=float), 1.0))
-        np.subtract(a1[:, None], before1, out=before1)
-        p = np.divide(before1, den, out=before1)
+        n1 = np.subtract(a1, upto1, out=upto1)
+        n1 += as_
+        p = n1 / den
         q = p * es
         expected = q.sum(axis=1)
         q *= p
@@ -165,10 +167,12 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
         start = np.where(first, np.arange(m), 0)
         np.maximum.accumulate(start, axis=1, out=start)
         n = nv[:, None] - start.astype(float)
-        n1 = a1[:, None] - np.take_along_axis(before1, start, axis=1)
+        start += np.arange(0, rows * m, m)[:, None]
+        upto1 -= as_  # arm-1 patients before each position
+        n1 = a1 - np.take(upto1.ravel(), start)
         # events of the run up to and including each position: the run's dⱼ at its last
-        ev = np.cumsum(es, axis=1, dtype=float)
-        d = ev - np.take_along_axis(ev - es, start, axis=1)
+        ev = np.cumsum(es, axis=1, dtype=np.int32)
+        d = (ev - np.take((ev - es).ravel(), start)).astype(float)
         last = np.ones((rows, m), dtype=bool)
         np.logical_not(same, out=last[:, :-1])
         p = n1 / np.maximum(n, 1.0)  # excluded positions (n ≤ 0) have no events
@@ -214,7 +218,8 @@ def logrank_batch(time: Any, event: Any, arm: Any) -> LogRankBatch:
     observed = np.empty(n_trials)
     expected = np.empty(n_trials)
     variance = np.empty(n_trials)
-    step = max(1, _SLICE // n_pat)
+    slices = -(-n_trials * n_pat // _SLICE)  # slices of equal size, each ≤ _SLICE if it can
+    step = -(-n_trials // slices)
     for lo in range(0, n_trials, step):
         hi = min(lo + step, n_trials)
         a_s = a if a.ndim == 1 else a[lo:hi]
