@@ -512,6 +512,9 @@ VALID_OPTIONS: dict[str, list[str]] = {
     "registry cohort": ["registry", "cohort", "--db", "{db}", "--ecog", "1"],
     # {out}: a report file in a temporary folder
     "report cohort": ["report", "cohort", "--db", "{db}", "--ecog", "1", "--out", "{out}"],
+    # a small run: the fuzzer may raise --trials to 10^7 (about a second in one process)
+    "simulate simon": ["simulate", "simon", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29",
+                       "--p", "0.1", "--trials", "2000", "--seed", "1", "--chunk", "1000"],
 }
 
 # A valid --patients is a real load (generation and writing take milliseconds per patient), so

@@ -35,6 +35,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.interop": ("export",),
     "hdil2.cli.importing": ("import",),
     "hdil2.cli.report": ("report",),
+    "hdil2.cli.simulate": ("simulate",),
 }
 
 
