@@ -326,3 +326,15 @@ def test_item2_every_patient_treated_once_and_stops_once(policy: str, disease: s
         assert treated[k] - stopped[k] == nxt
     assert sum(stopped) == n
     assert r.mean_courses.value == pytest.approx(sum(treated) / n)
+
+
+def test_item2_result_json_matches_its_schema() -> None:
+    import json
+
+    import jsonschema
+
+    r = _run("rcc", "consolidate:1", n=2000, selection="pathology-good")
+    out = json.loads(json.dumps(r.to_dict()))
+    jsonschema.validate(out, type(r).json_schema())
+    assert out["courses"][1]["transition"]["CR"]["PR"]["se"] >= 0
+    assert {x["source"] for x in out["reasons"]} >= {"lee2000", "upton2005"}

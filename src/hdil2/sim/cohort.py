@@ -270,9 +270,7 @@ def _block(p: CohortParams, index: int, size: int, rng: Any) -> dict[str, Any]:
         stopping = on & (own | ~go)
         reason = np.where(stopping, stop_why, reason)
         stops[:, k - 1] = np.bincount(stop_why[stopping], minlength=len(REASONS))
-        on = on & ~stopping
-        if not on.any():
-            break
+        on = on & ~stopping  # no early exit: every block draws the same numbers
     kept = np.arange(BLOCK) < size
     # survival from the end of treatment
     u_cure = rng.random(BLOCK)
