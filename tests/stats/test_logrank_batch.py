@@ -107,7 +107,8 @@ def _check_against_logrank_test(t: np.ndarray, e: np.ndarray, a: np.ndarray,
             empty += 1
             assert res.variance[i] == 0
             assert res.observed[i] == res.expected[i]
-            assert (res.chisq[i], res.z[i], res.p_value[i]) == (0.0, 0.0, 1.0)
+            assert (res.chisq[i], res.p_value[i]) == (0.0, 1.0)
+            assert np.isnan(res.z[i])
             continue
         assert res.observed[i] == lr.observed[1]
         assert _close(res.expected[i], lr.expected[1])
@@ -150,7 +151,7 @@ def test_item4_trials_without_information() -> None:
     res = logrank_batch(t, e, a)
     np.testing.assert_array_equal(res.variance[:3], 0.0)
     np.testing.assert_array_equal(res.chisq[:3], 0.0)  # R survdiff: chisq 0, "no test"
-    np.testing.assert_array_equal(res.z[:3], 0.0)
+    assert np.isnan(res.z[:3]).all()  # 0/0: crosses no boundary
     np.testing.assert_array_equal(res.p_value[:3], 1.0)
     np.testing.assert_array_equal(res.observed[:3], res.expected[:3])
     assert res.variance[3] > 0
@@ -185,10 +186,17 @@ def test_item4_exported_lazily() -> None:
 
 
 def test_item4_result_json() -> None:
-    res = logrank_batch([[1, 2, 3, 4]], [[1, 1, 0, 1]], [0, 1, 0, 1])
+    res = logrank_batch([[1, 2, 3, 4], [1, 2, 3, 4]], [[1, 1, 0, 1], [0, 0, 0, 0]],
+                        [0, 1, 0, 1])
     d = res.to_dict()
     assert d["method"] == "log_rank"
-    assert d["n"] == [4]
+    assert d["n"] == [4, 4]
+    assert d["events"] == [3, 0]
+    assert d["z"][1] is None  # no information: NaN, written null
+    assert d["chisq"][1] == 0.0
+    import jsonschema
+
+    jsonschema.validate(d, LogRankBatch.json_schema())
     assert d["reasons"][0]["source"] == "mantel1966"
 
 
@@ -217,7 +225,7 @@ def test_item4_invariants(trials: list[tuple[list[float], list[bool], list[int],
                                            np.array(ai)[perm])
     res = logrank_batch(t, e, a)
     swapped = logrank_batch(t, e, 1 - a)
-    np.testing.assert_allclose(swapped.z, -res.z, rtol=TOL, atol=TOL)
+    np.testing.assert_allclose(swapped.z, -res.z, rtol=TOL, atol=TOL)  # NaN where NaN
     np.testing.assert_allclose(swapped.chisq, res.chisq, rtol=TOL, atol=TOL)
     np.testing.assert_allclose(swapped.p_value, res.p_value, rtol=TOL, atol=TOL)
     np.testing.assert_allclose(swapped.variance, res.variance, rtol=TOL, atol=TOL)

@@ -18,9 +18,11 @@ arm 1, dⱼ events, d₁ⱼ of them in arm 1 (``mantel1966``; ties as R ``survdi
 
 A trial without information (V = 0: no events, or no patient of one arm at risk at any event
 time) has χ² = 0, as R ``survdiff`` gives when fewer than two groups have expected events
-("no test"); then O₁ = E₁ exactly, and z = 0 and P = 1 here (R's P in that case comes from a
-χ² on 0 or −1 degrees of freedom and is not meaningful).  :func:`hdil2.stats.logrank_test`
-refuses such data instead; a batch cannot stop for one trial of 10^5.
+("no test"), and P = 1 (R's P in that case comes from a χ² on 0 or −1 degrees of freedom and
+is not meaningful); then O₁ = E₁ exactly and z = 0/0 is NaN (written ``null``): a comparison
+with NaN is false, so such a trial crosses no efficacy or futility boundary.
+:func:`hdil2.stats.logrank_test` refuses such data instead; a batch cannot stop for one
+trial of 10^5.
 
 A patient whose time is NaN is not in that trial's analysis (e.g. not yet enrolled at an
 interim look): their event and arm are ignored, and ``n`` counts the patients analysed.
@@ -34,7 +36,7 @@ from typing import Any
 from hdil2.core.decision import Reason
 from hdil2.core.errors import InputError
 from hdil2.core.result import Result
-from hdil2.stats._result import Integers, Numbers, why
+from hdil2.stats._result import Integers, Numbers, NumbersOrNull, why
 
 #: matrix elements sorted and summed at once: bounds the memory of a call (and keeps the
 #: working arrays in cache); a batch larger than this is done in slices of whole trials
@@ -52,7 +54,7 @@ class LogRankBatch(Result):
     expected: Numbers  # expected events in arm 1, E₁
     variance: Numbers  # V, the hypergeometric variance of O₁ − E₁
     chisq: Numbers
-    z: Numbers  # (O₁ − E₁)/√V: negative = fewer events in arm 1 than expected
+    z: NumbersOrNull  # (O₁ − E₁)/√V: negative = fewer in arm 1 than expected; NaN if V = 0
     p_value: Numbers  # two-sided
     reasons: tuple[Reason, ...]
 
@@ -230,11 +232,11 @@ def logrank_batch(time: Any, event: Any, arm: Any) -> LogRankBatch:
     info = variance > 0
     safe = np.where(info, variance, 1.0)
     chisq = np.where(info, diff * (diff / safe), 0.0)  # as logrank_test: (O − E)·((O − E)/V)
-    z = np.where(info, diff / np.sqrt(safe), 0.0)
+    z = np.where(info, diff / np.sqrt(safe), np.nan)
     p = erfc(np.sqrt(chisq / 2.0))  # Pr(χ²₁ ≥ χ²), as chdtrc(1, χ²) but 30x faster
     text = (f"log-rank test of arm 1 against arm 0 in each of {n_trials:,} trials of up to "
             f"{n_pat:,} patients: O₁ − E₁ over V, χ² on 1 df; {int((~info).sum()):,} trials "
-            "without information (V = 0) have χ² = 0")
+            "without information (V = 0) have χ² = 0, P = 1 and no z")
     reasons = (why("stats.log_rank_batch", "mantel1966", text, trials=n_trials,
                    patients=n_pat),)
     return LogRankBatch("log_rank", n, events, observed, expected, variance,
