@@ -338,3 +338,12 @@ def test_item2_result_json_matches_its_schema() -> None:
     jsonschema.validate(out, type(r).json_schema())
     assert out["courses"][1]["transition"]["CR"]["PR"]["se"] >= 0
     assert {x["source"] for x in out["reasons"]} >= {"lee2000", "upton2005"}
+
+
+def test_item2_params_survive_pickling_for_dask() -> None:
+    import pickle
+
+    sim = cohort_simulation(LEE2000, "consolidate:2", "rcc", selection="hd-arm")
+    again = pickle.loads(pickle.dumps(sim.params))
+    assert again == sim.params
+    assert engine.run(replace(sim, params=again), 3000, 9) == engine.run(sim, 3000, 9)
