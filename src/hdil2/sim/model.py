@@ -31,7 +31,10 @@ replaces the doctor's by its own rule; the paper's practice (policy ``lee2000``)
 that status' row from the nearest earlier course that has one, else from the nearest later
 one; a status never seen at all stays as it is and stops for "other" (no patient of the paper
 informs it).  Courses after the last printed one reuse its rows.  These are assumptions (tag
-unverified), needed only by policies that give more courses than the paper did.
+unverified), needed only by policies that give more courses than the paper did; course 4's
+rows rest on 1 to 7 patients each, so a fifth or sixth course is barely informed (after
+course 4 the paper's patients all stopped, most for reasons of their own, so few are
+eligible for a fifth course under any policy).
 
 **Selection groups** (:data:`SELECTION_GROUPS`): response rates printed per group, renal cell
 cancer - the pathology model (``upton2005``: good 14/36, intermediate 15/77, poor 1/33,
