@@ -244,6 +244,8 @@ def test_item4_invariants(trials: list[tuple[list[float], list[bool], list[int],
     ([[1.0, -2.0]], [[1, 0]], [0, 1], "time[0, 1]"),
     ([[1.0, np.inf]], [[1, 0]], [0, 1], "time[0, 1]"),
     ([[1.0, 2.0], [-np.inf, 3.0]], [[1, 0], [1, 1]], [0, 1], "time[1, 0]"),
+    ([[1.0, 2.0], [np.nan, np.inf]], [[1, 0], [1, 1]], [0, 1], "time[1, 1]"),  # NaN: left out
+    ([[np.nan, 2.0], [-1.0, np.nan]], [[1, 0], [1, 1]], [0, 1], "time[1, 0]"),
     ([[1.0, 2.0]], [[1, 0, 1]], [0, 1], "event"),
     ([[1.0, 2.0]], [[1, 2]], [0, 1], "event[0, 1]"),
     ([[1.0, 2.0]], [[np.nan, 1]], [0, 1], "event[0, 0]"),  # NaN only for a left-out patient

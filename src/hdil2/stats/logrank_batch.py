@@ -101,27 +101,36 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
     """n, events, O₁, E₁ and V of a slice of trials (rows ``lo``…), its input checked.
 
     Each row is sorted once (its positions gathered from the flat arrays: faster than
-    ``take_along_axis``); NaN times sort last and are masked out.  Where every time of the
-    slice is distinct, each position is its own time and dⱼ ∈ {0, 1}, so E₁ = Σ d p and
-    V = Σ d p (1 − p) with p = n₁/n at each position (for n = 1, p is 0 or 1: no variance);
-    otherwise each run of equal times takes n and n₁ at its first position and its d at its
-    last.
+    ``take_along_axis``); left-out patients (NaN times) sort last and are masked out.  Where
+    every time of the slice is distinct, each position is its own time and dⱼ ∈ {0, 1}, so
+    E₁ = Σ d p and V = Σ d p (1 − p) with p = n₁/n at each position (for n = 1, p is 0 or 1:
+    no variance); otherwise each run of equal times takes n and n₁ at its first position and
+    its d at its last.
     """
     import numpy as np
 
     rows, m = t.shape
+    nan = np.isnan(t)
+    if nan.any():
+        # left-out patients sort last as +inf (argsort is several times slower on NaN); a
+        # given +inf is refused first, so +inf marks exactly the left-out patients
+        given_inf = np.isposinf(t)
+        if given_inf.any():
+            _refuse("time", given_inf, t, _TIME_MSG, lo)
+        nv = m - np.count_nonzero(nan, axis=1)
+        present = np.arange(m) < nv[:, None]
+        t = np.where(nan, np.inf, t)
+        skip = nan
+    else:
+        nv = np.full(rows, m)
+        present = skip = None
     order = np.argsort(t, axis=1)
     as_ = np.take(a, order) if a.ndim == 1 else None  # the shared allocation, sorted
     flat = order
     flat += np.arange(0, rows * m, m)[:, None]  # positions in the flat slice
     ts = np.take(t.ravel(), flat)
-    # NaN sorts last: a row's NaN-free prefix holds its times, negative ones first
-    if np.isnan(ts[:, -1]).any():
-        nv = m - np.count_nonzero(np.isnan(ts), axis=1)
-        present = np.arange(m) < nv[:, None]
-    else:
-        nv = np.full(rows, m)
-        present = None
+    # a row's present patients come first, sorted: its first time is its least, its last
+    # present time its greatest
     r = np.arange(rows)
     some = nv > 0
     bad_pos = ~(ts[:, 0] >= 0) & some
@@ -131,7 +140,7 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
         j = 0 if not ts[i, 0] >= 0 else int(nv[i]) - 1
         raise InputError(f"time[{lo + i}, {int(flat[i, j]) - i * m}]", _TIME_MSG,
                          float(ts[i, j]))
-    bad = _bad_flags(e, None if present is None else np.isnan(t))
+    bad = _bad_flags(e, skip)
     if bad is not None:
         _refuse("event", bad, e, _EVENT_MSG, lo)
     es = np.take(e.ravel(), flat).astype(bool, copy=False)
@@ -149,7 +158,9 @@ def _rows(t: Any, e: Any, a: Any, lo: int) -> tuple[Any, ...]:
     a1 = upto1[:, -1:].copy()
     events = np.count_nonzero(es, axis=1)
     observed = np.count_nonzero(es & as_, axis=1).astype(float)
-    same = ts[:, 1:] == ts[:, :-1]  # NaN never equals: excluded patients never tie
+    same = ts[:, 1:] == ts[:, :-1]
+    if present is not None:  # the left-out patients (+inf, last) are no tie
+        same &= present[:, 1:]
     if not same.any():
         # each position is its own time: n = patients from here on (≥ 1 up to the last
         # present one; the guard only keeps the excluded positions finite)
