@@ -515,6 +515,16 @@ VALID_OPTIONS: dict[str, list[str]] = {
     # a small run: the fuzzer may raise --trials to 10^7 (about a second in one process)
     "simulate simon": ["simulate", "simon", "--r1", "1", "--n1", "10", "--r", "5", "--n", "29",
                        "--p", "0.1", "--trials", "2000", "--seed", "1", "--chunk", "1000"],
+    "simulate two-arm binary": ["simulate", "two-arm", "binary", "--p1", "0.7", "--p2", "0.4",
+                                "--n1", "34", "--n2", "34", "--alpha", "0.05", "--sides", "2",
+                                "--trials", "2000", "--seed", "1", "--chunk", "1000"],
+    "simulate two-arm survival": ["simulate", "two-arm", "survival", "--hazard-ratio", "0.67",
+                                  "--n", "50", "--accrual", "12", "--follow-up", "12",
+                                  "--control-median", "12", "--ratio", "1",
+                                  "--dropout-hazard", "0.01", "--alpha", "0.05", "--sides", "2",
+                                  "--trials", "200", "--seed", "1", "--chunk", "1000"],
+    "simulate cohort": ["simulate", "cohort", "--patients", "2000", "--months", "24", "--seed",
+                        "1", "--chunk", "1000"],
 }
 
 # A valid --patients is a real load (generation and writing take milliseconds per patient), so

@@ -107,3 +107,105 @@ def test_item15_the_readable_output_names_the_estimates_and_the_seed() -> None:
     for label in ("P(reject H0)", "P(early termination)", "E(N)", "MC SE", "exact",
                   "simon1989"):
         assert label in out
+
+
+# ---- two arms ------------------------------------------------------------------------------
+
+
+def test_item15_two_arm_binary_agrees_with_the_exact_power() -> None:
+    """clark2003's comparison, 0.7 vs 0.4 with 34 patients a group: simulated power within
+    3 MC SE of the exact power of the z test (every pair of responder counts), and near the
+    normal approximation of hdil2 design two-proportions (0.70 at 34 a group)."""
+    sim = _json(["simulate", "two-arm", "binary", "--p1", "0.7", "--p2", "0.4", "--n1", "34",
+                 "--trials", "20000", "--seed", "15"])
+    assert sim["trials"] == 20_000
+    assert abs(sim["reject"]["estimate"] - sim["exact_reject"]) <= 3 * sim["reject"]["mc_se"]
+    # the design command's own power at n = 34 a group is not printed; its n for 80 % power
+    # is 42 a group: below 80 % at 34
+    design = _json(["design", "two-proportions", "--p1", "0.7", "--p2", "0.4", "--power",
+                    "0.8"])
+    assert design["n1"] == 42
+    assert sim["reject"]["estimate"] < 0.8
+
+
+def test_item15_two_arm_binary_type_i_error_is_alpha() -> None:
+    sim = _json(["simulate", "two-arm", "binary", "--p1", "0.4", "--p2", "0.4", "--n1", "200",
+                 "--trials", "20000", "--seed", "3"])
+    assert abs(sim["reject"]["estimate"] - 0.05) <= 3 * sim["reject"]["mc_se"] + 0.005
+
+
+def test_item15_two_arm_survival_with_an_interim() -> None:
+    sim = _json(["simulate", "two-arm", "survival", "--hazard-ratio", "0.67", "--n", "200",
+                 "--accrual", "24", "--follow-up", "12", "--control-median", "12",
+                 "--interim-fractions", "0.5", "--futility-z", "0", "--trials", "2000"])
+    by = [e["estimate"] for e in sim["reject_by_analysis"]]
+    assert len(by) == 2
+    assert sum(by) == pytest.approx(sim["reject"]["estimate"])
+    assert sim["early_stop"]["estimate"] == pytest.approx(
+        sim["early_efficacy"]["estimate"] + sim["early_futility"]["estimate"])
+    assert sim["expected_patients"]["estimate"] <= 200
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["binary", "--p1", "0.7", "--p2", "0.4", "--n1", "34", "--trials", "5000001"], "trials"),
+    (["binary", "--p1", "1.7", "--p2", "0.4", "--n1", "34"], "p1"),
+    (["binary", "--p1", "0.7", "--p2", "0.4", "--n1", "34", "--sides", "3"], "sides"),
+    (["survival", "--hazard-ratio", "0.67", "--n", "200", "--accrual", "24", "--follow-up",
+      "12", "--control-median", "12", "--trials", "50001"], "trials"),
+    (["survival", "--hazard-ratio", "0.67", "--n", "200", "--accrual", "24", "--follow-up",
+      "12", "--control-median", "12", "--interim-fractions", "0.5,x"],
+     "interim_fractions[1]"),
+    (["survival", "--hazard-ratio", "0.67", "--n", "200", "--accrual", "24", "--follow-up",
+      "12"], "control_median"),
+])
+def test_item15_two_arm_bad_options_exit_2_naming_the_field(args: list[str],
+                                                            field: str) -> None:
+    code, out, err = invoke(["simulate", "two-arm", *args, "--json"])
+    assert code == 2, err
+    assert out == ""
+    assert json.loads(err)["errors"][0]["field"] == field
+
+
+# ---- cohort --------------------------------------------------------------------------------
+
+
+def test_item15_simulate_cohort_prints_the_cohort_simulation() -> None:
+    """The command's document is the simulation's result for the same seed (the numbers
+    themselves are checked against lee2000 Tables 3-5 in test_cohort.py)."""
+    from hdil2.sim import engine
+    from hdil2.sim.cohort import cohort_simulation
+    from hdil2.sim.model import LEE2000
+
+    out = _json(["simulate", "cohort", "--disease", "melanoma", "--policy", "stop-after-nr",
+                 "--patients", "20000", "--seed", "9", "--chunk", "5000"])
+    want = engine.run(cohort_simulation(LEE2000, "stop-after-nr", "melanoma"), 20_000, 9)
+    assert out == json.loads(json.dumps(want.to_dict()))
+    assert out["patients"] == 20_000
+
+
+def test_item15_simulate_cohort_fixed_one_course() -> None:
+    out = _json(["simulate", "cohort", "--policy", "fixed:1", "--patients", "5000"])
+    assert all(c["course"] == 1 for c in out["courses"])
+
+
+def test_item15_simulate_cohort_readable() -> None:
+    code, out, err = invoke(["simulate", "cohort", "--patients", "3000", "--seed", "2"])
+    assert code == 0, err
+    assert "3,000 virtual patients, seed 2" in out
+    for text in ("CR after it", "best response", "median overall survival", "lee2000"):
+        assert text in out
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--patients", "1000001"], "patients"),
+    (["--patients", "0"], "patients"),
+    (["--policy", "fixed:9"], "policy"),
+    (["--disease", "bladder"], "disease"),
+    (["--selection", "nobody"], "selection"),
+    (["--months", "601"], "months"),
+])
+def test_item15_simulate_cohort_bad_options_exit_2(args: list[str], field: str) -> None:
+    code, out, err = invoke(["simulate", "cohort", *args, "--json"])
+    assert code == 2, err
+    assert out == ""
+    assert json.loads(err)["errors"][0]["field"] == field

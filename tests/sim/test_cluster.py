@@ -143,3 +143,17 @@ def test_item15_no_scheduler_at_the_address_is_refused_naming_it(monkeypatch: An
 
 def test_item15_without_a_cluster_the_run_is_made_here() -> None:
     assert cluster.run_dask(SIMON, 3000, 2) == engine.run(SIMON, 3000, 2)
+
+
+def test_item15_a_local_bound_names_the_units_and_scales_with_workers(scheduler: str) -> None:
+    """``max_local``: the most units per local process a command allows; a LocalCluster of N
+    workers allows N times as many; a cluster given by its scheduler is not bounded."""
+    with pytest.raises(InputError) as e:
+        cluster.run_dask(SIMON, 5001, 1, units="trials", max_local=5000)
+    assert e.value.field == "trials"
+    with pytest.raises(InputError) as e:
+        cluster.run_dask(SIMON, 10_001, 1, workers=2, units="trials", max_local=5000)
+    assert e.value.field == "trials"
+    assert cluster.run_dask(SIMON, 5000, 1, max_local=5000) == engine.run(SIMON, 5000, 1)
+    assert cluster.run_dask(SIMON, 20_000, 1, scheduler=scheduler, max_local=5000) == \
+        engine.run(SIMON, 20_000, 1)

@@ -84,14 +84,17 @@ def check_target(scheduler: Any, workers: Any) -> tuple[str | None, int | None]:
 
 def run_dask(sim: engine.Simulation, n: int, seed: int, *, chunk: int = engine.DEFAULT_CHUNK,
              scheduler: str | None = None, workers: int | None = None,
-             step: engine.Step | None = None, units: str = "n") -> Any:
+             step: engine.Step | None = None, units: str = "n",
+             max_local: int | None = None) -> Any:
     """Simulate ``n`` units on a Dask cluster; the result of :func:`engine.run`, identical.
 
     ``scheduler``: the address of a running Dask scheduler; else ``workers``: the number of
     worker processes of a ``LocalCluster`` (one thread each) started for this run; with
     neither, the run is made in this process by :func:`engine.run`.  ``step(done, n)`` is
     called as each chunk's results arrive.  ``units`` is the name of ``n`` in an error
-    (``trials``, ``patients``: the option a command line gave).
+    (``trials``, ``patients``: the option a command line gave).  ``max_local``: the most
+    units one local process may be asked for (``workers`` times as many on a ``LocalCluster``;
+    no bound with ``scheduler``) - the bound of a command that must answer in seconds.
     """
     try:
         n, seed, chunk = engine.check_run(n, seed, chunk)
@@ -100,6 +103,11 @@ def run_dask(sim: engine.Simulation, n: int, seed: int, *, chunk: int = engine.D
             raise
         raise InputError(units, e.message, e.value) from None
     scheduler, workers = check_target(scheduler, workers)
+    if max_local is not None and scheduler is None and n > max_local * (workers or 1):
+        where = (f"{workers} local worker processes" if workers else "one process")
+        raise InputError(units, f"at most {max_local * (workers or 1):,} on {where} "
+                         f"({max_local:,} per process); a larger run needs a Dask cluster "
+                         "(scheduler)", n)
     if scheduler is None and workers is None:
         return engine.run(sim, n, seed, chunk=chunk, step=step)
 
