@@ -27,7 +27,8 @@ def scheduler() -> Iterator[str]:
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None, silence_logs=logging.CRITICAL) as c:
+                      dashboard_address=cluster.LOCAL_HTTP,
+                      silence_logs=logging.CRITICAL) as c:
         yield c.scheduler_address
 
 

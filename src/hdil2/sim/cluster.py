@@ -34,6 +34,9 @@ from hdil2.sim import engine
 CONNECT_TIMEOUT_S = 10
 #: tasks in flight per worker thread
 IN_FLIGHT_PER_THREAD = 2
+#: where a LocalCluster's scheduler serves its HTTP pages: this machine only, on a free port
+#: (the default, port 8787, is taken when another cluster runs: Dask then warns on stderr)
+LOCAL_HTTP = "127.0.0.1:0"
 
 
 class _WorkerInputError(Exception):
@@ -125,7 +128,8 @@ def run_dask(sim: engine.Simulation, n: int, seed: int, *, chunk: int = engine.D
         import logging
 
         with dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None, silence_logs=logging.CRITICAL) as cluster, \
+                             dashboard_address=LOCAL_HTTP,
+                             silence_logs=logging.CRITICAL) as cluster, \
                 dd.Client(cluster) as client:
             totals = _gather(client, sim, n, seed, chunk, step)
     return sim.finish(sim.params, totals, n)
