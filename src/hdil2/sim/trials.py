@@ -327,7 +327,7 @@ class TwoArmSurvivalSimulation(Result):
     early_futility: Estimate
     expected_patients: Estimate  # enrolled when the trial ends
     expected_events: Estimate  # observed at the analysis that ends the trial
-    expected_duration: Estimate  # calendar time from the first entry to that analysis
+    expected_duration: Estimate  # calendar time from the start of accrual to that analysis
     reasons: tuple[Reason, ...]
 
 
