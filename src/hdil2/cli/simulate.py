@@ -143,7 +143,7 @@ def register(app: typer.Typer) -> None:
         P(early termination), E(N), each with its Monte Carlo SE, beside the exact values
         (`hdil2 design simon-oc`).
 
-        Bound: n ≤ 10,000; up to 10^9 trials (about 10^7 a second per core).
+        Bound: n ≤ 10,000; up to 10^9 trials (a few million a second per core).
         """
         from hdil2.sim.trials import simon_simulation
 
