@@ -27,12 +27,26 @@ class InputError(Hdil2Error, ValueError):
         self.value = value
         super().__init__(f"{field}: {message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its attributes (a Dask worker's refusal reaches the client whole),
+        whatever the subclass's constructor takes."""
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, used on stderr by the CLI and in API error bodies."""
         out: dict[str, Any] = {"field": self.field, "message": self.message}
         if self.value is not None:
             out["value"] = str(self.value)
         return out
+
+
+def _rebuild(cls: type[InputError], args: tuple[Any, ...], state: dict[str, Any]
+             ) -> InputError:
+    """An unpickled error: its class, exception arguments and attributes as they were."""
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class InputErrors(InputError):  # noqa: N818 - a batch of InputError

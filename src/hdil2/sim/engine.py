@@ -18,9 +18,9 @@ process or on any number of Dask workers (sums of integers are exact; sums of fl
 added in block order).  The last block is simulated whole and only its first units kept, so
 ``n`` need not be a multiple of :data:`BLOCK`.
 
-Memory is bounded by the chunk: a chunk's blocks are simulated and reduced to their small
-statistics before the next chunk starts, so 10^7 virtual patients need no more memory than
-10^5 (plus a few numbers per block of 1,000).
+Memory is bounded by the chunk: a chunk's blocks are simulated, reduced to their small
+statistics and added to the totals before the next chunk starts, so 10^7 virtual patients
+need no more memory than 10^5.
 """
 
 from __future__ import annotations
@@ -114,11 +114,13 @@ def run(sim: Simulation, n: int, seed: int, *, chunk: int = DEFAULT_CHUNK,
         step: Step | None = None) -> Any:
     """Simulate ``n`` units in this process, chunk by chunk; the result of ``sim.finish``."""
     n, seed, chunk = check_run(n, seed, chunk)
-    stats: list[Mapping[str, Any]] = []
+    totals: dict[str, Any] = {}
     done = 0
     for part in chunks(n, chunk):
-        stats.extend(run_blocks(sim, seed, part))
+        # folded chunk by chunk, each block after the one before it: the same additions in
+        # the same order as adding all blocks at the end, and memory bounded by the chunk
+        totals = add_up([totals, *run_blocks(sim, seed, part)])
         done += sum(keep for _, keep in part)
         if step is not None:
             step(done, n)
-    return sim.finish(sim.params, add_up(stats), n)
+    return sim.finish(sim.params, totals, n)
