@@ -27,6 +27,8 @@ from hdil2.core.errors import InputError
 from hdil2.registry import synthetic as syn
 from hdil2.report import data as d
 from hdil2.report import tables as t
+from lee2000_printed import TABLE5_PRINTED as LEE2000_TABLE5
+from lee2000_printed import TABLES34
 
 COHORT = syn.generate()
 
@@ -87,37 +89,10 @@ TABLE2 = {
     "Renal cell": (201, 18, "9.0", 20, "10.0", 38, "18.9"),
     "Total": (350, 28, None, 33, None, 61, "17.4"),  # the paper leaves CR % and PR % blank
 }
-# lee2000 Tables 3 and 4 as printed: course -> treated, status before -> n, rows after x
-# columns before ("—" = 0)
-TABLES34: dict[str, dict[int, dict[str, Any]]] = {
-    "melanoma": {
-        1: {"treated": 149, "response": {"NR": 128, "MR": 0, "PR": 18, "CR": 3}},
-        2: {"treated": 63, "by_status": {"NR": 43, "PR": 17, "CR": 3},
-            "rows": {"NR": {"NR": 41}, "PR": {"NR": 2, "PR": 16}, "CR": {"PR": 1, "CR": 3}}},
-        3: {"treated": 20, "by_status": {"NR": 8, "PR": 11, "CR": 1},
-            "rows": {"NR": {"NR": 8}, "PR": {"PR": 10}, "CR": {"PR": 1, "CR": 1}}},
-        4: {"treated": 4, "by_status": {"NR": 1, "PR": 3},
-            "rows": {"NR": {"NR": 1}, "PR": {"PR": 3}}},
-    },
-    "rcc": {
-        1: {"treated": 201, "response": {"NR": 166, "MR": 1, "PR": 30, "CR": 4}},
-        2: {"treated": 96, "by_status": {"NR": 63, "MR": 1, "PR": 28, "CR": 4},
-            "rows": {"NR": {"NR": 60}, "MR": {"NR": 1}, "PR": {"NR": 2, "MR": 1, "PR": 25},
-                     "CR": {"PR": 3, "CR": 4}}},
-        3: {"treated": 38, "by_status": {"NR": 9, "MR": 1, "PR": 21, "CR": 7},
-            "rows": {"NR": {"NR": 9}, "PR": {"PR": 13}, "CR": {"MR": 1, "PR": 8, "CR": 7}}},
-        4: {"treated": 10, "by_status": {"NR": 1, "PR": 7, "CR": 2},
-            "rows": {"NR": {"NR": 1}, "PR": {"PR": 5}, "CR": {"PR": 2, "CR": 2}}},
-    },
-}
-# lee2000 Table 5 as printed, Death in column 1 and CR in columns 2-4
-TABLE5_PRINTED = {
-    "Progressive disease": (176, 77, 17, 6),
-    "IL-2 toxicity": (8, 5, 1, 1),
-    "Death": (3, 0, 0, 0),
-    "Complete response": (0, 4, 19, 1),
-    "Other": (4, 15, 6, 7),
-}
+# lee2000 Table 5 as printed, by the labels the table shows
+TABLE5_PRINTED = {label: LEE2000_TABLE5[code] for code, label in (
+    ("progressive_disease", "Progressive disease"), ("il2_toxicity", "IL-2 toxicity"),
+    ("death", "Death"), ("complete_response", "Complete response"), ("other", "Other"))}
 STATUSES = ("NR", "MR", "PR", "CR")
 
 
