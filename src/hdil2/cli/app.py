@@ -36,6 +36,7 @@ AREA_COMMANDS: dict[str, tuple[str, ...]] = {
     "hdil2.cli.importing": ("import",),
     "hdil2.cli.report": ("report",),
     "hdil2.cli.simulate": ("simulate",),
+    "hdil2.cli.web": ("serve", "users"),
 }
 
 

@@ -1,0 +1,17 @@
+"""The cohort pages (to be built)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from hdil2.web.roles import requires
+
+
+@requires("read")
+def cohort(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/placeholder.html", {"title": "Cohort", "nav": "cohort"})
+
+
+urlpatterns = [path("cohort/", cohort, name="cohort")]

@@ -1,0 +1,17 @@
+"""The ward pages (to be built)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from hdil2.web.roles import requires
+
+
+@requires("read")
+def ward(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/placeholder.html", {"title": "Ward", "nav": "ward"})
+
+
+urlpatterns = [path("ward/", ward, name="ward")]
