@@ -5,7 +5,19 @@ from __future__ import annotations
 from django.urls import include, path
 
 from hdil2.web.api import api
-from hdil2.web.views import accounts, cohort, course, design, entry, errors, patient, scans, ward
+from hdil2.web.views import (
+    accounts,
+    cohort,
+    course,
+    design,
+    entry,
+    errors,
+    patient,
+    plan,
+    scans,
+    sources,
+    ward,
+)
 
 urlpatterns = [
     path("", include(accounts.urlpatterns)),
@@ -13,7 +25,9 @@ urlpatterns = [
     path("", include(patient.urlpatterns)),
     path("", include(course.urlpatterns)),
     path("", include(entry.urlpatterns)),
+    path("", include(plan.urlpatterns)),
     path("", include(scans.urlpatterns)),
+    path("", include(sources.urlpatterns)),
     path("", include(cohort.urlpatterns)),
     path("", include(design.urlpatterns)),
     path("api/v1/", api.urls),
