@@ -29,12 +29,14 @@ from hdil2.registry.services.toxicity import record_toxicity
 from hdil2.registry.services.treatment import (
     advise_next_dose,
     plan_course,
+    preview_next_dose,
     record_dose,
     record_observation,
 )
 
 __all__ = [
     "Outcome", "advise_next_course", "advise_next_dose", "assess_response", "enrol",
-    "plan_course", "record_discontinuation", "record_dose", "record_follow_up",
+    "plan_course", "preview_next_dose", "record_discontinuation", "record_dose",
+    "record_follow_up",
     "record_observation", "record_qlq_c30", "record_scan", "record_toxicity", "screen",
 ]

@@ -10,6 +10,8 @@ Each use case runs in one transaction: on any error nothing is written, no advic
   regimen, first dose and ward zone, every slot recorded so far (given, or held with the rules
   that held it) and the patient's latest observations since the last recorded slot - asks
   it, stores the advice and links it to the slot it is for.
+* :func:`preview_next_dose` gives the same advice without writing anything (for a page
+  that only shows it).
 * :func:`record_dose` records that slot given or held. An action that departs from the advice
   shown for the slot is refused without ``departure_reason``: given against "hold" or a stop,
   held against "give", anything against "not evaluable"; so is a dose that is not the planned
@@ -166,6 +168,64 @@ def _observations(course: Any, since: dt.datetime | None, until: dt.datetime) ->
     return out
 
 
+def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | None,
+                       rulesets: tuple[str, ...] | list[str]) -> tuple[Any, dict[str, Any],
+                                                                       list[Any]]:
+    """The course, the ``next-dose`` request built from the database (see
+    :func:`advise_next_dose`) and the course's active slots. Reads only."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from hdil2.registry.models import Course
+
+    course = get_row(Course, course_id, "course_id")
+    _q8h(course.regimen)
+    if course.planned_start is None:
+        raise InputError("course_id", f"{course.label()} has no planned first dose")
+    if course.status in ("completed", "discontinued"):
+        raise InputError("course_id", f"{course.label()} is {course.status}")
+    until = aware(at, "at") if at is not None else timezone.now()
+    slots = course_slots(course)
+    doses: list[dict[str, Any]] = []
+    last_time: dt.datetime | None = None
+    for i, s in enumerate(slots, start=1):
+        if s.status == "scheduled":
+            break
+        if s.status == "not_given":
+            raise InputError("course_id", f"slot {i} of {course.label()} was not given "
+                             f"({s.reason}); the course is over")
+        doses.append({"slot": i, "status": s.status,
+                      "hold_rules": list(_hold_rules(s)) if s.status == "held" else []})
+        last_time = s.given_at or s.scheduled_at
+    pending = slots[len(doses)] if len(doses) < len(slots) else None
+    if last_time is None and pending is not None:
+        last_time = pending.scheduled_at - dt.timedelta(hours=24)
+    observed = _observations(course, last_time, until)
+    given = dict(bedside or {})
+    for name in given:
+        if name in observed:
+            raise InputError(f"bedside.{name}", "also recorded as an observation since the "
+                             "last slot; give it once (record or correct the observation)")
+    tz = ZoneInfo(course.ward_tz)
+    req: dict[str, Any] = {
+        "regimen": course.regimen,
+        "first_dose": course.planned_start.astimezone(tz).isoformat(),
+        "tz": course.ward_tz, "doses": doses,
+        "observations": {**observed, **given}, "rulesets": list(rulesets),
+    }
+    return course, req, slots
+
+
+def preview_next_dose(course_id: int, *, at: Any = None, bedside: dict[str, Any] | None = None,
+                      rulesets: tuple[str, ...] | list[str] = ("label",)) -> Any:
+    """The Decision :func:`advise_next_dose` would give now (or at ``at``), without writing
+    anything: no advice is stored and no slot is changed (a page that only shows the advice,
+    such as the ward board, asks this)."""
+    _, req, _ = _next_dose_request(course_id, at=at, bedside=bedside, rulesets=rulesets)
+    return run("next-dose", req)
+
+
 def advise_next_dose(course_id: int, *, by: Any, bedside: dict[str, Any] | None = None,
                      rulesets: tuple[str, ...] | list[str] = ("label",),
                      at: Any = None) -> Outcome:
@@ -181,48 +241,9 @@ def advise_next_dose(course_id: int, *, by: Any, bedside: dict[str, Any] | None 
     Stores the advice and links it to the slot it is for (a versioned edit of the slot); the
     outcome's rows are that slot.
     """
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
-    from hdil2.registry.models import Course
-
     with transaction.atomic():
-        course = get_row(Course, course_id, "course_id")
-        _q8h(course.regimen)
-        if course.planned_start is None:
-            raise InputError("course_id", f"{course.label()} has no planned first dose")
-        if course.status in ("completed", "discontinued"):
-            raise InputError("course_id", f"{course.label()} is {course.status}")
-        until = aware(at, "at") if at is not None else timezone.now()
-        slots = course_slots(course)
-        doses: list[dict[str, Any]] = []
-        last_time: dt.datetime | None = None
-        for i, s in enumerate(slots, start=1):
-            if s.status == "scheduled":
-                break
-            if s.status == "not_given":
-                raise InputError("course_id", f"slot {i} of {course.label()} was not given "
-                                 f"({s.reason}); the course is over")
-            doses.append({"slot": i, "status": s.status,
-                          "hold_rules": list(_hold_rules(s)) if s.status == "held" else []})
-            last_time = s.given_at or s.scheduled_at
-        pending = slots[len(doses)] if len(doses) < len(slots) else None
-        if last_time is None and pending is not None:
-            last_time = pending.scheduled_at - dt.timedelta(hours=24)
-        observed = _observations(course, last_time, until)
-        given = dict(bedside or {})
-        for name in given:
-            if name in observed:
-                raise InputError(f"bedside.{name}", "also recorded as an observation since the "
-                                 "last slot; give it once (record or correct the observation)")
-        tz = ZoneInfo(course.ward_tz)
-        req: dict[str, Any] = {
-            "regimen": course.regimen,
-            "first_dose": course.planned_start.astimezone(tz).isoformat(),
-            "tz": course.ward_tz, "doses": doses,
-            "observations": {**observed, **given}, "rulesets": list(rulesets),
-        }
+        course, req, slots = _next_dose_request(course_id, at=at, bedside=bedside,
+                                                rulesets=rulesets)
         decision = run("next-dose", req)
         versions = decision.details.get("rulesets") or {}
         advice = store_advice(
