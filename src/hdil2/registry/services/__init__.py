@@ -14,16 +14,22 @@ module                 use cases
 ``treatment``          :func:`plan_course`, :func:`advise_next_dose`, :func:`record_dose`,
                        :func:`record_observation`
 ``toxicity``           :func:`record_toxicity`
-``imaging``            :func:`record_scan`, :func:`assess_response`
-``courses``            :func:`advise_next_course`, :func:`record_discontinuation`
+``imaging``            :func:`record_scan`, :func:`assess_response`,
+                       :func:`override_response`
+``courses``            :func:`advise_next_course`, :func:`record_discontinuation`,
+                       :func:`record_next_course_decision`
 ``quality``            :func:`record_qlq_c30`
 =====================  ===============================================================
 """
 
 from hdil2.registry.services._common import Outcome
-from hdil2.registry.services.courses import advise_next_course, record_discontinuation
+from hdil2.registry.services.courses import (
+    advise_next_course,
+    record_discontinuation,
+    record_next_course_decision,
+)
 from hdil2.registry.services.enrolment import enrol, record_follow_up, screen
-from hdil2.registry.services.imaging import assess_response, record_scan
+from hdil2.registry.services.imaging import assess_response, override_response, record_scan
 from hdil2.registry.services.quality import record_qlq_c30
 from hdil2.registry.services.toxicity import record_toxicity
 from hdil2.registry.services.treatment import (
@@ -36,7 +42,7 @@ from hdil2.registry.services.treatment import (
 
 __all__ = [
     "Outcome", "advise_next_course", "advise_next_dose", "assess_response", "enrol",
-    "plan_course", "preview_next_dose", "record_discontinuation", "record_dose",
-    "record_follow_up",
-    "record_observation", "record_qlq_c30", "record_scan", "record_toxicity", "screen",
+    "override_response", "plan_course", "preview_next_dose", "record_discontinuation",
+    "record_dose", "record_follow_up", "record_next_course_decision", "record_observation",
+    "record_qlq_c30", "record_scan", "record_toxicity", "screen",
 ]

@@ -11,6 +11,8 @@
   Table 5. A stop that departs from the after-course advice shown (advice to give another
   course, a not-evaluable advice, or another stop category) needs ``departure_reason``; a
   death never does.
+* :func:`record_next_course_decision` records the physician's decision after a course beside
+  the advice; a decision that departs from it needs ``departure_reason``.
 """
 
 from __future__ import annotations
@@ -137,3 +139,47 @@ def record_discontinuation(course_id: int, version: int, *, by: Any, reason: str
         course.save(by=by)
         return Outcome(None, advice, (course,))
 
+
+
+#: what a physician may decide after a course (the values of the next-course advice)
+NEXT_COURSE_DECISIONS = ("next_course", "consolidation_course", "stop")
+
+
+def record_next_course_decision(course_id: int, version: int, *, by: Any, decision: str,
+                                departure_reason: str | None = None) -> Outcome:
+    """Record the physician's decision after course ``course_id`` (read at ``version``) beside
+    the next-course advice shown for it (``Course.next_course_advice``).
+
+    ``decision`` is one of :data:`NEXT_COURSE_DECISIONS`. A decision other than the advice
+    (or any decision against a not-evaluable advice) needs ``departure_reason`` (refused,
+    naming it, when blank), kept on the course; the audit history keeps the decision, the
+    advice it departs from, who and why. The advice itself is never changed.
+    """
+    from hdil2.registry.models import Course
+    from hdil2.registry.models.base import validate
+
+    with transaction.atomic():
+        course = get_row(Course, course_id, "course_id")
+        course = Course.objects.select_for_update(of=("self",)).select_related(
+            "next_course_advice").get(pk=course.pk)
+        check_version(course, version)
+        advice = course.next_course_advice
+        if advice is None:
+            raise InputError("course_id", f"{course.label()} has no next-course advice: ask "
+                             "for the advice before recording a decision", course_id)
+        if decision not in NEXT_COURSE_DECISIONS:
+            raise InputError("decision", "one of " + ", ".join(NEXT_COURSE_DECISIONS),
+                             decision)
+        reason = reason_text(departure_reason, "departure_reason")
+        departs = decision != advice.value
+        if departs and not reason:
+            raise InputError("departure_reason", f"{decision} departs from the advice shown "
+                             f"(advice {advice.pk}: {advice.value}): a departure from the "
+                             "advice needs a reason")
+        course.departure_reason = reason if departs else ""
+        course._change_reason = (
+            f"next-course decision: {decision} (advice {advice.pk}: {advice.value})"
+            + (f"; departure: {reason}" if departs else "; follows the advice"))
+        validate(course)
+        course.save(by=by)
+        return Outcome(None, advice, (course,))

@@ -6,6 +6,8 @@
   scans and measurements with the chosen criteria (``recist1.1``, ``irecist``, ``who``,
   ``nci``), asks it, and stores the response of each visit and the best overall response
   (with confirmation) as :class:`ResponseAssessment` rows linked to one advice.
+* :func:`override_response` records a response other than the computed one, with a reason
+  (``override_reason``); the computed response stays beside it.
 
 A lesion ``present`` with a diameter is sent to the criteria as measured; ``present`` without
 one (a non-target lesion) as present; the other statuses as they are. A lymph node recorded
@@ -26,8 +28,10 @@ from hdil2.core.errors import InputError
 from hdil2.registry.services._common import (
     Outcome,
     a_date,
+    check_version,
     decimal_text,
     get_row,
+    reason_text,
     run,
     save_new,
     store_advice,
@@ -192,3 +196,55 @@ def assess_response(patient_id: int, *, by: Any, criteria: str, start_date: Any 
             response_computed=best.value, confirmed=best.responder or None, advice=advice,
             synthetic=patient.synthetic), by))
         return Outcome(result, advice, tuple(rows))
+
+
+def response_values(criteria: str) -> tuple[str, ...]:
+    """The responses ``criteria`` gives (best first, then not evaluable): RECIST 1.1
+    (``recist1.1``), iRECIST (``irecist``), WHO (``who1981``), NCI bidimensional (``lee2000``)."""
+    from hdil2.clinical.response.bor import SCHEMES
+
+    s = SCHEMES.get(criteria)
+    if s is None:
+        raise InputError("criteria", "one of " + ", ".join(SCHEMES), criteria)
+    return (s.cr, s.pr, *s.stable, *s.progression, s.ne)
+
+
+def override_response(assessment_id: int, version: int, *, by: Any, response: str,
+                      override_reason: str | None = None) -> Outcome:
+    """Record ``response`` for assessment ``assessment_id`` (read at ``version``) in place of
+    the one computed from the measurements.
+
+    The response must be one its criteria give (:func:`response_values`). A response other
+    than the computed one needs ``override_reason`` (refused, naming it, when blank); the
+    computed response and its advice stay on the row (``response_computed``, ``advice``), and
+    the audit history keeps who changed it, when and why. Recording the computed response
+    again clears the override (a reason is kept in the history when given).
+    """
+    from hdil2.registry.models import ResponseAssessment
+    from hdil2.registry.models.base import validate
+
+    with transaction.atomic():
+        row = get_row(ResponseAssessment, assessment_id, "assessment_id")
+        row = ResponseAssessment.objects.select_for_update(of=("self",)).get(pk=row.pk)
+        check_version(row, version)
+        allowed = response_values(row.criteria)
+        if response not in allowed:
+            raise InputError("response", f"a {row.criteria} response: one of "
+                             + ", ".join(allowed), response)
+        reason = reason_text(override_reason, "override_reason")
+        if response == row.response and reason == row.override_reason:
+            raise InputError("response", f"{row.label()} already records {response}; "
+                             "nothing to change", response)
+        if response != row.response_computed and not reason:
+            raise InputError("override_reason", f"{response} differs from the response "
+                             f"computed from the measurements ({row.response_computed or 'none'}"
+                             f", advice {row.advice_id}): an override needs a reason")
+        before = row.response
+        row.response = response
+        row.override_reason = reason if response != row.response_computed else ""
+        row._change_reason = (
+            f"response {before} -> {response} (computed {row.response_computed or 'none'})"
+            + (f"; override: {reason}" if reason else ""))
+        validate(row)
+        row.save(by=by)
+        return Outcome(None, row.advice, (row,))
