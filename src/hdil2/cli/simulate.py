@@ -11,6 +11,7 @@ and Dask are imported inside the commands only.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -273,6 +274,13 @@ def register(app: typer.Typer) -> None:
         workers: WorkersOpt = None,
         scheduler: SchedulerOpt = None,
         json_out: JsonOpt = False,
+        report: Annotated[Path | None, typer.Option(
+            "--report", help="also write the report of the first virtual patients (.html or "
+            ".pdf): lee2000's tables, reasons for stopping, survival - the report code of the "
+            "registry")] = None,
+        report_patients: Annotated[int | None, typer.Option(
+            "--report-patients", help="virtual patients in the report (1 to 20,000; default "
+            "the simulated patients, at most 1,000)")] = None,
     ) -> None:
         """A cohort of virtual HD IL-2 patients treated course by course under a policy:
         treated and responses per course, reasons for stopping, CR/PR/ORR and overall survival,
@@ -280,13 +288,40 @@ def register(app: typer.Typer) -> None:
 
         Bound: 1,000,000 patients per local process (about 5 s); more with --scheduler.
         """
+        from hdil2.core.errors import InputError
         from hdil2.sim.cohort import cohort_simulation
         from hdil2.sim.model import LEE2000
 
         options: dict[str, Any] = {} if months is None else {"months": months}
         sim = cohort_simulation(LEE2000, policy, disease, selection=selection, **options)
+        if report_patients is not None and report is None:
+            raise InputError("report_patients", "only with --report")
+        n_report = 0
+        if report is not None:  # refuse a bad file name or size before the simulation runs
+            from hdil2.report.document import check_out
+            from hdil2.report.virtual import MAX_REPORTED
+
+            check_out(report, "report")
+            n_report = report_patients if report_patients is not None else min(patients, 1000)
+            top = min(MAX_REPORTED, patients)
+            if (isinstance(n_report, bool) or not isinstance(n_report, int)
+                    or not 1 <= n_report <= top):
+                raise InputError("report_patients", f"a whole number from 1 to {top:,} (the "
+                                 "first of the simulated patients)", n_report)
         res = _run(sim, patients, seed, chunk, workers, scheduler, json_out, "patients",
                    MAX_LOCAL_PATIENTS)
+        if report is not None:
+            from hdil2.report import document
+            from hdil2.report.virtual import virtual_cohort
+
+            n = n_report
+            data = virtual_cohort(sim, n, seed)
+            written = document.write(document.cohort_report(data), report)
+            res = {"simulation": res, "report": written}
+            common.emit(res, json_out, lambda con: (
+                _render_cohort(res["simulation"], seed)(con),
+                con.print(f"report of {n:,} virtual patients: {written['out']}")))
+            return
         common.emit(res, json_out, _render_cohort(res, seed))
 
 

@@ -471,15 +471,22 @@ def pdf(report: Report, path: str | Path) -> int:
     return pages
 
 
+def check_out(path: str | Path, field: str = "out") -> Path:
+    """``path`` if a report can be written there (``.html``, ``.htm`` or ``.pdf`` in an existing
+    folder), else :class:`InputError` naming ``field``."""
+    p = Path(path)
+    if p.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise InputError(field, "a report is written as .html or .pdf", str(path))
+    if not p.parent.exists():
+        raise InputError(field, "its folder does not exist", str(path))
+    return p
+
+
 def write(report: Report, path: str | Path) -> dict[str, Any]:
     """Write the report to ``path``: HTML (``.html``/``.htm``) or PDF (``.pdf``); returns what
     was written (path, format, bytes, items shown and missing)."""
-    p = Path(path)
+    p = check_out(path)
     suffix = p.suffix.lower()
-    if suffix not in (".html", ".htm", ".pdf"):
-        raise InputError("out", "a report is written as .html or .pdf", str(path))
-    if not p.parent.exists():
-        raise InputError("out", "its folder does not exist", str(path))
     doc: dict[str, Any] = {"out": str(p), "format": "pdf" if suffix == ".pdf" else "html"}
     if suffix == ".pdf":
         doc["pages"] = pdf(report, p)

@@ -225,6 +225,12 @@ def _policy_continue(p: CohortParams, k: int, status: Any, best: Any, first_cr: 
 
 
 def _block(p: CohortParams, index: int, size: int, rng: Any) -> dict[str, Any]:
+    return _simulate(p, size, rng)[0]
+
+
+def _simulate(p: CohortParams, size: int, rng: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One block: its counts, and each patient's story (the response after each course, -1
+    once stopped; the reason for stopping; survival in months from the end of treatment)."""
     import numpy as np
 
     ns = len(STATUSES)
@@ -240,6 +246,7 @@ def _block(p: CohortParams, index: int, size: int, rng: Any) -> dict[str, Any]:
     first_cr = np.zeros(BLOCK, dtype=np.int64)  # course of the first CR, 0 = none
     courses = np.zeros(BLOCK, dtype=np.int64)
     reason = np.full(BLOCK, -1, dtype=np.int64)
+    story = np.full((BLOCK, MAX_COURSES), -1, dtype=np.int8)
     treated_by = np.zeros((MAX_COURSES, ns), dtype=np.int64)
     response = np.zeros((MAX_COURSES, ns), dtype=np.int64)
     transition = np.zeros((MAX_COURSES, ns, ns), dtype=np.int64)
@@ -255,6 +262,7 @@ def _block(p: CohortParams, index: int, size: int, rng: Any) -> dict[str, Any]:
             transition[k - 1] = np.bincount(after[on] * ns + status[on],
                                             minlength=ns * ns).reshape(ns, ns)
         response[k - 1] = np.bincount(after[on], minlength=ns)
+        story[:, k - 1] = np.where(on, after, -1)
         status = np.where(on, after, status)
         best = np.where(on & ((k == 1) | (rank[after] < rank[best])), after, best)
         first_cr = np.where(on & (first_cr == 0) & (after == _CR), k, first_cr)
@@ -281,10 +289,43 @@ def _block(p: CohortParams, index: int, size: int, rng: Any) -> dict[str, Any]:
     t = np.where(reason == _REASON["death"], 0.0, t)
     died = kept & (t < p.months)
     deaths = np.bincount(np.floor(t[died]).astype(np.int64), minlength=p.months)
-    return {"treated_by": treated_by, "response": response, "transition": transition,
-            "stops": stops, "final": np.bincount(status[kept], minlength=ns),
-            "courses": int(courses[kept].sum()),
-            "courses_sq": int((courses[kept] ** 2).sum()), "deaths": deaths}
+    counts = {"treated_by": treated_by, "response": response, "transition": transition,
+              "stops": stops, "final": np.bincount(status[kept], minlength=ns),
+              "courses": int(courses[kept].sum()),
+              "courses_sq": int((courses[kept] ** 2).sum()), "deaths": deaths}
+    return counts, {"story": story[:size], "reason": reason[:size], "months": t[:size]}
+
+
+#: most virtual patients :func:`virtual_patients` lists (a report's sample, not a cohort's OC)
+MAX_LISTED = 100_000
+
+
+def virtual_patients(sim: Simulation, n: int, seed: int) -> dict[str, Any]:
+    """The first ``n`` patients of cohort simulation ``sim`` with ``seed``, one by one: the very
+    patients whose counts :func:`hdil2.sim.engine.run` adds up (the same blocks and streams).
+
+    Returns arrays over the patients: ``story`` (n × :data:`MAX_COURSES`: the response after
+    each course as an index of :data:`~hdil2.sim.model.STATUSES`, -1 once stopped), ``reason``
+    (an index of :data:`REASONS`), ``months`` (survival from the end of treatment; ``inf``
+    for a cured complete response), and the names ``statuses`` and ``reasons``.
+    """
+    import numpy as np
+
+    from hdil2.sim.engine import block_rng, blocks, check_run
+
+    if not isinstance(sim, Simulation) or not isinstance(sim.params, CohortParams):
+        raise InputError("simulation", "a cohort simulation (cohort_simulation)",
+                         type(sim).__name__)
+    n, seed, _ = check_run(n, seed)
+    if n > MAX_LISTED:
+        raise InputError("patients", f"at most {MAX_LISTED:,} virtual patients are listed "
+                         "one by one", n)
+    parts = [_simulate(sim.params, size, block_rng(seed, index))[1]
+             for index, size in blocks(n)]
+    return {"story": np.concatenate([q["story"] for q in parts]),
+            "reason": np.concatenate([q["reason"] for q in parts]),
+            "months": np.concatenate([q["months"] for q in parts]),
+            "statuses": STATUSES, "reasons": REASONS, "follow_up_months": sim.params.months}
 
 
 # --- the result -----------------------------------------------------------------------------
