@@ -317,10 +317,13 @@ def register(app: typer.Typer) -> None:
             n = n_report
             data = virtual_cohort(sim, n, seed)
             written = document.write(document.cohort_report(data), report)
-            res = {"simulation": res, "report": written}
-            common.emit(res, json_out, lambda con: (
-                _render_cohort(res["simulation"], seed)(con),
-                con.print(f"report of {n:,} virtual patients: {written['out']}")))
+            show = _render_cohort(res, seed)
+
+            def render(con: Console) -> None:
+                show(con)
+                con.print(f"report of {n:,} virtual patients: {written['out']}")
+
+            common.emit({"simulation": res, "report": written}, json_out, render)
             return
         common.emit(res, json_out, _render_cohort(res, seed))
 
