@@ -140,7 +140,18 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """``hdil2 serve --demo`` on a fresh database and a free loopback port, until the package
-    ends; its output is kept in ``serve.log`` beside the database."""
+    ends; its output is kept in ``serve.log`` beside the database.
+
+    While writing tests, ``HDIL2_BROWSER_SERVER=http://127.0.0.1:PORT`` with
+    ``HDIL2_BROWSER_LOGINS=<its demo-logins.json>`` uses a demo server already running instead
+    (the flows then meet what earlier runs recorded)."""
+    running = os.environ.get("HDIL2_BROWSER_SERVER")
+    if running:
+        known = json.loads(Path(os.environ["HDIL2_BROWSER_LOGINS"]).read_text())
+        yield Server(running.rstrip("/"), {r: (f"demo-{r.replace('_', '-')}",
+                                               known[f"demo-{r.replace('_', '-')}"])
+                                           for r in ROLES}, Path(os.devnull))
+        return
     folder = tmp_path_factory.mktemp("browser-server")
     db, log = folder / "demo.sqlite3", folder / "serve.log"
     port = _free_port()

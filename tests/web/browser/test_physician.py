@@ -1,0 +1,129 @@
+"""The physician in the browser: enrol and screen a patient, plan a course, record two scans,
+see the response and the next-course advice, depart from the advice with a reason, open the
+cohort dashboard.
+
+The numbers are RECIST 1.1's (``recist1.1``): one target lesion of 100 mm at baseline and 70 mm
+after course 1 is a 30 % decrease of the sum of diameters, the threshold of a partial response
+("at least a 30 % decrease", RECIST 1.1 section 4.3.1); and the label's dose (``proleukin-label``):
+600,000 IU/kg for 70 kg is 42,000,000 IU per administration.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from .conftest import Tab, Tabs
+
+
+def submit(tab: Tab, button: str, step: str) -> None:
+    tab.page.get_by_role("button", name=button, exact=True).click()
+    tab.page.wait_for_load_state("load")
+    invalid = tab.page.locator("[aria-invalid=true]")
+    assert not invalid.count(), f"{step}: refused\n{tab.page.locator('main').inner_text()}"
+    tab.step(step)
+
+
+def record_scan(tab: Tab, day: str, label: str, rows: list[tuple[str, str, str, str]], *,
+                baseline: bool, after_course: str | None = None) -> None:
+    """Record a scan of (lesion, kind, site, longest mm) rows from the patient's scans page."""
+    page = tab.page
+    page.get_by_role("link", name="Record a scan").click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Scan date").fill(day)
+    page.get_by_label("Visit label").fill(label)
+    box = page.get_by_label(re.compile("^Baseline scan"))
+    if box.is_enabled():
+        box.set_checked(baseline)
+    if after_course is not None:
+        page.get_by_label("After course").select_option(label=after_course)
+    for i, (lesion, kind, site, longest) in enumerate(rows, start=1):
+        page.get_by_label(f"Row {i} lesion id").fill(lesion)
+        if kind:
+            page.get_by_label(f"Row {i} kind (new lesions only)").select_option(value=kind)
+        if site:
+            page.get_by_label(f"Row {i} site").fill(site)
+        page.get_by_label(f"Row {i} longest diameter, mm").fill(longest)
+    tab.step(f"scan form {label}")
+    submit(tab, "Record the scan", f"scan recorded: {label}")
+
+
+def test_physician_flow(tabs: Tabs) -> None:
+    tab = tabs("physician")
+    page = tab.page
+    code = f"browser-{secrets.token_hex(3)}"
+
+    # enrol
+    tab.goto("/patients/new/", "enrol form")
+    page.get_by_label("Registry code").fill(code)
+    page.get_by_label("Disease").select_option(label="melanoma")
+    page.get_by_label("Sex", exact=True).select_option(label="female")
+    page.get_by_label("Birth date").fill("1961-03-14")
+    page.get_by_label("ECOG performance status (0-4)").fill("0")
+    submit(tab, "Enrol", "enrolled")
+    assert re.search(r"/patients/\d+/$", page.url), page.url
+    patient_url = page.url
+
+    # screen
+    page.get_by_role("link", name="Screen", exact=True).click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Planned day 1").fill("2026-01-05")
+    submit(tab, "Screen", "screened")
+    assert page.get_by_role("heading", name=re.compile("^Eligibility")).is_visible()
+    assert page.get_by_role("table", name=re.compile("^Every model")).is_visible()
+
+    # plan a course: preview, then plan
+    page.goto(patient_url)
+    page.get_by_role("link", name="Plan course").click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Regimen").select_option(value="hd-il2-600k")
+    page.get_by_label("Weight before the course").fill("70")
+    page.get_by_label("First dose (ward's local date and time)").fill("2026-01-05T08:00")
+    page.get_by_label("Ward time zone (IANA name)").fill("America/New_York")
+    submit(tab, "Preview dose and calendar", "course preview")
+    preview = page.get_by_role("region", name="Preview (nothing written)")
+    assert re.search(r"42[,\u202f ]?000[,\u202f ]?000 IU", preview.inner_text()), \
+        preview.inner_text()
+    submit(tab, "Plan the course", "course planned")
+    assert re.search(r"/courses/\d+/$", page.url), page.url
+
+    # two scans: 100 mm at baseline, 70 mm after course 1
+    page.goto(patient_url)
+    page.get_by_role("link", name="Scans", exact=True).click()
+    page.wait_for_load_state("load")
+    tab.step("scans page")
+    record_scan(tab, "2025-12-20", "baseline", [("T1", "target", "liver", "100")],
+                baseline=True)
+    record_scan(tab, "2026-03-02", "after course 1", [("T1", "", "", "70")], baseline=False,
+                after_course="course 1")
+
+    # response by RECIST 1.1: -30 % is a partial response
+    page.get_by_role("link", name="Response", exact=True).click()
+    page.wait_for_load_state("load")
+    page.get_by_label("Criteria").select_option(value="recist1.1")
+    submit(tab, "Assess the response", "response assessed")
+    visits = page.get_by_role("table", name=re.compile("^Each visit"))
+    follow_up = visits.get_by_role("row").filter(has_text="after course 1")
+    text = follow_up.inner_text()
+    assert "-30" in text, text
+    assert "PR" in text, text
+
+    # next-course advice, then a decision departing from it, with the reason
+    page.get_by_role("link", name="Next course", exact=True).click()
+    page.wait_for_load_state("load")
+    submit(tab, "Ask for the next-course advice", "next-course advice")
+    advised = page.locator(".advice-value").inner_text()
+    decision = page.get_by_label("Decision")
+    other = next(o for o in decision.locator("option").all_inner_texts() if o != advised)
+    decision.select_option(label=other)
+    reason = "tumour board: patient prefers to pause (browser test)"
+    page.get_by_label("Reason for departing from the advice").fill(reason)
+    submit(tab, "Record the decision", "decision departing from the advice")
+    assert page.get_by_text(f"Departure from the advice: {reason}").is_visible()
+    assert page.locator(".advice-value").inner_text() == advised  # the advice stays shown
+
+    # the cohort dashboard
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Cohort").click()
+    page.wait_for_load_state("load")
+    assert page.get_by_role("heading", level=1).is_visible()
+    tab.step("cohort dashboard")
