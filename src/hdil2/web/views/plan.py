@@ -10,13 +10,13 @@ kept and the message beside the field it names; a stale form
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.views.decorators.http import require_http_methods
 
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import StaleEdit
@@ -32,6 +32,16 @@ ENROL_FIELDS = ("registry_id", "disease", "histology", "sex", "birth_date", "sit
 INTEGER_FIELDS = ("ecog", "karnofsky", "prior_systemic_lines")
 TRI_STATE = (("", "not recorded"), ("yes", "yes"), ("no", "no"))
 WEIGHT_UNITS = ("kg", "lb")
+
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def allow(*methods: str) -> Callable[[V], V]:
+    """Django's ``require_http_methods`` (405 for any other method), typed."""
+    from django.views.decorators.http import require_http_methods
+
+    return cast(Callable[[V], V], require_http_methods(list(methods)))
 
 
 def url_or(name: str, pk: int, fallback: str) -> str:
@@ -108,7 +118,7 @@ def _enrol_fields(data: Any) -> dict[str, Any]:
 
 
 @requires("plan")
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 def patient_new(request: HttpRequest) -> HttpResponse:
     """Enrol a patient (:func:`~hdil2.registry.services.enrol`), then open the patient."""
     from hdil2.registry import services
@@ -147,7 +157,7 @@ def _screen_context(patient: Any) -> dict[str, Any]:
 
 
 @requires("plan")
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 def patient_screen(request: HttpRequest, pk: int) -> HttpResponse:
     """Screen the patient (:func:`~hdil2.registry.services.screen`): the eligibility checklist
     of the chosen profile and every risk model with its group, reasons and missing inputs."""
@@ -242,7 +252,7 @@ def summary(dose: dict[str, Any], calendar: dict[str, Any]) -> dict[str, Any]:
 
 
 @requires("plan")
-@require_http_methods(["GET", "POST"])
+@allow("GET", "POST")
 def course_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan the patient's next course (:func:`~hdil2.registry.services.plan_course`):
     ``action=preview`` shows the dose, vials and calendar without writing anything."""
@@ -321,7 +331,7 @@ def _facts(data: Any, courses: list[Any]) -> dict[int, dict[str, Any]]:
 
 
 @requires("read")
-@require_http_methods(["GET"])
+@allow("GET")
 def next_course(request: HttpRequest, pk: int) -> HttpResponse:
     """The latest next-course advice after the patient's last course, with its reasons, and
     the physician's decision beside it."""
@@ -331,7 +341,7 @@ def next_course(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("plan")
-@require_http_methods(["POST"])
+@allow("POST")
 def next_course_advise(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask for the next-course advice (:func:`~hdil2.registry.services.advise_next_course`)."""
     from hdil2.registry import services
@@ -350,7 +360,7 @@ def next_course_advise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("plan")
-@require_http_methods(["POST"])
+@allow("POST")
 def next_course_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the physician's decision beside the advice
     (:func:`~hdil2.registry.services.record_next_course_decision`); one that departs from the
