@@ -30,6 +30,18 @@ for the others the policy decides:
   the first CR, then stops ("complete_response"); ``consolidate:1`` is "+1 after CR".
 
 No policy gives more than :data:`MAX_COURSES` courses (``max_courses`` after the last).
+
+**Doses.**  Every course a patient is given, each of its 28 scheduled doses is held or given
+as the model's :class:`~hdil2.sim.model.DoseModel` says (all patients x courses x doses of a
+block drawn at once, after the course and survival draws, so they change none of those).  Per
+course (:class:`DoseEstimate`): among the patients treated in it, the incidence of a held dose
+at each dose number 1-28, the distribution of doses given, its median with a 95 % Monte Carlo
+interval (the distribution-free interval of a median: order statistics n/2 -+ 1.96 sqrt(n)/2)
+and its mean with its Monte Carlo SE.
+
+**Risk group.**  ``risk_group`` (renal cell cancer: a group of
+:data:`~hdil2.sim.model.RISK_GROUPS`, MSKCC 2002) gives the non-responders the group's median
+overall survival (:meth:`~hdil2.sim.model.DiseaseModel.with_risk_group`).
 """
 
 from __future__ import annotations
@@ -45,12 +57,15 @@ from hdil2.core.result import Result
 from hdil2.core.sources import Tag
 from hdil2.sim.engine import BLOCK, Simulation
 from hdil2.sim.model import (
+    DOSE_SLOTS,
     FATES,
     LEE2000,
     PATIENT_STOPS,
+    RISK_GROUPS,
     SELECTION_GROUPS,
     STATUSES,
     DiseaseModel,
+    RiskGroup,
     VirtualPatientModel,
 )
 
@@ -64,6 +79,7 @@ DEFAULT_MONTHS = 60
 _NR, _MR, _PR, _CR = range(4)
 _FATE = {f: i for i, f in enumerate(FATES)}
 _REASON = {r: i for i, r in enumerate(REASONS)}
+_DISEASE = {"rcc": "renal cell cancer", "melanoma": "melanoma"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +113,23 @@ class SurvivalCurve(Result):
 
 
 @dataclass(frozen=True, slots=True)
+class DoseEstimate(Result):
+    """The doses of one course, among the patients treated in it (``treated``: their fraction
+    of the cohort): ``held[j]`` the incidence of a held dose at dose number j + 1;
+    ``distribution[d]`` the fraction given d doses (d = 0..28); ``median`` doses given, with
+    its 95 % Monte Carlo interval ``median_low``-``median_high``; ``mean`` with its MC SE."""
+
+    course: int
+    treated: Estimate
+    held: tuple[Estimate, ...]
+    distribution: tuple[Estimate, ...]
+    median: int
+    median_low: int
+    median_high: int
+    mean: Estimate
+
+
+@dataclass(frozen=True, slots=True)
 class CohortSimulation(Result):
     """The expected course tables (fractions of the cohort: multiply by a cohort's size for
     counts), reasons for stopping by courses completed, responses after the last course (CR,
@@ -115,13 +148,15 @@ class CohortSimulation(Result):
     orr: Estimate
     survival: SurvivalCurve
     median_os_months: int | None
+    risk_group: str | None
+    doses: tuple[DoseEstimate, ...]
     reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CohortParams:
-    """What a block needs (picklable): the disease model (selection applied), the policy as
-    ``kind`` and its number, the survival grid."""
+    """What a block needs (picklable): the disease model (selection and risk group applied),
+    the policy as ``kind`` and its number, the survival grid."""
 
     model: DiseaseModel
     policy: str
@@ -129,6 +164,7 @@ class CohortParams:
     number: int
     selection: str | None
     months: int
+    risk_group: RiskGroup | None = None
 
 
 def parse_policy(policy: Any) -> tuple[str, int]:
@@ -150,10 +186,13 @@ def parse_policy(policy: Any) -> tuple[str, int]:
 
 def cohort_simulation(model: VirtualPatientModel = LEE2000, policy: str = "lee2000",
                       disease: str = "rcc", *, selection: str | None = None,
-                      months: int = DEFAULT_MONTHS) -> Simulation:
+                      months: int = DEFAULT_MONTHS,
+                      risk_group: str | RiskGroup | None = None) -> Simulation:
     """The simulation of a cohort of ``disease`` patients of ``model`` under ``policy``,
-    optionally selected into a group of :data:`~hdil2.sim.model.SELECTION_GROUPS`; survival on
-    a grid of ``months`` months."""
+    optionally selected into a group of :data:`~hdil2.sim.model.SELECTION_GROUPS`, optionally
+    in a risk group (a name of :data:`~hdil2.sim.model.RISK_GROUPS` or a
+    :class:`~hdil2.sim.model.RiskGroup` of one's own); survival on a grid of ``months``
+    months."""
     kind, number = parse_policy(policy)
     if not isinstance(model, VirtualPatientModel):
         raise InputError("model", "a VirtualPatientModel", type(model).__name__)
@@ -164,9 +203,18 @@ def cohort_simulation(model: VirtualPatientModel = LEE2000, policy: str = "lee20
         if selection not in SELECTION_GROUPS:
             raise InputError("selection", f"one of {sorted(SELECTION_GROUPS)}", selection)
         dm = dm.selected(SELECTION_GROUPS[selection])
+    group: RiskGroup | None = None
+    if risk_group is not None:
+        if isinstance(risk_group, RiskGroup):
+            group = risk_group
+        elif isinstance(risk_group, str) and risk_group in RISK_GROUPS:
+            group = RISK_GROUPS[risk_group]
+        else:
+            raise InputError("risk_group", f"one of {list(RISK_GROUPS)}", risk_group)
+        dm = dm.with_risk_group(group)
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600:
         raise InputError("months", "a whole number from 1 to 600", months)
-    params = CohortParams(dm, policy, kind, number, selection, months)
+    params = CohortParams(dm, policy, kind, number, selection, months, group)
     return Simulation("cohort", params, _block, _finish)
 
 
@@ -289,11 +337,23 @@ def _simulate(p: CohortParams, size: int, rng: Any) -> tuple[dict[str, Any], dic
     t = np.where(reason == _REASON["death"], 0.0, t)
     died = kept & (t < p.months)
     deaths = np.bincount(np.floor(t[died]).astype(np.int64), minlength=p.months)
+    # doses: every patient x course x dose of the block at once (drawn last, so the course and
+    # survival draws above are those of a simulation without doses)
+    hold = np.array(m.doses.hold_probabilities(MAX_COURSES), dtype=np.float64)
+    held = rng.random((BLOCK, MAX_COURSES, DOSE_SLOTS)) < hold[None, :, :]
+    treated = story >= 0  # (patients, courses); -1 = not treated (or beyond the block's size)
+    held &= treated[:, :, None]
+    given = np.where(treated, DOSE_SLOTS - held.sum(axis=2), -1)
+    course_of = np.broadcast_to(np.arange(MAX_COURSES), given.shape)
+    hist = np.bincount((course_of * (DOSE_SLOTS + 1) + given)[treated],
+                       minlength=MAX_COURSES * (DOSE_SLOTS + 1))
     counts = {"treated_by": treated_by, "response": response, "transition": transition,
               "stops": stops, "final": np.bincount(status[kept], minlength=ns),
               "courses": int(courses[kept].sum()),
-              "courses_sq": int((courses[kept] ** 2).sum()), "deaths": deaths}
-    return counts, {"story": story[:size], "reason": reason[:size], "months": t[:size]}
+              "courses_sq": int((courses[kept] ** 2).sum()), "deaths": deaths,
+              "held": held.sum(axis=0), "given": hist.reshape(MAX_COURSES, DOSE_SLOTS + 1)}
+    return counts, {"story": story[:size], "reason": reason[:size], "months": t[:size],
+                    "doses": given[:size]}
 
 
 #: most virtual patients :func:`virtual_patients` lists (a report's sample, not a cohort's OC)
@@ -307,7 +367,8 @@ def virtual_patients(sim: Simulation, n: int, seed: int) -> dict[str, Any]:
     Returns arrays over the patients: ``story`` (n × :data:`MAX_COURSES`: the response after
     each course as an index of :data:`~hdil2.sim.model.STATUSES`, -1 once stopped), ``reason``
     (an index of :data:`REASONS`), ``months`` (survival from the end of treatment; ``inf``
-    for a cured complete response), and the names ``statuses`` and ``reasons``.
+    for a cured complete response), ``doses`` (n × :data:`MAX_COURSES`: doses given in each
+    course, -1 if not treated), and the names ``statuses`` and ``reasons``.
     """
     import numpy as np
 
@@ -325,6 +386,7 @@ def virtual_patients(sim: Simulation, n: int, seed: int) -> dict[str, Any]:
     return {"story": np.concatenate([q["story"] for q in parts]),
             "reason": np.concatenate([q["reason"] for q in parts]),
             "months": np.concatenate([q["months"] for q in parts]),
+            "doses": np.concatenate([q["doses"] for q in parts]),
             "statuses": STATUSES, "reasons": REASONS, "follow_up_months": sim.params.months}
 
 
@@ -359,11 +421,36 @@ def _finish(p: CohortParams, totals: Mapping[str, Any], n: int) -> CohortSimulat
         surv.append(1 - cum / n)
     se = tuple(math.sqrt(s * (1 - s) / n) for s in surv)
     median = next((t for t, s in enumerate(surv) if s <= 0.5), None)
+    doses = tuple(_doses(k + 1, totals["held"][k], totals["given"][k], n)
+                  for k in range(last + 1) if totals["given"][k].sum() > 0)
     return CohortSimulation(
         p.model.disease, p.policy, p.selection, n, tuple(out), disc,
         Estimate(mean, math.sqrt(var / n)), _prop(final[_CR], n), _prop(final[_PR], n),
         _prop(final[_CR] + final[_PR], n),
-        SurvivalCurve(tuple(range(p.months + 1)), tuple(surv), se), median, _reasons(p))
+        SurvivalCurve(tuple(range(p.months + 1)), tuple(surv), se), median,
+        risk_group=None if p.risk_group is None else p.risk_group.name, doses=doses,
+        reasons=_reasons(p))
+
+
+def _doses(course: int, held: Any, given: Any, n: int) -> DoseEstimate:
+    """One course's doses from its held counts by dose number and its histogram of doses
+    given (among the ``t`` patients treated in it)."""
+    t = int(given.sum())
+    counts = [int(c) for c in given]
+    cum = [sum(counts[: d + 1]) for d in range(len(counts))]
+
+    def at_rank(r: int) -> int:  # the dose count of the r-th smallest patient (1-based)
+        r = min(max(r, 1), t)
+        return next(d for d, c in enumerate(cum) if c >= r)
+
+    half = 1.96 * math.sqrt(t) / 2
+    mean = sum(d * c for d, c in enumerate(counts)) / t
+    var = max(sum(d * d * c for d, c in enumerate(counts)) / t - mean * mean, 0.0)
+    return DoseEstimate(
+        course, _prop(t, n), tuple(_prop(h, t) for h in held),
+        tuple(_prop(c, t) for c in counts), at_rank(math.ceil(t / 2)),
+        at_rank(math.floor(t / 2 - half)), at_rank(math.ceil(t / 2 + 1 + half)),
+        Estimate(mean, math.sqrt(var / t)))
 
 
 def _reasons(p: CohortParams) -> tuple[Reason, ...]:
@@ -384,6 +471,35 @@ def _reasons(p: CohortParams) -> tuple[Reason, ...]:
                text="overall survival exponential by the status after the last course, with "
                "a cure fraction for complete responders: assumed medians"),
     ]
+    d = m.doses
+    q = d.hold_probabilities(MAX_COURSES)
+    out.append(Reason("sim.cohort.doses", d.source, tag=d.tag,
+                      inputs={"median_doses_course1": d.median_doses_course1,
+                              "scheduled": DOSE_SLOTS},
+                      text=f"Proleukin label: a median of {d.median_doses_course1} of the "
+                      f"{DOSE_SLOTS} doses of course 1 given in "
+                      f"{_DISEASE.get(m.disease, m.disease)}"))
+    shape = ("each dose held with probability "
+             f"{q[0][0]:.4f} = 1 - {d.median_doses_course1}/{DOSE_SLOTS}, which makes the "
+             "label's the exact median of doses given (binomial); constant over doses and "
+             "courses, independent of each other and of the response: an assumption"
+             if d.hold is None else "hold probabilities by dose number and course as given "
+             "(an override of the label's calibration): an assumption")
+    out.append(Reason("sim.cohort.doses.model", d.source, tag=Tag.UNVERIFIED,
+                      inputs={"hold_course1": list(q[0])}, text=shape))
+    if p.risk_group is not None:
+        rg = p.risk_group
+        out.append(Reason("sim.cohort.risk_group", rg.source, tag=rg.tag,
+                          inputs={"group": rg.name, "median_os_months": rg.median_os_months},
+                          text=f"MSKCC 2002 risk group {rg.name}: median overall survival "
+                          f"{rg.median_os_months:g} months in patients treated with "
+                          "interferon-alfa, not HD IL-2"))
+        out.append(Reason("sim.cohort.risk_group.transfer", rg.source, tag=Tag.UNVERIFIED,
+                          inputs={"statuses": list(rg.statuses)},
+                          text=f"assumed for HD IL-2: patients with status "
+                          f"{', '.join(rg.statuses)} after the last course survive with the "
+                          "group's median (from the end of treatment), the others with the "
+                          "model's; the medians come from interferon, not HD IL-2"))
     if p.selection is not None:
         g = SELECTION_GROUPS[p.selection]
         out.append(Reason("sim.cohort.selection", g.source, tag=g.tag,

@@ -51,12 +51,41 @@ ongoing at the paper's data cut-off, ``lee2000``); treatment-related deaths (Tab
 time to progression (3 months without a response, the paper's median PR durations of 21
 months for melanoma and 36 for renal cell cancer) plus survival after progression (6 months
 melanoma, 10 renal cell cancer), the two medians added as an approximation.  Override them.
+
+**Doses within a course** (:class:`DoseModel`).  A course has 28 scheduled doses (the label's
+schedule, ``proleukin-label``: at most 14 doses per cycle, 28 per course; imported from
+:class:`hdil2.clinical.treatment.regimens.Q8hSchedule`).  Each scheduled dose is held with a
+probability by dose number, independently of the other doses and of the course's response
+and fate.  By default the probability is a constant q, the same at every dose number and in
+every course, calibrated to the label: patients received a median of 20 of the 28 doses of
+course 1 in renal cell cancer and 18 in melanoma (``proleukin-label``, verified).  Doses given
+are then Bin(28, 1 - q); q = 1 - m / 28 makes the mean 28 (1 - q) = m a whole number, and a
+binomial whose mean is a whole number has that number as its median, so the median is exactly
+the label's m (q = 2/7 renal cell cancer, 5/14 melanoma; the tests check it by exact binomial
+arithmetic).  Derived, tag computed.  The constancy over dose numbers and courses and the
+independence are assumptions (tag unverified: no source here prints holds by dose number);
+override them with ``DoseModel.hold``, one row of 28 probabilities per course (the last row
+serves the later courses).
+
+**Survival by MSKCC risk group** (:data:`RISK_GROUPS`): the median overall survival of the
+MSKCC 2002 risk groups of Motzer et al. 2002 (``motzer2002``, verified) - favourable 30,
+intermediate 14, poor 5 months - imported from hdil2's MSKCC model
+(:data:`hdil2.clinical.selection.models.mskcc.OUTCOMES_2002`).  Those patients were treated
+with interferon-alfa, not HD IL-2.  A cohort in a risk group (:meth:`DiseaseModel.with_risk_group`)
+gives its non-responders (status NR or MR after the last course: ``RiskGroup.statuses``) the
+group's median; responders (PR, CR) keep the model's medians and cure fraction.  That HD IL-2
+non-responders survive like interferon-treated patients of the same group, and that the
+group's median (from the start of interferon) serves as the median from the end of IL-2
+treatment, are assumptions (tag unverified).  Override the rule with
+``dataclasses.replace(group, statuses=..., median_os_months=...)``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from hdil2.clinical.selection.models.mskcc import OUTCOMES_2002
+from hdil2.clinical.treatment.regimens import Q8hSchedule
 from hdil2.core.errors import InputError
 from hdil2.core.sources import Tag
 
@@ -70,6 +99,9 @@ DISEASES: tuple[str, ...] = ("melanoma", "rcc")
 
 Row = tuple[float, ...]
 Matrix = tuple[Row, ...]
+
+#: scheduled doses of a course (the label: at most 14 per cycle, 28 per course)
+DOSE_SLOTS: int = Q8hSchedule().max_doses_per_course
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +118,75 @@ class SurvivalModel:
 
 
 @dataclass(frozen=True, slots=True)
+class DoseModel:
+    """The doses of a course: each of the :data:`DOSE_SLOTS` scheduled doses held with a
+    probability by dose number, independently.  ``median_doses_course1`` is the label's median
+    of doses given in course 1 (``source``, tag ``tag``); ``hold`` (optional) gives the hold
+    probabilities, one row of :data:`DOSE_SLOTS` per course (course k uses row k, the last row
+    the later courses); without it every dose of every course is held with the calibrated
+    constant 1 - median / 28 (see the module docstring: the median of doses given in course 1
+    is then exactly the label's)."""
+
+    median_doses_course1: int
+    hold: Matrix | None = None
+    source: str = "proleukin-label"
+    tag: Tag = Tag.VERIFIED
+
+    def __post_init__(self) -> None:
+        m = self.median_doses_course1
+        if isinstance(m, bool) or not isinstance(m, int) or not 1 <= m <= DOSE_SLOTS - 1:
+            raise InputError("doses.median_doses_course1",
+                             f"a whole number from 1 to {DOSE_SLOTS - 1}", m)
+        if self.hold is None:
+            return
+        if not isinstance(self.hold, tuple) or not self.hold:
+            raise InputError("doses.hold", f"one or more rows of {DOSE_SLOTS} probabilities "
+                             "(one per course)", self.hold)
+        for k, row in enumerate(self.hold):
+            if (not isinstance(row, tuple) or len(row) != DOSE_SLOTS
+                    or any(not isinstance(x, int | float) or isinstance(x, bool)
+                           or not 0 <= x <= 1 for x in row)):
+                raise InputError(f"doses.hold[{k}]", f"{DOSE_SLOTS} probabilities from 0 to 1",
+                                 row)
+
+    @property
+    def calibrated(self) -> float:
+        """The constant per-dose hold probability whose Bin(28, 1 - q) median is the label's
+        median: q = 1 - median / 28."""
+        return 1 - self.median_doses_course1 / DOSE_SLOTS
+
+    def hold_probabilities(self, courses: int) -> tuple[Row, ...]:
+        """``p[k][j]``: the probability that dose j + 1 of course k + 1 is held, for courses
+        1..``courses``."""
+        rows = self.hold if self.hold is not None else ((self.calibrated,) * DOSE_SLOTS,)
+        return tuple(tuple(float(x) for x in rows[min(k, len(rows) - 1)])
+                     for k in range(courses))
+
+
+@dataclass(frozen=True, slots=True)
+class RiskGroup:
+    """A prognostic risk group's median overall survival (``median_os_months``) and the
+    statuses after the last course that take it (``statuses``: the non-responders by
+    default); the other statuses keep the model's survival.  See the module docstring."""
+
+    name: str
+    median_os_months: float
+    text: str
+    statuses: tuple[str, ...] = ("NR", "MR")
+    disease: str = "rcc"
+    source: str = "motzer2002"
+    tag: Tag = Tag.VERIFIED
+
+    def __post_init__(self) -> None:
+        m = self.median_os_months
+        if isinstance(m, bool) or not isinstance(m, int | float) or not m > 0:
+            raise InputError("risk_group.median_os_months", "a positive number of months", m)
+        if not self.statuses or any(s not in STATUSES for s in self.statuses):
+            raise InputError("risk_group.statuses", f"one or more of {list(STATUSES)}",
+                             self.statuses)
+
+
+@dataclass(frozen=True, slots=True)
 class DiseaseModel:
     """One disease's virtual patient (see the module docstring for every field)."""
 
@@ -95,6 +196,7 @@ class DiseaseModel:
     transitions: tuple[Matrix, ...]
     fates: tuple[Matrix, ...]
     survival: SurvivalModel
+    doses: DoseModel
     source: str = "lee2000"
     tag: Tag = Tag.SEED
 
@@ -115,6 +217,20 @@ class DiseaseModel:
         _check_row("survival.median_months", self.survival.median_months, len(STATUSES))
         if any(m <= 0 for m in self.survival.median_months):
             raise InputError("survival.median_months", "positive", self.survival.median_months)
+        if not isinstance(self.doses, DoseModel):
+            raise InputError("doses", "a DoseModel", type(self.doses).__name__)
+
+    def with_risk_group(self, group: RiskGroup) -> DiseaseModel:
+        """The model of patients in a risk ``group``: the statuses of ``group.statuses``
+        survive with the group's median, the others (and the cure fraction) as before."""
+        if not isinstance(group, RiskGroup):
+            raise InputError("risk_group", f"one of {sorted(RISK_GROUPS)}", group)
+        if group.disease != self.disease:
+            raise InputError("risk_group", f"a risk group of {self.disease!r} patients "
+                             f"({group.name!r} is a {group.disease} group)", group.name)
+        med = tuple(float(group.median_os_months) if s in group.statuses else m
+                    for s, m in zip(STATUSES, self.survival.median_months, strict=True))
+        return replace(self, survival=replace(self.survival, median_months=med))
 
     def transition_probabilities(self, courses: int) -> tuple[tuple[Row, ...], ...]:
         """``p[k][before][after]`` for courses 2..``courses`` (index k = course - 2), each row
@@ -256,6 +372,8 @@ MELANOMA = DiseaseModel(
         (_f(pd=1), _ZF, _f(tox=1, other=2), _ZF),
     ),
     survival=SurvivalModel(median_months=(9.0, 9.0, 27.0, 27.0), cure_fraction_cr=1.0),
+    # proleukin-label: a median of 18 of the 28 doses of course 1 in melanoma
+    doses=DoseModel(median_doses_course1=18),
 )
 
 #: Lee et al. 2000 (``lee2000``) Table 4, renal cell cancer: 201 patients.
@@ -278,6 +396,8 @@ RCC = DiseaseModel(
         (_f(pd=1), _ZF, _f(pd=4, other=1), _f(cr=1, other=3)),
     ),
     survival=SurvivalModel(median_months=(13.0, 13.0, 46.0, 46.0), cure_fraction_cr=1.0),
+    # proleukin-label: a median of 20 of the 28 doses of course 1 in renal cell cancer
+    doses=DoseModel(median_doses_course1=20),
 )
 
 #: the virtual patients of Lee et al. 2000 (``lee2000``)
@@ -303,3 +423,17 @@ SELECTION_GROUPS: dict[str, SelectionGroup] = {g.name: g for g in (
     SelectionGroup("hd-arm", "rcc", 22, 95, "mcdermott2005",
                    "high-dose arm of the phase III trial"),
 )}
+
+
+def _median_months(group: str) -> float:
+    value = OUTCOMES_2002[group].figures["median_os_months"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError("risk_group.median_os_months", "a number of months", value)
+    return float(value)
+
+
+#: median overall survival by MSKCC 2002 risk group (motzer2002), renal cell cancer; see the
+#: module docstring for how a cohort uses them
+RISK_GROUPS: dict[str, RiskGroup] = {g: RiskGroup(
+    g, _median_months(g), OUTCOMES_2002[g].text, source=OUTCOMES_2002[g].source,
+    tag=OUTCOMES_2002[g].tag) for g in OUTCOMES_2002}
