@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -34,9 +35,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hdil2.core.errors import InputError
 from hdil2.web.roles import requires
-from hdil2.web.views.patient import ongoing_course, patient_zone
+from hdil2.web.views.patient import View, ongoing_course, patient_zone
 
 UTC = dt.UTC
+only_post: Callable[[View], View] = require_POST
+get_or_post: Callable[[View], View] = require_http_methods(["GET", "POST"])
 #: a number as typed (the unit is a field of its own)
 NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 
@@ -167,7 +170,7 @@ def _quantity(number: str, unit: str) -> str:
 
 
 @requires("record")
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a laboratory result or a vital sign (POST), or show the form (GET)."""
     from hdil2.registry import services
@@ -192,7 +195,7 @@ def observation_new(request: HttpRequest, pk: int) -> HttpResponse:
                                      values[name])
             if not values["unit"].strip():
                 raise InputError("unit", "the unit is required (for example "
-                                 f"{dict((c, u) for c, _, _, u in OBSERVATION_CODES)[code]})")
+                                 f"{ {c: u for c, _, _, u in OBSERVATION_CODES}[code]})")
             taken = ward_time(values["taken_at"], values["tz"], "taken_at")
             checked = True  # the numbers are numbers: an error of "value" is its unit
             unit = values["unit"]
@@ -251,6 +254,7 @@ def term_fields() -> dict[str, list[dict[str, Any]]]:
                 continue
             variants = [v for v in prop.get("anyOf", [prop]) if v.get("type") != "null"]
             v = variants[0] if variants else {}
+            choices: list[Any] = []
             if v.get("$ref", "").endswith("/Quantity"):
                 kind, choices = "quantity", []
             elif v.get("type") == "boolean":
@@ -281,10 +285,7 @@ def _grade_choices(term: str, name: str, choices: list[Any]) -> list[tuple[str, 
     for g in choices:
         if isinstance(g, int) and name in ("grade", "clinical_grade") and g not in allowed:
             continue
-        if g == 0:
-            text = "no adverse event"
-        else:
-            text = texts.get(str(g), "")
+        text = "no adverse event" if g == 0 else texts.get(str(g), "")
         out.append((str(g), f"G{g}: {text}" if text else f"G{g}"))
     return out
 
@@ -369,7 +370,7 @@ def _toxicity_context(patient: Any, values: dict[str, str], errors: dict[str, st
 
 
 @requires("record")
-@require_http_methods(["GET", "POST"])
+@get_or_post
 def toxicity_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a toxicity (POST; ``action=preview`` only computes the grade) or show the form
     (GET; ``?term=`` picks the term)."""
@@ -427,7 +428,7 @@ def toxicity_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("record")
-@require_POST
+@only_post
 def grade_preview(request: HttpRequest) -> HttpResponse:
     """The grade of the values typed so far (an htmx fragment); never writes."""
     return render(request, "web/entry_grade_preview.html", {"preview": preview(request.POST)})

@@ -10,6 +10,7 @@ plan a course, scans).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,9 @@ PAGE_SIZE = 50
 #: changes per page of the audit history
 HISTORY_PAGE_SIZE = 100
 UTC = dt.UTC
+#: a view function (the method decorators of Django are untyped: typed here)
+View = Callable[..., HttpResponse]
+only_get: Callable[[View], View] = require_GET
 
 
 def course_url(pk: int) -> str:
@@ -63,7 +67,7 @@ def age_on(birth: dt.date | None, day: dt.date) -> int | None:
 # -- the list ------------------------------------------------------------------------------
 
 @requires("read")
-@require_GET
+@only_get
 def patients(request: HttpRequest) -> HttpResponse:
     """Patients by registry code (prefix), disease and on-treatment, 50 a page."""
     from hdil2.registry.models import Course, Patient
@@ -205,7 +209,7 @@ def _timeline(patient: Any, tz: str) -> list[Event]:
 
 
 @requires("read")
-@require_GET
+@only_get
 def patient(request: HttpRequest, pk: int) -> HttpResponse:
     """One patient: demographics, screening, timeline, latest observations, actions."""
     from hdil2.registry.models import Patient
@@ -249,7 +253,7 @@ def _shown(value: Any) -> str:
 
 
 @requires("read")
-@require_GET
+@only_get
 def patient_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every change of the patient's rows, newest first: when, who, what (field: old -> new),
     the change reason."""
