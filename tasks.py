@@ -1,22 +1,29 @@
 #!/usr/bin/env python3
 """Run hdil2's jobs with nothing but Python 3 installed.
 
-    python3 tasks.py demo      # the main job: a walk-through on a demo patient
+    python3 tasks.py web       # the main job: the web application on the demo registry
+    python3 tasks.py demo      # a walk-through of the command line on a demo patient
     python3 tasks.py test      # the whole test suite: ruff, mypy, import contracts, pytest
     python3 tasks.py test-postgres  # the registry suite again, on a throwaway PostgreSQL server
     python3 tasks.py fixtures  # regenerate the generated test fixtures (--check: compare only)
 
+``web`` runs ``hdil2 serve --demo``: it builds the demo registry (a synthetic cohort and a ward
+of patients on treatment) in the user's data directory on first use, migrates it and serves it
+with gunicorn on http://127.0.0.1:8000/, printing the URL and a login for each role; the
+options after ``web`` go to ``hdil2 serve`` (``--port 8080``, ``--db FILE``, ``--check``).
+Ctrl-C stops it.
+
 The first run creates ``.venv`` beside this file and installs hdil2 from the package registry:
-the demo needs only hdil2's own dependencies, the tests add the ``dev`` extra (pytest, ruff,
-mypy ...).  Later runs reuse ``.venv`` and reinstall when ``pyproject.toml`` changes or a job
-needs an extra that is not installed yet.  The ``bench`` extra (the peer libraries bench/ times
-hdil2 against) is never installed here: ``.venv/bin/pip install -e '.[bench]'``.  The
-fixtures job regenerates the R reference values only where ``Rscript`` is installed and says
-so otherwise (``tests/README.md``).  ``test-postgres`` runs ``tests/registry`` with
-``HDIL2_TEST_DATABASE_URL`` pointing at the server ``.ci/postgres.sh`` starts (and stops
-afterwards), or at the server that variable already names; it needs bash and PostgreSQL's
-server programs (as root on Debian it installs them) and says so when ``tests/registry`` does
-not exist.
+the web application and the demo need only hdil2's own dependencies, the tests add the ``dev``
+extra (pytest, ruff, mypy ...). Later runs reuse ``.venv`` and reinstall when ``pyproject.toml``
+changes or a job needs an extra that is not installed yet. The ``bench`` extra (the peer
+libraries bench/ times hdil2 against) is never installed here: ``.venv/bin/pip install -e
+'.[bench]'``. The fixtures job regenerates the R reference values only where ``Rscript`` is
+installed and says so otherwise (``tests/README.md``). ``test-postgres`` runs ``tests/registry``
+with ``HDIL2_TEST_DATABASE_URL`` pointing at the server ``.ci/postgres.sh`` starts (and stops
+afterwards), or at the server that variable already names; it needs bash and PostgreSQL's server
+programs (as root on Debian it installs them) and says so when ``tests/registry`` does not
+exist.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ MARKER = VENV / ".hdil2-installed"
 
 # the extras each job needs on top of hdil2's own dependencies
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "demo": (), "test": ("dev",), "test-postgres": ("dev",), "fixtures": (),
+    "web": (), "demo": (), "test": ("dev",), "test-postgres": ("dev",), "fixtures": (),
 }
 
 
@@ -80,6 +87,14 @@ def run(*cmd: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **env} if env else None)
 
 
+def web(args: list[str]) -> None:
+    """``hdil2 serve --demo`` in the foreground (Ctrl-C stops the server, not an error)."""
+    try:
+        run(str(BIN / "hdil2"), "serve", "--demo", *args)
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+
+
 def demo(args: list[str]) -> None:
     run(str(BIN / "hdil2"), "demo", *args)
 
@@ -117,7 +132,8 @@ def fixtures(args: list[str]) -> None:
     run(str(PY), str(ROOT / "tests" / "make_fixtures.py"), *args)
 
 
-JOBS = {"demo": demo, "test": test, "test-postgres": test_postgres, "fixtures": fixtures}
+JOBS = {"web": web, "demo": demo, "test": test, "test-postgres": test_postgres,
+        "fixtures": fixtures}
 
 
 def main() -> int:

@@ -54,6 +54,8 @@ def register(app: typer.Typer) -> None:
             "cohort, a ward of patients on treatment, a login per role")] = False,
         check: Annotated[bool, typer.Option(
             "--check", help="prepare the registry and print the logins, then exit")] = False,
+        json_out: Annotated[bool, typer.Option(
+            "--json", help="print the URL, the registry and the logins as JSON")] = False,
     ) -> None:
         """Serve the web application with gunicorn: migrate the registry first, print the URL
         (and, with --demo, a login for each role)."""
@@ -67,6 +69,12 @@ def register(app: typer.Typer) -> None:
         db_settings = server.prepare(db, demo=demo, say=con.print)
         logins = server.demo_logins(db_settings) if demo else []
         shown = f"[{host}]" if ":" in host else host
+        if json_out:
+            from hdil2.registry import conf
+
+            common.emit({"url": f"http://{shown}:{port}/",
+                         "registry": conf.describe(db_settings)["location"],
+                         "logins": logins, "served": not check}, True, lambda con: None)
         con.print(f"\n[bold]hdil2 web application:[/bold] http://{shown}:{port}/")
         if logins:
             con.print("demo logins (user name / password):")

@@ -46,6 +46,10 @@ ENV_PROXY = "HDIL2_BEHIND_PROXY"
 
 #: seconds a login lasts without activity: one 12-hour ward shift
 SESSION_SECONDS = 12 * 3600
+#: seconds browsers keep a static file whose name does not carry a version: one day
+STATIC_MAX_AGE = 24 * 3600
+#: a static file whose name carries its version (``htmx-2.0.11.min.js``): immutable
+VERSIONED_FILE = r"-\d+\.\d+\.\d+(?:\.min)?\.(?:js|css)$"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -147,6 +151,10 @@ def build(db: dict[str, Any] | None = None, *, debug: bool | None = None) -> dic
         "STATIC_ROOT": None,
         "WHITENOISE_USE_FINDERS": True,
         "WHITENOISE_AUTOREFRESH": debug,
+        # a file whose name carries its version (htmx-2.0.11.min.js) never changes: cached for
+        # good; the app's own CSS for a day (its name stays the same across releases)
+        "WHITENOISE_MAX_AGE": 0 if debug else STATIC_MAX_AGE,
+        "WHITENOISE_IMMUTABLE_FILE_TEST": VERSIONED_FILE,
         "PASSWORD_HASHERS": [
             "django.contrib.auth.hashers.Argon2PasswordHasher",
             "django.contrib.auth.hashers.PBKDF2PasswordHasher",
