@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
@@ -11,14 +13,16 @@ from django.views.decorators.http import require_GET
 from hdil2.web.roles import requires
 
 
-@require_GET
 @requires("read")
-def healthz(request: HttpRequest) -> JsonResponse:
+def _healthz(request: HttpRequest) -> JsonResponse:
     """``{"ok": true}`` once the database has answered a trivial query."""
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
         cur.fetchone()
     return JsonResponse({"ok": True})
 
+
+#: GET (and HEAD) only: 405 for any other method
+healthz: Any = require_GET(_healthz)
 
 urlpatterns = [path("healthz/", healthz, name="healthz")]
