@@ -152,3 +152,20 @@ def test_age_is_completed_years() -> None:
     assert age_on(dt.date(1960, 5, 17), dt.date(2025, 5, 16)) == 64
     assert age_on(dt.date(1960, 5, 17), dt.date(2025, 5, 17)) == 65
     assert age_on(None, dt.date(2025, 5, 17)) is None
+
+
+def test_every_page_of_the_synthetic_cohort_renders(client_as: Any, cohort: Any) -> None:
+    from hdil2.registry import demo
+    from hdil2.registry.models import Patient
+
+    demo.load(11, 6)
+    c = client_as("physician")
+    demo_patients = Patient.objects.filter(registry_id__startswith="demo11-")
+    assert demo_patients.count() == 6
+    for p in demo_patients:
+        page = c.get(f"/patients/{p.pk}/")
+        assert page.status_code == 200, p.registry_id
+        assert "<span class=\"tag\">synthetic data</span>" in page.content.decode()
+        assert c.get(f"/patients/{p.pk}/history/").status_code == 200
+        assert c.get(f"/patients/{p.pk}/toxicities/new/?term=fever").status_code == 200
+        assert c.get(f"/patients/{p.pk}/observations/new/").status_code == 200
