@@ -84,7 +84,7 @@ def _label_needs() -> frozenset[str]:
     from hdil2 import app
 
     d = app.run("next-dose", {"regimen": "hd-il2-600k", "first_dose": "2026-01-05T08:00",
-                              "tz": "UTC", "observations": {}})
+                              "tz": "Europe/London", "observations": {}})
     return frozenset(d.details.get("missing") or ())
 
 
