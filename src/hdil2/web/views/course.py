@@ -25,17 +25,26 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods
 
 from hdil2.web.roles import requires
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def only(method: str) -> Callable[[F], F]:
+    """Allow one HTTP method (405 for any other): Django's ``require_http_methods``, typed."""
+    return cast("Callable[[F], F]", require_http_methods([method]))
+
 
 #: bedside findings measured as numbers that the forms do ask for: counters the ward knows
 #: at the bedside ("0 if none"); every other number is an observation recorded with its unit
@@ -290,7 +299,7 @@ def live_context(request: HttpRequest, course: Any, *, entry: dict[str, str] | N
 
 
 @requires("read")
-@require_GET
+@only("GET")
 def course(request: HttpRequest, pk: int) -> HttpResponse:
     """The dose calendar of a course and the pending slot's advice and record form."""
     c = _course(pk)
@@ -304,7 +313,7 @@ def _respond(request: HttpRequest, c: Any, ctx: dict[str, Any], status: int) -> 
 
 
 @requires("record")
-@require_POST
+@only("POST")
 def course_advise(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask the next-dose advice for the pending slot with the bedside findings (stored)."""
     from hdil2.core.errors import InputError, InputErrors
@@ -344,7 +353,7 @@ ENTRY_FIELDS = ("status", "given_at", "dose_iu", "vials", "reason", "departure_r
 
 
 @requires("record")
-@require_POST
+@only("POST")
 def slot_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the slot given or held (``record_dose``); refusals come back on the form."""
     from hdil2.core.errors import InputError, InputErrors
@@ -433,7 +442,7 @@ def _conflict(slot: Any, e: Any, entry: dict[str, str], tz: str) -> dict[str, An
 
 
 @requires("read")
-@require_GET
+@only("GET")
 def course_mar(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable medication administration record of a course."""
     c = _course(pk)

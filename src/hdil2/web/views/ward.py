@@ -17,6 +17,7 @@ it ("overdue by 1 h 20 min").
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,10 +25,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from hdil2.web.roles import requires
-from hdil2.web.views.course import slot_rows
+from hdil2.web.views.course import only, slot_rows
 
 
 @dataclass
@@ -72,13 +72,13 @@ def board_rows() -> list[BoardRow]:
                 error = str(e)
         out.append(BoardRow(c, nxt, in_cycle.count("given"), in_cycle.count("held"), advice,
                             stored, error))
-    far = now + (now - now.replace(year=now.year - 1))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)  # courses with every slot recorded: last
     out.sort(key=lambda b: (b.next.slot.scheduled_at if b.next else far, b.course.pk))
     return out
 
 
 @requires("read")
-@require_GET
+@only("GET")
 def ward(request: HttpRequest) -> HttpResponse:
     """The ward board page (the board refreshes itself every 60 s)."""
     return render(request, "web/ward.html", {"nav": "ward", "rows": board_rows(),
@@ -86,7 +86,7 @@ def ward(request: HttpRequest) -> HttpResponse:
 
 
 @requires("read")
-@require_GET
+@only("GET")
 def ward_board(request: HttpRequest) -> HttpResponse:
     """The board alone (htmx refreshes the page's board with it)."""
     return render(request, "web/ward_board.html", {"rows": board_rows(),
