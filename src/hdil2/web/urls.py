@@ -12,6 +12,7 @@ from hdil2.web.views import (
     design,
     entry,
     errors,
+    health,
     patient,
     plan,
     scans,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include(sources.urlpatterns)),
     path("", include(cohort.urlpatterns)),
     path("", include(design.urlpatterns)),
+    path("", include(health.urlpatterns)),
     path("api/v1/", api.urls),
 ]
 
