@@ -525,6 +525,8 @@ VALID_OPTIONS: dict[str, list[str]] = {
                                   "--trials", "200", "--seed", "1", "--chunk", "1000"],
     "simulate cohort": ["simulate", "cohort", "--patients", "2000", "--months", "24", "--seed",
                         "1", "--chunk", "1000"],
+    # --check: prepare the registry and exit (the fuzzer never starts a server)
+    "serve": ["serve", "--db", "{db}", "--port", "8106", "--workers", "2", "--check"],
 }
 
 # A valid --patients is a real load (generation and writing take milliseconds per patient), so
@@ -666,6 +668,13 @@ def test_item17_the_budget_stops_a_hang() -> None:
     (["design", "simon", "--p0", "abc"], "--p0"),
     (["dose", "--bogus"], "--bogus"),
     (["no-such-command"], "usage"),
+    (["serve", "--port", "abc", "--check"], "--port"),
+    (["serve", "--workers", "1.5", "--check"], "--workers"),
+    (["users", "add", "x"], "--role"),
+    (["users", "roles", "x"], "--role"),
+    (["users", "token", "x"], "--name"),
+    (["users", "revoke", "abc"], "token_id"),
+    (["users", "frob"], "usage"),
 ])
 def test_item17_usage_errors_follow_the_json_contract(args: list[str], field: str) -> None:
     """With --json, a usage error is the same JSON error document as any input error."""
