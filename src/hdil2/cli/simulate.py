@@ -266,6 +266,10 @@ def register(app: typer.Typer) -> None:
             "…; docs/simulation.md); default: the paper's patients")] = None,
         months: Annotated[int | None, typer.Option(
             help="survival followed for this many months (1 to 600; default 60)")] = None,
+        risk_group: Annotated[str | None, typer.Option(
+            "--risk-group", help="rcc: MSKCC 2002 risk group favourable, intermediate or poor "
+            "(motzer2002): non-responders survive with the group's median (docs/"
+            "simulation.md); default: the model's survival")] = None,
         patients: Annotated[int, typer.Option(
             "--patients", help="virtual patients (1 to 1,000,000 per local process; more "
             "on a Dask cluster)")] = DEFAULT_PATIENTS,
@@ -293,7 +297,8 @@ def register(app: typer.Typer) -> None:
         from hdil2.sim.model import LEE2000
 
         options: dict[str, Any] = {} if months is None else {"months": months}
-        sim = cohort_simulation(LEE2000, policy, disease, selection=selection, **options)
+        sim = cohort_simulation(LEE2000, policy, disease, selection=selection,
+                                risk_group=risk_group, **options)
         if report_patients is not None and report is None:
             raise InputError("report_patients", "only with --report")
         n_report = 0
@@ -368,6 +373,7 @@ def _render_cohort(res: Any, seed: int) -> Any:
 
     def render(con: Console) -> None:
         who = f", selection {res.selection}" if res.selection else ""
+        who += f", risk group {res.risk_group}" if res.risk_group else ""
         con.print(f"Cohort: {res.disease}, policy {res.policy}{who}: {res.patients:,} virtual "
                   f"patients, seed {seed}", style="bold")
         cells = [(c.treated, *(c.response[s] for s in ("CR", "PR", "MR", "NR")))
@@ -396,6 +402,41 @@ def _render_cohort(res: Any, seed: int) -> Any:
                 stops.add_row(_STOPS.get(why, why.replace("_", " ")),
                               *(f"{100 * e.value:.2f}" for e in row))
         con.print(stops)
+        _dose_tables(con, res.doses)
         reasons_table(con, res.reasons, "Method and source")
 
     return render
+
+
+def _dose_tables(con: Console, doses: Any) -> None:
+    """Doses given per course (median with its MC interval, mean ± MC SE) and the incidence of
+    a held dose at each dose number (the two cycles side by side for up to 4 courses)."""
+    from rich.table import Table
+
+    if not doses:
+        return
+    given = Table(pad_edge=False, title="doses given in the course, of 28 (patients treated "
+                  "in it)", title_justify="left")
+    for c in ("course", "median", "95 % MC", "mean ± MC SE"):
+        given.add_column(c, no_wrap=True, justify="right")
+    for d in doses:
+        given.add_row(str(d.course), str(d.median), f"{d.median_low}-{d.median_high}",
+                      f"{d.mean.value:.3f} ± {d.mean.se:.3f}")
+    con.print(given)
+    largest = max(e.se for d in doses for e in d.held)
+    held = Table(pad_edge=False, title=f"held, % of patients treated in course k (MC SE at "
+                 f"most {100 * largest:.2f})", title_justify="left")
+    slots = len(doses[0].held)
+    sides = 2 if len(doses) <= 4 else 1  # the two cycles side by side when they fit 80 columns
+    rows = slots // sides
+    for _ in range(sides):
+        held.add_column("dose", no_wrap=True, justify="right")
+        for d in doses:
+            held.add_column(f"k={d.course}", no_wrap=True, justify="right")
+    for j in range(rows):
+        row: list[str] = []
+        for slot in range(j, slots, rows):
+            row.append(str(slot + 1))
+            row.extend(f"{100 * d.held[slot].value:.1f}" for d in doses)
+        held.add_row(*row)
+    con.print(held)
