@@ -172,6 +172,7 @@ def test_the_docs_page_is_served_from_local_static_files_under_the_csp(
     html = r.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+    assert 'data-api-csrf="true"' in html  # "try it out" sends the session's CSRF token
     assert "script-src 'self'" in r["Content-Security-Policy"]
 
 
