@@ -18,7 +18,6 @@ ADVICE_WORDS = {
 }
 
 
-@register.filter
 def local(value: dt.datetime | None, tz: str) -> str:
     """``value`` in zone ``tz`` as ``2026-12-01 08:00 EST``."""
     if value is None:
@@ -26,14 +25,17 @@ def local(value: dt.datetime | None, tz: str) -> str:
     return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M %Z")
 
 
-@register.filter
 def advice_word(value: Any) -> str:
     """The ward's words for an advice value."""
     return ADVICE_WORDS.get(str(value), str(value).replace("_", " "))
 
 
-@register.filter
 def badge(value: Any) -> str:
     """The CSS class of an advice value's badge."""
     v = str(value)
     return "stop" if v.startswith("stop") else v
+
+
+register.filter("local", local)
+register.filter("advice_word", advice_word)
+register.filter("badge", badge)
