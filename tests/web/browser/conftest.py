@@ -257,7 +257,10 @@ class Tab:
     role: str | None
     console: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
     steps: int = 0
+    #: False: steps skip axe (a test that only walks pages another test checks already)
+    run_axe: bool = True
 
     def goto(self, path: str, step: str | None = None, *, status: int = 200) -> Any:
         """Open ``path``, expect ``status``, and check the page as a step."""
@@ -270,19 +273,37 @@ class Tab:
         return response
 
     def step(self, name: str, *, accessible: bool = True) -> None:
-        """Screenshot the page, fail on any CSP report or script error so far, run axe."""
+        """Screenshot the page; fail on any 5xx answer, CSP report or script error so far; run
+        axe on the page as it is now."""
         self.page.wait_for_load_state("load")
+        started = time.monotonic()
         self.steps += 1
         shot = self.folder / f"{self.steps:02d}-{_slug(name)}.png"
-        self.page.screenshot(path=str(shot), full_page=True)
-        csp = [m for m in self.console if "content security policy" in m.lower()]
+        # caret="initial": Playwright's default (hide the caret) leaves an empty style attribute
+        # on every input, which htmx's settle step then copies -- a CSP report of the test's
+        # own making
+        self.page.screenshot(path=str(shot), full_page=True, caret="initial")
+        assert not self.server_errors, f"{name}: the server failed:\n" + "\n".join(
+            self.server_errors)
+        csp = sorted({m for m in self.console if "content security policy" in m.lower()})
         assert not csp, f"{name} ({self.page.url}): the page broke the CSP:\n" + "\n".join(csp)
         assert not self.errors, f"{name} ({self.page.url}): script errors:\n" + "\n".join(
             self.errors)
-        if accessible:
+        if accessible and self.run_axe:
             bad = self.axe.violations(self.page.content())
             assert not bad, (f"{name} ({self.page.url}): axe-core found serious/critical "
                              f"violations:\n{json.dumps(bad, indent=1)[:6000]}")
+        if os.environ.get("HDIL2_BROWSER_TIMES"):
+            print(f"step {name}: {time.monotonic() - started:.2f} s", file=sys.stderr)
+
+
+#: logs every CSP violation the page's own scripts meet with what was refused and where (the
+#: browser's own console message does not say which element or file)
+REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "Content Security Policy violation: " + e.violatedDirective + " refused " +
+  (e.blockedURI || "") + " " + JSON.stringify(e.sample || "") + " at " + (e.sourceFile || "") +
+  ":" + e.lineNumber + ":" + e.columnNumber + " on " +
+  ((e.target && e.target.outerHTML) || "").slice(0, 160)));"""
 
 
 class Tabs:
@@ -299,19 +320,27 @@ class Tabs:
 
     def __call__(self, role: str | None, *, login: bool = True) -> Tab:
         context = self.browser.new_context(base_url=self.server.url)
+        context.add_init_script(REPORT_CSP)
         page = context.new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
         tab = Tab(page, context, self.server, self.axe, self.folder, role)
         page.on("console", lambda m: tab.console.append(f"[{m.type}] {m.text}"))
         page.on("pageerror", lambda e: tab.errors.append(str(e)))
+        page.on("response", lambda r: tab.server_errors.append(
+            f"{r.status} {r.request.method} {r.url}") if r.status >= 500 else None)
         self.opened.append(tab)
         if role is not None and login:
             log_in(tab, role)
         return tab
 
     def close(self) -> None:
-        for tab in self.opened:
-            tab.context.close()
+        """Keep each tab's last screen (where a failing test stopped), then close them."""
+        for i, tab in enumerate(self.opened):
+            try:
+                tab.page.screenshot(path=str(self.folder / f"99-end-{i}-{tab.role}.png"),
+                                    full_page=True, caret="initial")
+            finally:
+                tab.context.close()
 
 
 def log_in(tab: Tab, role: str) -> None:

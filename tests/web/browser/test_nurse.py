@@ -110,12 +110,14 @@ def test_nurse_flow(tabs: Tabs) -> None:
     page.wait_for_load_state("load")
     assert not page.locator("[aria-invalid=true]").count(), page.locator("main").inner_text()
     assert "/observations/new/" not in page.url, page.locator("main").inner_text()
+    latest = page.get_by_role("table", name=re.compile("latest laboratory results"))
+    assert re.search(r"sbp\s+104\s+mmHg", latest.get_by_role("row").nth(1).inner_text()), \
+        latest.get_by_role("row").nth(1).inner_text()
     tab.step("observation recorded")
 
     # a toxicity graded from the values as they are typed (CTCAE v5.0 creatinine increased,
     # grade 2: >1.5 - 3.0 x ULN and >1.5 - 3.0 x baseline; 2.0 mg/dL is 1.67 x the ULN of 1.2
     # and 2.0 x the baseline of 1.0)
-    page.get_by_role("link", name="Back to the patient").click()
     page.get_by_role("link", name="Record toxicity").click()
     page.wait_for_load_state("load")
     page.get_by_label("CTCAE v5.0 term").select_option(label="Creatinine increased")

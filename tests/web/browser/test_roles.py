@@ -51,8 +51,10 @@ def test_a_viewer_cannot_record_a_dose(tabs: Tabs) -> None:
 def test_a_nurse_cannot_plan_a_course(tabs: Tabs) -> None:
     tab = tabs("nurse")
     page = tab.page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    page.get_by_label("Registry code starts with").fill("ward-08")
+    page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="ward-08", exact=True).click()
-    page.get_by_role("link", name="Patient ward-08").click()
     page.wait_for_load_state("load")
     tab.step("patient ward-08 as nurse")
     assert page.get_by_role("link", name="Plan course").count() == 0
