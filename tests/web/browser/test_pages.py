@@ -3,6 +3,7 @@ axe-core and for CSP reports (see conftest)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -68,3 +69,33 @@ def test_negative_control_an_inline_script_is_reported_as_a_csp_violation(tabs: 
     assert tab.page.title() != "inline"
     with pytest.raises(AssertionError, match="broke the CSP"):
         tab.step("after an inline script", accessible=False)
+
+
+def test_the_read_pages_a_viewer_opens_are_accessible(tabs: Tabs) -> None:
+    # the pages the two flows do not pass through: the patient list, the audit history, the
+    # printable medication administration record, the design page
+    tab = tabs("viewer")
+    page = tab.page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    page.wait_for_load_state("load")
+    tab.step("patient list")
+    page.get_by_label("Registry code starts with").fill("ward-01")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("link", name="ward-01", exact=True).click()
+    page.wait_for_load_state("load")
+    tab.step("patient ward-01 as viewer")
+    assert page.get_by_role("link", name="Record observation").count() == 0
+    page.get_by_role("link", name="Audit history").click()
+    page.wait_for_load_state("load")
+    tab.step("audit history")
+    page.go_back()
+    page.get_by_role("link", name="Course 1", exact=True).click()
+    page.wait_for_load_state("load")
+    tab.step("course of ward-01 as viewer")
+    page.get_by_role("link", name=re.compile("^Medication administration record")).click()
+    page.wait_for_load_state("load")
+    tab.step("printable MAR")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Design").click()
+    page.wait_for_load_state("load")
+    tab.step("design and statistics")
