@@ -137,7 +137,8 @@ def gunicorn_command(db: dict[str, Any], url: str | None, host: str, port: int,
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     cmd += ["hdil2.web.wsgi:application", "--bind", bind, "--workers", str(workers),
             "--threads", "4", "--worker-class", "gthread", "--timeout", "120",
-            "--graceful-timeout", "10", "--access-logfile", "-", "--error-logfile", "-"]
+            "--graceful-timeout", "10", "--access-logfile", "-", "--error-logfile", "-",
+            "--no-control-socket"]
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "hdil2.web.settings"
     if db["ENGINE"].endswith("sqlite3"):

@@ -305,7 +305,7 @@ def _term_form(term: str, values: dict[str, str], errors: dict[str, str]
         else:
             options = []
         rows.append({**f, "input": name, "value": values.get(name, ""), "options": options,
-                     "label": f["name"].replace("_", " "), "error": errors.get(name, "")})
+                     "label": _field_label(f["name"]), "error": errors.get(name, "")})
     return rows
 
 
@@ -432,6 +432,15 @@ def toxicity_new(request: HttpRequest, pk: int) -> HttpResponse:
 def grade_preview(request: HttpRequest) -> HttpResponse:
     """The grade of the values typed so far (an htmx fragment); never writes."""
     return render(request, "web/entry_grade_preview.html", {"preview": preview(request.POST)})
+
+
+#: how the grade request's field names read on the form (abbreviations as the CTCAE writes them)
+FIELD_LABELS = {"uln": "ULN (upper limit of normal)", "lln": "LLN (lower limit of normal)"}
+
+
+def _field_label(name: str) -> str:
+    """The form label of a field of the grade request."""
+    return FIELD_LABELS.get(name, name.replace("_", " "))
 
 
 urlpatterns = [

@@ -34,14 +34,14 @@ TRI_STATE = (("", "not recorded"), ("yes", "yes"), ("no", "no"))
 WEIGHT_UNITS = ("kg", "lb")
 
 
-V = TypeVar("V", bound=Callable[..., Any])
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 
 
-def allow(*methods: str) -> Callable[[V], V]:
+def allow(*methods: str) -> Callable[[ViewT], ViewT]:
     """Django's ``require_http_methods`` (405 for any other method), typed."""
     from django.views.decorators.http import require_http_methods
 
-    return cast(Callable[[V], V], require_http_methods(list(methods)))
+    return cast(Callable[[ViewT], ViewT], require_http_methods(list(methods)))
 
 
 def url_or(name: str, pk: int, fallback: str) -> str:
