@@ -17,7 +17,7 @@ module                 use cases
 ``imaging``            :func:`record_scan`, :func:`assess_response`,
                        :func:`override_response`
 ``courses``            :func:`advise_next_course`, :func:`record_discontinuation`,
-                       :func:`record_next_course_decision`
+                       :func:`record_next_course_decision`, :func:`record_discharge`
 ``quality``            :func:`record_qlq_c30`
 =====================  ===============================================================
 """
@@ -25,6 +25,7 @@ module                 use cases
 from hdil2.registry.services._common import Outcome
 from hdil2.registry.services.courses import (
     advise_next_course,
+    record_discharge,
     record_discontinuation,
     record_next_course_decision,
 )
@@ -42,7 +43,8 @@ from hdil2.registry.services.treatment import (
 
 __all__ = [
     "Outcome", "advise_next_course", "advise_next_dose", "assess_response", "enrol",
-    "override_response", "plan_course", "preview_next_dose", "record_discontinuation",
+    "override_response", "plan_course", "preview_next_dose", "record_discharge",
+    "record_discontinuation",
     "record_dose", "record_follow_up", "record_next_course_decision", "record_observation",
     "record_qlq_c30", "record_scan", "record_toxicity", "screen",
 ]

@@ -13,6 +13,9 @@
   death never does.
 * :func:`record_next_course_decision` records the physician's decision after a course beside
   the advice; a decision that departs from it needs ``departure_reason``.
+* :func:`record_discharge` records the hospital discharge after a course (the date the
+  label's rest of at least 7 weeks before another course counts from, ``proleukin-label``) and
+  completes an ongoing course whose every slot is recorded.
 """
 
 from __future__ import annotations
@@ -183,3 +186,100 @@ def record_next_course_decision(course_id: int, version: int, *, by: Any, decisi
         validate(course)
         course.save(by=by)
         return Outcome(None, advice, (course,))
+
+
+def record_discharge(course_id: int, version: int, *, by: Any, discharged_on: Any,
+                     close_pending: bool = False, reason: str | None = None) -> Outcome:
+    """Record the hospital discharge after course ``course_id`` (read at ``version``).
+
+    ``discharged_on`` is the ward's calendar date of the discharge. It is the date the label's
+    rest before another course counts from ("at least 7 weeks from the date of hospital
+    discharge", ``proleukin-label``), so it is checked, never guessed. Refused, naming the
+    field, with nothing written:
+
+    * a course with no dose given or held (``course_id``): there is nothing to discharge from;
+    * a date before the ward date of the course's last dose given or held (the patient was on
+      the ward then), or after the ward's today (``discharged_on``);
+    * an ongoing course with slots still pending, unless ``close_pending`` confirms that they
+      are recorded ``not_given`` (reason: the discharge) in the same transaction
+      (``close_pending``): a discharge between the two cycles of a course is not the discharge
+      after the course, and the rest before the next course must not count from it;
+    * a course whose discharge is already recorded, without ``reason`` (a correction: the audit
+      history keeps the old date, the new one, who and why);
+    * a stale ``version`` (:class:`~hdil2.registry.errors.StaleEdit`).
+
+    An ongoing course with no slot left pending becomes ``completed`` with ``ended_on`` the
+    ward date of its last dose given or held; a discontinued or completed course keeps its
+    status and end date and gets the discharge date.
+    """
+    from django.utils import timezone
+
+    from hdil2.registry.models import Course
+    from hdil2.registry.models.base import validate
+    from hdil2.registry.services.treatment import course_slots
+
+    with transaction.atomic():
+        course = get_row(Course, course_id, "course_id")
+        course = Course.objects.select_for_update(of=("self",)).get(pk=course.pk)
+        check_version(course, version)
+        day = a_date(discharged_on, "discharged_on")
+        if not isinstance(close_pending, bool):
+            raise InputError("close_pending", "true or false", close_pending)
+        correction = reason_text(reason, "reason")
+        slots = course_slots(course)
+        present = [s for s in slots if s.status in ("given", "held")]
+        if not present:
+            raise InputError("course_id", f"{course.label()} ({course.status}) has no dose "
+                             "given or held: there is nothing to discharge from; record the "
+                             "course's doses first", course_id)
+        tz = course.ward_tz
+
+        def on_ward(s: Any) -> Any:
+            return ward_date(s.given_at if s.given_at is not None else s.scheduled_at, tz)
+
+        last = max(present, key=on_ward)
+        last_day = on_ward(last)
+        today = ward_date(timezone.now(), tz)
+        if day < last_day:
+            raise InputError("discharged_on", f"{day} is before the last dose given or held "
+                             f"({last.label()}, {last.status} on {last_day}, {tz}): the "
+                             "patient was on the ward then", day.isoformat())
+        if day > today:
+            raise InputError("discharged_on", f"{day} is in the future (today is {today} "
+                             f"in {tz})", day.isoformat())
+        if course.discharged_on is not None and not correction:
+            raise InputError("reason", f"{course.label()} was recorded as discharged on "
+                             f"{course.discharged_on}; changing it needs a reason")
+        pending = [s for s in slots if s.status == "scheduled"]
+        closed: list[Any] = []
+        if pending and course.status in ("planned", "ongoing"):
+            if not close_pending:
+                first = pending[0]
+                raise InputError(
+                    "close_pending", f"{len(pending)} slot(s) of {course.label()} are still "
+                    f"pending (the first: {first.label()}, due {ward_date(first.scheduled_at, tz)}"
+                    "): record them, or confirm that they are recorded not given on discharge",
+                    False)
+            for s in pending:
+                s = type(s).objects.select_for_update(of=("self",)).get(pk=s.pk)
+                s.status = "not_given"
+                s.reason = f"not given: discharged on {day}"
+                s._change_reason = f"not given: discharged on {day} (course discharge)"
+                validate(s)
+                s.save(by=by)
+                closed.append(s)
+        what = [f"discharged on {day}"]
+        if course.discharged_on is not None:
+            what = [f"discharge corrected: {course.discharged_on} -> {day}; reason: "
+                    f"{correction}"]
+        if course.status in ("planned", "ongoing"):
+            course.status = "completed"
+            course.ended_on = last_day
+            what.append(f"completed, last dose on {last_day}")
+        if closed:
+            what.append(f"{len(closed)} pending slot(s) recorded not given")
+        course.discharged_on = day
+        course._change_reason = "; ".join(what)
+        validate(course)
+        course.save(by=by)
+        return Outcome(None, None, (course, *closed))
