@@ -157,3 +157,24 @@ def test_item13_ages_at_the_first_dose_are_table_1s(loaded: dict[str, int]) -> N
         groups[(p.disease, f"{lo}-{lo + 9}")] += 1
     for group, (mel, rcc) in TABLE1["age_group"].items():
         assert (groups[("melanoma", group)], groups[("rcc", group)]) == (mel, rcc), group
+
+
+def test_every_demo_patient_can_be_screened(registry_db: dict[str, Any], tmp_path: Any) -> None:
+    """The demo's metastatic sites are words of the screening's vocabulary, so screening a demo
+    patient answers (it was refused naming ``patient.metastatic_sites[1]`` for "lymph node")."""
+    from typing import get_args
+
+    from hdil2.clinical.selection.patient import MetastaticSite
+    from hdil2.registry import demo, services
+    from hdil2.registry.models import Patient
+    from hdil2.registry.users import system_user
+
+    if not Patient.objects.filter(registry_id__startswith="demo91-").exists():
+        demo.load(91, 40)
+    words = set(get_args(MetastaticSite))
+    pts = list(Patient.objects.filter(registry_id__startswith="demo91-"))
+    assert {s for p in pts for s in p.metastatic_sites} <= words
+    by = system_user("screener")
+    for p in pts[:10]:
+        out = services.screen(p.pk, by=by)
+        assert out.decision is not None

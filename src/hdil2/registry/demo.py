@@ -70,6 +70,23 @@ _OBS_NUMERIC: dict[str, tuple[str, str, str]] = {  # field -> (kind, code, unit)
 CREATININE_ULN = "1.2"  # mg/dL, the ULN the synthetic toxicities are graded against
 
 
+#: the synthetic lesions' organ words that are not words of the screening's metastatic-site
+#: vocabulary (``hdil2.clinical.selection.patient.MetastaticSite``), by disease; a kidney lesion of
+#: a synthetic renal cell cancer patient is a metastasis to the other kidney by construction
+_SITE_WORDS: dict[str, dict[str, str]] = {
+    "melanoma": {"lymph node": "other_nodes", "subcutaneous": "soft_tissue",
+                 "soft tissue": "soft_tissue", "kidney": "other"},
+    "rcc": {"lymph node": "other_nodes", "subcutaneous": "soft_tissue",
+            "soft tissue": "soft_tissue", "kidney": "contralateral_kidney"},
+}
+
+
+def metastatic_site(organ: str, disease: str) -> str:
+    """The patient's metastatic site (the screening's vocabulary) of a synthetic lesion's
+    organ, so that every demo patient can be screened."""
+    return _SITE_WORDS.get(disease, {}).get(organ, organ)
+
+
 def patient_code(seed: int, pid: str) -> str:
     """The registry code of synthetic patient ``pid`` of the cohort of ``seed``."""
     return f"demo{seed}-{pid}"
@@ -328,7 +345,8 @@ def _write(chunk: Iterable[syn.PatientRecord], seed: int, user_id: int, out: _Ro
             registry_id=patient_code(seed, p.id), site="synthetic demo (lee2000)",
             sex=p.sex, disease=p.disease,
             birth_date=_birth_date(p.first_dose.date(), p.age_years),
-            metastatic_sites=sorted({les.organ for les in r.lesions}), ecog=p.ecog)
+            metastatic_sites=sorted({metastatic_site(les.organ, p.disease)
+                                     for les in r.lesions}), ecog=p.ecog)
         course: dict[int, int] = {}
         for c in r.courses:
             last = c.number == len(r.courses)
