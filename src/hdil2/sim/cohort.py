@@ -476,7 +476,7 @@ def _reasons(p: CohortParams) -> tuple[Reason, ...]:
     out.append(Reason("sim.cohort.doses", d.source, tag=d.tag,
                       inputs={"median_doses_course1": d.median_doses_course1,
                               "scheduled": DOSE_SLOTS},
-                      text=f"Proleukin label: a median of {d.median_doses_course1} of the "
+                      text=f"a median of {d.median_doses_course1} of the "
                       f"{DOSE_SLOTS} doses of course 1 given in "
                       f"{_DISEASE.get(m.disease, m.disease)}"))
     shape = ("each dose held with probability "
