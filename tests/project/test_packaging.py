@@ -53,7 +53,8 @@ def test_item20_every_third_party_import_of_src_is_a_runtime_dependency() -> Non
     """A module src/ imports must be installed by ``pip install hdil2`` without extras."""
     runtime = {_name(r).replace("-", "_") for r in PYPROJECT["project"]["dependencies"]}
     import_names = {"python_dateutil": "dateutil", "django_simple_history": "simple_history",
-                    "fhir.resources": "fhir"}
+                    "fhir.resources": "fhir", "django_ninja": "ninja", "django_axes": "axes",
+                    "django_csp": "csp", "argon2_cffi": "argon2"}
     allowed = {import_names.get(n, n) for n in runtime} | {"hdil2", "pydantic_core", "click"}
     stdlib = set(__import__("sys").stdlib_module_names) | {"__future__"}
     used = {m for p in (ROOT / "src").rglob("*.py") for m in _imports(p)} - stdlib
