@@ -111,3 +111,19 @@ def test_item2_cli_refuses_a_bad_report_before_simulating(tmp_path: Path, args: 
     assert code == 2
     assert json.loads(err)["errors"][0]["field"] == field
     assert not list(tmp_path.iterdir())
+
+
+def test_item1_report_shows_the_doses_the_model_gives(renal: tuple) -> None:
+    """Doses given per course in the report's courses table: course 1's median is the label's
+    20 of 28 for renal cell cancer, and the dose-intensity table is shown."""
+    import statistics
+
+    from hdil2.report import document
+
+    _, _, data = renal
+    first = data.courses[data.courses["course"] == 1]
+    assert statistics.median(first["doses_given"]) == 20
+    assert set(first["doses_planned"]) == {28}
+    assert ((first["doses_given"] + first["doses_held"]) == 28).all()
+    shown = {it.key for it in document.cohort_report(data).items if it.missing is None}
+    assert "dose-intensity-figure" in shown

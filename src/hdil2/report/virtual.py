@@ -11,9 +11,11 @@ What the virtual patient has and has not:
 
 * each course's response (NR, MR, PR, CR: the NCI categories of ``lee2000``), the reason the
   last course was stopped, and the best response over the courses;
+* the doses given in each course of 28 (the model holds each dose with the probability that
+  gives the label's median doses in course 1: :class:`hdil2.sim.model.DoseModel`);
 * survival in months **from the end of treatment** (the model's time zero), censored at the
   simulation's follow-up; the report's "overall survival" is that time (the model has no
-  calendar: no first-dose date, no course dates, no ages, no doses, scans or toxicities, so those
+  calendar: no first-dose date, no course dates, no ages, no scans or toxicities, so those
   items say "not shown" with the reason);
 * the regimen of ``lee2000`` (720,000 IU/kg every 8 hours, ``hd-il2-720k``).
 """
@@ -25,6 +27,7 @@ from typing import Any
 
 from hdil2.core.errors import InputError
 from hdil2.report.data import COURSES, PATIENTS, CohortData
+from hdil2.sim.model import DOSE_SLOTS as DOSES_PER_COURSE
 
 #: the regimen of the patients the virtual model is calibrated to (lee2000)
 REGIMEN = "hd-il2-720k"
@@ -67,8 +70,11 @@ def virtual_cohort(sim: Any, n: int, seed: int, *, title: str | None = None) -> 
         patients.append(row)
         for k, resp in enumerate(story, start=1):
             c: dict[str, Any] = dict.fromkeys(COURSES)
+            given = int(listed["doses"][i][k - 1])
             c.update({"patient": code, "course": k, "regimen": REGIMEN, "response": resp,
-                      "stop_reason": why if k == len(story) else None})
+                      "stop_reason": why if k == len(story) else None,
+                      "doses_planned": DOSES_PER_COURSE, "doses_given": given,
+                      "doses_held": DOSES_PER_COURSE - given})
             courses.append(c)
     if math.isnan(follow):  # pragma: no cover - the simulation refuses such a grid
         raise InputError("months", "a number of months", follow)
