@@ -26,6 +26,15 @@ ward-07    cycle 1, dose 5 overdue (due 1 h 20 min  give (asked before it was du
 ward-08    cycle 2, six doses given                 give
 =========  =======================================  ==========================================
 
+With ``patients`` above 8 (``load(patients=100)``, for the load benchmark and the board's
+scale tests), the patients after the first eight (``ward-09``, ``ward-10``, ...) are all
+"give" patients: systolic BP 118 mmHg, SpO2 97 % and a creatinine of 1.0 mg/dL before every
+slot, nothing held, standing at spread-out points of their course (0 to 26 slots recorded),
+their next slot due 10 minutes to 7 hours 10 minutes after ``now``. For every other one
+(``ward-09``, ``ward-11``, ...) the advice at the next slot is asked and stored; for the others
+only the observations before it are recorded (the nurse has not asked yet), so that the board
+shows a mix of stored advice and previews.
+
 The same ``now`` builds the same ward: the first doses, observation times and values follow
 from it (wall-clock times in the ward zone, to the 5 minutes below). The data are invented.
 """
@@ -75,6 +84,7 @@ class Bed:
     held: tuple[int, ...] = ()
     next_sbp: int = 118
     next_creatinine: bool = True
+    ask: bool = True  # whether the advice at the next slot is asked (and stored)
 
 
 H = dt.timedelta(hours=1)
@@ -92,6 +102,20 @@ BEDS: tuple[Bed, ...] = (
 )
 
 
+def beds(patients: int = len(BEDS)) -> tuple[Bed, ...]:
+    """The first ``patients`` beds: :data:`BEDS`, then "give" patients at spread-out points
+    of their course (see the module's text)."""
+    if isinstance(patients, bool) or not isinstance(patients, int) or patients < 1:
+        raise RegistryError("patients", "a whole number of patients, at least 1")
+    extra = []
+    for k in range(max(0, patients - len(BEDS))):
+        n = len(BEDS) + k + 1
+        extra.append(Bed(f"ward-{n:02d}", ("rcc", "melanoma")[k % 2],
+                         ("female", "male")[k % 2], 55 + (k * 7) % 40, (k * 11) % 27,
+                         10 * M + (k * 47 * M) % (7 * H), ask=k % 2 == 0))
+    return (BEDS + tuple(extra))[:patients]
+
+
 def loaded() -> bool:
     """Whether the demo ward (patient ``ward-01``) is in the registry."""
     from hdil2.registry.models import Patient
@@ -99,15 +123,18 @@ def loaded() -> bool:
     return Patient._base_manager.filter(registry_id=BEDS[0].code).exists()
 
 
-def load(now: dt.datetime | None = None, *, by: Any = None) -> list[Any]:
-    """Admit the demo ward as of ``now`` (default: the current time), written as ``by``
-    (default: the system user ``hdil2-demo``); returns the courses, in the order of
-    :data:`BEDS`. Refused when the demo ward is already in the registry."""
+def load(now: dt.datetime | None = None, *, by: Any = None,
+         patients: int = len(BEDS)) -> list[Any]:
+    """Admit the demo ward of ``patients`` patients (default 8: :data:`BEDS`; more: see
+    :func:`beds`) as of ``now`` (default: the current time), written as ``by`` (default: the
+    system user ``hdil2-demo``); returns the courses, in the order of :func:`beds`. Refused
+    when the demo ward is already in the registry."""
     from django.db import transaction
     from django.utils import timezone
 
     from hdil2.registry.users import system_user
 
+    admitted = beds(patients)
     if loaded():
         raise RegistryError("ward_demo", "the demo ward is already in the registry")
     at = now if now is not None else timezone.now()
@@ -115,7 +142,7 @@ def load(now: dt.datetime | None = None, *, by: Any = None) -> list[Any]:
         raise RegistryError("now", "a time with its UTC offset")
     user = by if by is not None else system_user(DEMO_USER)
     with transaction.atomic():
-        return [_admit(bed, at, user) for bed in BEDS]
+        return [_admit(bed, at, user) for bed in admitted]
 
 
 def _wall_offsets() -> list[dt.timedelta]:
@@ -174,7 +201,8 @@ def _admit(bed: Bed, now: dt.datetime, by: Any) -> Any:
     pending = slots[bed.done]
     asked = min(now, pending.scheduled_at) - 15 * M
     _vitals(svc, patient, course, by, asked - 15 * M, bed.next_sbp, bed.next_creatinine)
-    svc.advise_next_dose(course.pk, by=by, bedside=ALL_CLEAR, at=asked)
+    if bed.ask:
+        svc.advise_next_dose(course.pk, by=by, bedside=ALL_CLEAR, at=asked)
     course.refresh_from_db()
     return course
 

@@ -148,18 +148,14 @@ def _hold_rules(slot: Any) -> tuple[str, ...]:
     return tuple(c["rule"] for c in checks if c.get("result") == "fired")
 
 
-def _observations(course: Any, since: dt.datetime | None, until: dt.datetime) -> dict[str, Any]:
-    """The patient's latest observation of each code taken after ``since`` (the last recorded
-    slot) and not after ``until``, as next-dose observation fields."""
+def _observation_fields(observations: Any) -> dict[str, Any]:
+    """The latest of each code of ``observations`` (in time order), as next-dose observation
+    fields."""
     from hdil2.clinical.toxicity.holds.observations import DoseObservations
-    from hdil2.registry.models import Observation
 
     names = DoseObservations.model_fields
-    qs = Observation.objects.active().filter(patient=course.patient, taken_at__lte=until)
-    if since is not None:
-        qs = qs.filter(taken_at__gt=since)
     out: dict[str, Any] = {}
-    for o in qs.order_by("taken_at", "pk"):
+    for o in observations:
         name = OBSERVATION_FIELDS.get(o.code, o.code)
         if name not in names:
             continue  # an observation no hold rule reads
@@ -168,25 +164,30 @@ def _observations(course: Any, since: dt.datetime | None, until: dt.datetime) ->
     return out
 
 
-def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | None,
-                       rulesets: tuple[str, ...] | list[str]) -> tuple[Any, dict[str, Any],
-                                                                       list[Any]]:
-    """The course, the ``next-dose`` request built from the database (see
-    :func:`advise_next_dose`) and the course's active slots. Reads only."""
-    from zoneinfo import ZoneInfo
+def _observations(course: Any, since: dt.datetime | None, until: dt.datetime) -> dict[str, Any]:
+    """The patient's latest observation of each code taken after ``since`` (the last recorded
+    slot) and not after ``until``, as next-dose observation fields."""
+    from hdil2.registry.models import Observation
 
-    from django.utils import timezone
+    qs = Observation.objects.active().filter(patient=course.patient, taken_at__lte=until)
+    if since is not None:
+        qs = qs.filter(taken_at__gt=since)
+    return _observation_fields(qs.order_by("taken_at", "pk"))
 
-    from hdil2.registry.models import Course
 
-    course = get_row(Course, course_id, "course_id")
+def _check_course(course: Any) -> None:
+    """Refuse a course the next-dose advice cannot be asked for."""
     _q8h(course.regimen)
     if course.planned_start is None:
         raise InputError("course_id", f"{course.label()} has no planned first dose")
     if course.status in ("completed", "discontinued"):
         raise InputError("course_id", f"{course.label()} is {course.status}")
-    until = aware(at, "at") if at is not None else timezone.now()
-    slots = course_slots(course)
+
+
+def _doses(course: Any, slots: list[Any]) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    """The slots recorded so far as next-dose ``doses`` and the time after which observations
+    count (the last recorded slot's time given, or scheduled; 24 h before the first slot when
+    none is recorded)."""
     doses: list[dict[str, Any]] = []
     last_time: dt.datetime | None = None
     for i, s in enumerate(slots, start=1):
@@ -201,20 +202,46 @@ def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | Non
     pending = slots[len(doses)] if len(doses) < len(slots) else None
     if last_time is None and pending is not None:
         last_time = pending.scheduled_at - dt.timedelta(hours=24)
-    observed = _observations(course, last_time, until)
+    return doses, last_time
+
+
+def _request(course: Any, doses: list[dict[str, Any]], observed: dict[str, Any],
+             bedside: dict[str, Any] | None,
+             rulesets: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    """The ``next-dose`` request of the course (a bedside finding also recorded as an
+    observation is refused)."""
+    from zoneinfo import ZoneInfo
+
     given = dict(bedside or {})
     for name in given:
         if name in observed:
             raise InputError(f"bedside.{name}", "also recorded as an observation since the "
                              "last slot; give it once (record or correct the observation)")
     tz = ZoneInfo(course.ward_tz)
-    req: dict[str, Any] = {
+    return {
         "regimen": course.regimen,
         "first_dose": course.planned_start.astimezone(tz).isoformat(),
         "tz": course.ward_tz, "doses": doses,
         "observations": {**observed, **given}, "rulesets": list(rulesets),
     }
-    return course, req, slots
+
+
+def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | None,
+                       rulesets: tuple[str, ...] | list[str]) -> tuple[Any, dict[str, Any],
+                                                                       list[Any]]:
+    """The course, the ``next-dose`` request built from the database (see
+    :func:`advise_next_dose`) and the course's active slots. Reads only."""
+    from django.utils import timezone
+
+    from hdil2.registry.models import Course
+
+    course = get_row(Course, course_id, "course_id")
+    _check_course(course)
+    until = aware(at, "at") if at is not None else timezone.now()
+    slots = course_slots(course)
+    doses, last_time = _doses(course, slots)
+    observed = _observations(course, last_time, until)
+    return course, _request(course, doses, observed, bedside, rulesets), slots
 
 
 def preview_next_dose(course_id: int, *, at: Any = None, bedside: dict[str, Any] | None = None,
@@ -224,6 +251,65 @@ def preview_next_dose(course_id: int, *, at: Any = None, bedside: dict[str, Any]
     such as the ward board, asks this)."""
     _, req, _ = _next_dose_request(course_id, at=at, bedside=bedside, rulesets=rulesets)
     return run("next-dose", req)
+
+
+def next_dose_requests(courses: list[Any], slots: dict[int, list[Any]], *, at: dt.datetime,
+                       rulesets: tuple[str, ...] | list[str] = ("label",)
+                       ) -> dict[int, dict[str, Any] | InputError]:
+    """The ``next-dose`` request :func:`preview_next_dose` would build at ``at`` for each of
+    ``courses`` (active rows), by course id - or the :class:`InputError` that refuses it -
+    in ONE query (the observations of every patient), whatever the number of courses.
+
+    ``slots``: each course's active slots in calendar order (:func:`course_slots`'s order),
+    by course id, with the advice of every held slot loaded (the rules that held it are read
+    from it). Reads only; no bedside findings (as the ward board asks).
+    """
+    from django.db.models import Q
+
+    from hdil2.registry.models import Observation
+
+    out: dict[int, dict[str, Any] | InputError] = {}
+    since: dict[int, tuple[Any, list[dict[str, Any]], dt.datetime | None]] = {}
+    for course in courses:
+        try:
+            _check_course(course)
+            doses, last_time = _doses(course, slots.get(course.pk, []))
+        except InputError as e:
+            out[course.pk] = e
+            continue
+        since[course.pk] = (course, doses, last_time)
+    if not since:
+        return out
+    which = Q()
+    for course, _, last_time in since.values():
+        which |= (Q(patient_id=course.patient_id, taken_at__gt=last_time)
+                  if last_time is not None else Q(patient_id=course.patient_id))
+    by_patient: dict[int, list[Any]] = {}
+    for o in (Observation.objects.active().filter(which, taken_at__lte=at)
+              .order_by("taken_at", "pk")):
+        by_patient.setdefault(o.patient_id, []).append(o)
+    for pk, (course, doses, last_time) in since.items():
+        mine = [o for o in by_patient.get(course.patient_id, [])
+                if last_time is None or o.taken_at > last_time]
+        out[pk] = _request(course, doses, _observation_fields(mine), None, rulesets)
+    return out
+
+
+def preview_next_doses(courses: list[Any], slots: dict[int, list[Any]], *, at: dt.datetime,
+                       rulesets: tuple[str, ...] | list[str] = ("label",)
+                       ) -> dict[int, Any]:
+    """:func:`preview_next_dose` for many courses at once (see :func:`next_dose_requests`):
+    the Decision of each course by id, or the :class:`InputError` that refuses it."""
+    out: dict[int, Any] = {}
+    for pk, req in next_dose_requests(courses, slots, at=at, rulesets=rulesets).items():
+        if isinstance(req, InputError):
+            out[pk] = req
+            continue
+        try:
+            out[pk] = run("next-dose", req)
+        except InputError as e:
+            out[pk] = e
+    return out
 
 
 def advise_next_dose(course_id: int, *, by: Any, bedside: dict[str, Any] | None = None,

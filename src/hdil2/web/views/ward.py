@@ -18,6 +18,8 @@ it ("overdue by 1 h 20 min").
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +28,17 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
+from hdil2.core.errors import InputError
 from hdil2.web.roles import requires
-from hdil2.web.views.course import only, slot_rows
+from hdil2.web.views.course import (
+    OVERDUE_AFTER,
+    SlotRow,
+    calendar_slots,
+    flag_text,
+    is_dst_flag,
+    only,
+    overdue_text,
+)
 
 
 @dataclass
@@ -43,31 +54,63 @@ class BoardRow:
     error: str = ""
 
 
-def board_rows() -> list[BoardRow]:
-    """The board's rows, sorted by the next slot's scheduled time (complete courses last)."""
-    from hdil2.core.errors import InputError
-    from hdil2.registry.models import Course
-    from hdil2.registry.services import preview_next_dose
-    from hdil2.registry.services._common import as_json
+def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
+    """The board's rows at ``now`` (default: the current time), sorted by the next slot's
+    scheduled time (complete courses last).
 
-    now = timezone.now()
-    courses = (Course.objects.active().filter(status__in=("planned", "ongoing"))
-               .select_related("patient", "advice", "calendar_advice"))
+    A constant number of queries whatever the number of patients: the courses on treatment
+    (with patient and calendar), all their slots (with cycle), the stored advice of their next
+    slots and held slots, and - when some next slot has no stored advice - the observations
+    the previews read (:func:`~hdil2.registry.services.treatment.next_dose_requests`). The
+    previews are then computed in one pass, each exactly the advice ``preview_next_dose``
+    gives for that course at ``now``.
+    """
+    from hdil2.registry.models import Advice, Course, DoseSlot
+    from hdil2.registry.services.treatment import next_dose_requests
+
+    now = now or timezone.now()
+    courses = list(Course.objects.active().filter(status__in=("planned", "ongoing"))
+                   .select_related("patient", "calendar_advice").order_by("pk"))
+    slots: dict[int, list[Any]] = {c.pk: [] for c in courses}
+    if courses:
+        for s in (DoseSlot.objects.active()
+                  .filter(cycle__course__in=[c.pk for c in courses],
+                          cycle__voided_at__isnull=True)
+                  .select_related("cycle")
+                  .order_by("cycle__course_id", "cycle__number", "number")):
+            slots[s.cycle.course_id].append(s)
+    # the advice the board reads: the next slot's (shown) and the held slots' (their rules)
+    pending = {pk: next((s for s in ss if s.status == "scheduled"), None)
+               for pk, ss in slots.items()}
+    wanted = {s.advice_id for pk, ss in slots.items() for s in ss
+              if s.advice_id is not None and (s.status == "held" or s is pending[pk])}
+    advices = {a.pk: a for a in Advice.objects.filter(pk__in=wanted)} if wanted else {}
+    for ss in slots.values():
+        for s in ss:
+            if s.advice_id in advices:
+                s.advice = advices[s.advice_id]
+    preview = [c for c in courses if pending[c.pk] is not None
+               and pending[c.pk].advice_id is None]
+    requests = next_dose_requests(preview, slots, at=now) if preview else {}
     out = []
     for c in courses:
-        rows = slot_rows(c, now)
-        nxt = next((r for r in rows if r.slot.status == "scheduled"), None)
-        cycle = nxt.slot.cycle.number if nxt else (rows[-1].slot.cycle.number if rows else None)
-        in_cycle = [r.slot.status for r in rows if r.slot.cycle.number == cycle]
+        ss = slots[c.pk]
+        nxt_slot = pending[c.pk]
+        nxt = _slot_row(c, ss, nxt_slot, now) if nxt_slot is not None else None
+        cycle = nxt_slot.cycle.number if nxt_slot else (ss[-1].cycle.number if ss else None)
+        in_cycle = [s.status for s in ss if s.cycle.number == cycle]
         advice: dict[str, Any] | None = None
         stored = None
         error = ""
-        if nxt is not None and nxt.slot.advice is not None:
-            stored = nxt.slot.advice
+        if nxt_slot is not None and nxt_slot.advice_id is not None:
+            stored = nxt_slot.advice
             advice = stored.answer
-        elif nxt is not None:
+        elif nxt_slot is not None:
+            req = requests[c.pk]
             try:
-                advice = as_json(preview_next_dose(c.pk, at=now).to_dict())
+                if isinstance(req, InputError):
+                    raise req
+                advice = json.loads(_advice_text(json.dumps(req, sort_keys=True)))
             except InputError as e:
                 error = str(e)
         out.append(BoardRow(c, nxt, in_cycle.count("given"), in_cycle.count("held"), advice,
@@ -75,6 +118,34 @@ def board_rows() -> list[BoardRow]:
     far = dt.datetime.max.replace(tzinfo=dt.UTC)  # courses with every slot recorded: last
     out.sort(key=lambda b: (b.next.slot.scheduled_at if b.next else far, b.course.pk))
     return out
+
+
+def _slot_row(course: Any, slots: list[Any], slot: Any, now: dt.datetime) -> SlotRow:
+    """The calendar row of ``slot`` (its index in the course, flags, overdue text), as the
+    course page shows it."""
+    index = slots.index(slot) + 1
+    cal = calendar_slots(course).get(index, {})
+    flags = list(cal.get("flags") or [])
+    late = now - slot.scheduled_at
+    return SlotRow(slot, index, flags, [flag_text(f) for f in flags],
+                   any(map(is_dst_flag, flags)),
+                   overdue_text(late) if late > OVERDUE_AFTER else "", cal.get("day"))
+
+
+@functools.lru_cache(maxsize=2048)
+def _advice_text(request: str) -> str:
+    """The ``next-dose`` answer (JSON text) to ``request`` (its JSON text, keys sorted).
+
+    Kept across requests of this process, keyed by the WHOLE request: the regimen, the first
+    dose and ward zone, every slot recorded so far with the rules that held it, every
+    observation since the last recorded slot and the rule sets. ``next-dose`` is a pure
+    function of its request (it reads no clock, no database), so an answer kept under the same
+    request is the answer it would give again; any new observation, recorded slot or
+    correction changes the request, hence the key. A refusal is not kept.
+    """
+    from hdil2.registry.services._common import as_json, run
+
+    return json.dumps(as_json(run("next-dose", json.loads(request)).to_dict()))
 
 
 @requires("read")
