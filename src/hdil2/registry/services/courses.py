@@ -242,8 +242,9 @@ def record_discharge(course_id: int, version: int, *, by: Any, discharged_on: An
         today = ward_date(timezone.now(), tz)
         if day < last_day:
             raise InputError("discharged_on", f"{day} is before the last dose given or held "
-                             f"({last.label()}, {last.status} on {last_day}, {tz}): the "
-                             "patient was on the ward then", day.isoformat())
+                             f"(slot {last.cycle.number}.{last.number}, {last.status} on "
+                             f"{last_day}, {tz}): the patient was on the ward then",
+                             day.isoformat())
         if day > today:
             raise InputError("discharged_on", f"{day} is in the future (today is {today} "
                              f"in {tz})", day.isoformat())
@@ -257,7 +258,8 @@ def record_discharge(course_id: int, version: int, *, by: Any, discharged_on: An
                 first = pending[0]
                 raise InputError(
                     "close_pending", f"{len(pending)} slot(s) of {course.label()} are still "
-                    f"pending (the first: {first.label()}, due {ward_date(first.scheduled_at, tz)}"
+                    f"pending (the first: slot {first.cycle.number}.{first.number}, due "
+                    f"{ward_date(first.scheduled_at, tz)}"
                     "): record them, or confirm that they are recorded not given on discharge",
                     False)
             for s in pending:

@@ -10,6 +10,7 @@ route                                   use case                                
 ``GET /courses/{id}``                   one course: cycles and slots with versions  read
 ``POST /courses/{id}/next-dose``        :func:`advise_next_dose`                    record
 ``POST /slots/{id}/record``             :func:`record_dose` (with ``version``)      record
+``POST /courses/{id}/discharge``        :func:`record_discharge` (with ``version``) record
 ``POST /patients/{id}/observations``    :func:`record_observation`                  record
 ``POST /patients/{id}/toxicities``      :func:`record_toxicity`                     record
 ``POST /patients``                      :func:`enrol`                               plan
@@ -205,6 +206,15 @@ class RecordDoseBody(Body):
     vials: int | None = None
     reason: str | None = None
     departure_reason: str | None = None
+
+
+class DischargeBody(Body):
+    version: int = Field(..., description="the course's version as read")
+    discharged_on: dt.date = Field(..., description="the ward's date of the hospital discharge",
+                                   examples=["2025-03-25"])
+    close_pending: bool = Field(False, description="record the course's pending slots as not "
+                                "given (refused while slots are pending without it)")
+    reason: str | None = Field(None, description="why a recorded discharge date is changed")
 
 
 class ObservationBody(Body):
@@ -429,6 +439,18 @@ def record_dose(request: HttpRequest, slot_id: int) -> Any:
     kw = parse(request, RecordDoseBody)
     version = kw.pop("version")
     return outcome(services.record_dose(slot_id, version, by=request.auth, **kw))
+
+
+@_post("/courses/{course_id}/discharge", DischargeBody, conflict=True,
+       summary="record the hospital discharge after the course (with the course's version)")
+@requires("record")
+def discharge(request: HttpRequest, course_id: int) -> Any:
+    from hdil2.registry import services
+
+    exists("Course", course_id)
+    kw = _iso(parse(request, DischargeBody), "discharged_on")
+    version = kw.pop("version")
+    return outcome(services.record_discharge(course_id, version, by=request.auth, **kw))
 
 
 @_post("/patients/{patient_id}/observations", ObservationBody,

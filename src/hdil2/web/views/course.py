@@ -16,6 +16,12 @@ hold, and the printable medication administration record (MAR).
   meanwhile) shows a conflict box and writes nothing. Everything typed is kept.
 * ``/courses/<id>/mar/`` (``course-mar``, read): the medication administration record, with a
   print stylesheet.
+* ``/courses/<id>/discharge`` (``course-discharge``, record, POST): ``record_discharge`` - the
+  hospital discharge after the course, the date the label's rest of at least 7 weeks before
+  another course counts from (``proleukin-label``). Recorded by the nurse (capability
+  ``record``), as the ward records the doses; offered once a dose is given or held and until a
+  discharge is recorded. Pending slots are recorded not given only when the form confirms it.
+  After it, the page links to the patient's next-course advice.
 
 The forms work without JavaScript (POST, then redirect); with htmx the live region of the page
 (calendar and slot panel) is swapped in place.
@@ -278,8 +284,10 @@ def _entry_defaults(course: Any, pending: Any, header: dict[str, Any]) -> dict[s
 
 def live_context(request: HttpRequest, course: Any, *, entry: dict[str, str] | None = None,
                  errors: dict[str, str] | None = None, bedside: dict[str, str] | None = None,
-                 conflict: dict[str, Any] | None = None, done: str = "") -> dict[str, Any]:
-    """What the live region of the course page shows (calendar, pending slot panel)."""
+                 conflict: dict[str, Any] | None = None, done: str = "",
+                 discharge: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the live region of the course page shows (calendar, pending slot panel,
+    discharge)."""
     rows = slot_rows(course)
     pending = next((r for r in rows if r.slot.status == "scheduled"), None)
     header = dose_header(course)
@@ -295,7 +303,30 @@ def live_context(request: HttpRequest, course: Any, *, entry: dict[str, str] | N
             "findings": findings(bedside, errs), "conflict": conflict, "done": done,
             "advice": pending.slot.advice.answer if pending and pending.slot.advice else None,
             "advice_row": pending.slot.advice if pending else None,
-            "open": course.status in ("planned", "ongoing")}
+            "open": course.status in ("planned", "ongoing"),
+            "discharge": discharge_context(course, rows, **(discharge or {}))}
+
+
+#: the fields of the discharge form
+DISCHARGE_FIELDS = ("discharged_on", "close_pending", "version")
+
+
+def discharge_context(course: Any, rows: list[SlotRow], *, entry: dict[str, str] | None = None,
+                      errors: dict[str, str] | None = None,
+                      conflict: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The discharge panel: offered once a dose is given or held and until a discharge is
+    recorded; the pending slots the form would record not given; the values typed."""
+    pending = [r for r in rows if r.slot.status == "scheduled"]
+    values = {"discharged_on": timezone.now().astimezone(ZoneInfo(course.ward_tz)).date()
+              .isoformat(), "close_pending": "", "version": str(course.version),
+              **(entry or {})}
+    errs = errors or {}
+    return {"offered": any(r.slot.status in ("given", "held") for r in rows),
+            "pending": len(pending), "first_pending": pending[0] if pending else None,
+            "ask_close": bool(pending) and course.status in ("planned", "ongoing"),
+            "entry": values, "errors": errs, "conflict": conflict,
+            "other_errors": {k: v for k, v in errs.items()
+                             if k not in ("discharged_on", "close_pending")}}
 
 
 @requires("read")
@@ -441,6 +472,55 @@ def _conflict(slot: Any, e: Any, entry: dict[str, str], tz: str) -> dict[str, An
     return {"what": what, "changes": changes, "yours": yours, "current": now}
 
 
+@requires("record")
+@only("POST")
+def course_discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the hospital discharge after the course (``record_discharge``); refusals and a
+    stale copy come back on the form with the values typed."""
+    from hdil2.core.errors import InputError, InputErrors
+    from hdil2.registry import services
+    from hdil2.registry.errors import StaleEdit
+
+    c = _course(pk)
+    entry = {k: str(request.POST.get(k, "")).strip() for k in DISCHARGE_FIELDS}
+    errors: dict[str, str] = {}
+    conflict = None
+    try:
+        try:
+            version = int(entry["version"])
+        except ValueError:
+            raise InputError("version", "the version of the course as read (reload the page)",
+                             entry["version"]) from None
+        services.record_discharge(c.pk, version, by=request.user,
+                                  discharged_on=entry["discharged_on"],
+                                  close_pending=entry["close_pending"] == "yes")
+    except StaleEdit as e:
+        conflict = _course_conflict(c, e, entry)
+    except InputErrors as e:
+        errors = {x.field: x.message for x in e.errors}
+    except InputError as e:
+        errors = {e.field: e.message}
+    if conflict is not None or errors:
+        c = _course(pk)
+        ctx = live_context(request, c, discharge={"entry": entry, "errors": errors,
+                                                  "conflict": conflict})
+        return render(request, "web/course.html", {**ctx, "nav": "patients"},
+                      status=409 if conflict else 400)
+    return redirect(reverse("course", args=[c.pk]) + "#discharge")
+
+
+def _course_conflict(c: Any, e: Any, entry: dict[str, str]) -> dict[str, Any]:
+    """What the discharge conflict box shows: who changed the course, when, what; the entry."""
+    when = e.changed_at.astimezone(ZoneInfo(c.ward_tz)).strftime("%Y-%m-%d %H:%M %Z") \
+        if e.changed_at else "an unknown time"
+    changes = [f"{f.replace('_', ' ')}: {o} -> {n}" for f, o, n in e.changes
+               if f not in ("version", "updated_at", "updated_by")]
+    yours = f"discharged on {entry['discharged_on'] or '(empty)'}" + (
+        "; pending slots recorded not given" if entry["close_pending"] == "yes" else "")
+    return {"what": f"{e.changed_by or 'someone'} changed course {c.number} at {when}",
+            "changes": changes, "yours": yours}
+
+
 @requires("read")
 @only("GET")
 def course_mar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -455,5 +535,6 @@ urlpatterns = [
     path("courses/<int:pk>/", course, name="course"),
     path("courses/<int:pk>/advise", course_advise, name="course-advise"),
     path("courses/<int:pk>/mar/", course_mar, name="course-mar"),
+    path("courses/<int:pk>/discharge", course_discharge, name="course-discharge"),
     path("slots/<int:pk>/record", slot_record, name="slot-record"),
 ]
