@@ -59,13 +59,13 @@ def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
     scheduled time (complete courses last).
 
     A constant number of queries whatever the number of patients: the courses on treatment
-    (with patient and calendar), all their slots (with cycle), the stored advice of their next
+    (with patient and calendar), their cycles, all their slots, the stored advice of their next
     slots and held slots, and - when some next slot has no stored advice - the observations
     the previews read (:func:`~hdil2.registry.services.treatment.next_dose_requests`). The
     previews are then computed in one pass, each exactly the advice ``preview_next_dose``
     gives for that course at ``now``.
     """
-    from hdil2.registry.models import Advice, Course, DoseSlot
+    from hdil2.registry.models import Advice, Course, Cycle, DoseSlot
     from hdil2.registry.services.treatment import next_dose_requests
 
     now = now or timezone.now()
@@ -73,11 +73,16 @@ def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
                    .select_related("patient", "calendar_advice").order_by("pk"))
     slots: dict[int, list[Any]] = {c.pk: [] for c in courses}
     if courses:
-        for s in (DoseSlot.objects.active()
-                  .filter(cycle__course__in=[c.pk for c in courses],
-                          cycle__voided_at__isnull=True)
-                  .select_related("cycle")
+        cycles = {cy.pk: cy for cy in Cycle.objects.filter(
+            course__in=[c.pk for c in courses], voided_at__isnull=True)}
+        # the fields the board and the next-dose request read (each deferred field read
+        # later would cost a query per slot: the template reads the next slot's cycle,
+        # number and time only)
+        for s in (DoseSlot.objects.active().filter(cycle__in=list(cycles))
+                  .only("id", "cycle_id", "number", "scheduled_at", "status", "given_at",
+                        "reason", "advice_id")
                   .order_by("cycle__course_id", "cycle__number", "number")):
+            s.cycle = cycles[s.cycle_id]
             slots[s.cycle.course_id].append(s)
     # the advice the board reads: the next slot's (shown) and the held slots' (their rules)
     pending = {pk: next((s for s in ss if s.status == "scheduled"), None)
