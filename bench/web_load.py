@@ -1,27 +1,34 @@
 """Loopback load on the web application served as in production (``hdil2 serve``: gunicorn,
-2 workers) with 100 patients on treatment.
+2 workers) with 100 patients on treatment (the demo ward, ``ward_demo.load(patients=100)``).
 
-    .venv/bin/python bench/web_load.py [--rate 200] [--seconds 30] [--patients 100]
+    .venv/bin/python bench/web_load.py [--seconds 30] [--patients 100] [--rate R]
 
-Three targets in the same run, one after another on the same server, each at a fixed
-request rate (open loop: request i is due at start + i / rate and its latency is counted from
-that time, so a slow server cannot slow the load down and hide its own delay):
+Targets, one after another on the same server:
 
-* ``next-dose``: ``POST /api/v1/courses/{id}/next-dose`` with a nurse's API token, the courses in
-  turn - the advice the ward asks for, read from the registry and stored;
+* ``next-dose (rules)``: ``POST /api/v1/rules/next-dose`` (stateless) with a realistic request:
+  each course's slots recorded so far and its observations since the last one, as the registry
+  builds it (``next_dose_requests``), plus the bedside findings, courses in turn;
+* ``next-dose (registry)``: ``POST /api/v1/courses/{id}/next-dose`` with a nurse's API token -
+  the advice read from the registry and stored (an Advice row: a committed SQLite write);
 * ``ward board``: ``GET /ward/board/`` (the board's fragment, refreshed by htmx), logged in;
-* ``trivial``: ``GET /healthz/`` (a database round trip and a tiny JSON answer), or ``GET /``
-  (a redirect) when the URL configuration has no ``/healthz/``.
+* ``trivial``: ``GET /healthz/`` (a database round trip and a tiny JSON answer).
 
-Prints p50 / p99 latency, throughput and errors per target and p99(target) / p99(trivial)
-(the goal: at most 3, no error).  The load generator is Python threads with ``http.client``
-on the same 2 cores as the server, so the numbers include its own cost.
+First the capacity of each target (closed loop: a few clients sending back to back for a few
+seconds; completed requests per second). Then each target at the SAME fixed rate - by default
+half the slowest target's capacity, so the ratio to the trivial endpoint compares like with
+like - open loop: request i is due at start + i / rate and its latency is counted from that
+time, so a slow server cannot slow the load down and hide its own delay. Finally ``/healthz/``
+alone at ``--trivial-rate`` (200 requests/s).
+
+Prints p50 / p99 / max latency, throughput and errors per target and p99(target) /
+p99(trivial) (the goal: at most 3, no error), with the load average before the run. The load
+generator is Python threads with ``http.client`` on the same 2 cores as the server, so the
+numbers include its own cost.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import http.client
 import json
 import os
@@ -37,40 +44,39 @@ from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 BIN = Path(sys.executable).parent
 PASSWORD = "bench load password 2025"
-TZ = "Europe/London"
 
 
 def build(db: Path, patients: int) -> dict[str, Any]:
-    """A registry with ``patients`` patients on an ``hd-il2-600k`` course that started a few
-    hours ago (so a dose is due now), a nurse with a password and an API token."""
+    """A registry with the demo ward of ``patients`` patients on an ``hd-il2-600k`` course at
+    spread-out points of it, a nurse with a password and an API token, and each course's
+    next-dose request as the registry builds it now (with the bedside findings)."""
     from django.db import connections
+    from django.utils import timezone
 
-    from hdil2.registry import conf, services
-    from hdil2.registry.users import system_user
+    from hdil2.registry import conf, ward_demo
+    from hdil2.registry.services.treatment import course_slots, next_dose_requests
     from hdil2.web import accounts, roles, setup
 
     settings = setup.configure(conf.database_settings(path=str(db)))
     setup.migrate(settings)
     roles.ensure_groups()
-    by = system_user("bench_web")
-    now = dt.datetime.now(ZoneInfo(TZ))
-    courses = []
-    for i in range(patients):
-        p = services.enrol(by=by, registry_id=f"LOAD-{i:03d}", disease="rcc",
-                           sex="female" if i % 2 else "male", birth_date="1960-03-04",
-                           metastatic_sites=["lung"]).rows[0]
-        first = (now - dt.timedelta(hours=1 + (i % 7) * 8)).strftime("%Y-%m-%dT%H:%M")
-        planned = services.plan_course(p.pk, by=by, regimen="hd-il2-600k", first_dose=first,
-                                       ward_tz=TZ, weight=f"{60 + i % 30} kg")
-        courses.append(planned.rows[1].pk)
+    courses = ward_demo.load(patients=patients)
+    reqs = next_dose_requests(courses, {c.pk: course_slots(c) for c in courses},
+                              at=timezone.now())
+    rules = []
+    for c in courses:
+        req = reqs[c.pk]
+        if isinstance(req, dict):
+            req["observations"] = {**req["observations"], **ward_demo.ALL_CLEAR}
+            rules.append(json.dumps(req))
     accounts.add_user("bench-nurse", ["nurse"], PASSWORD)
     token = accounts.issue_token("bench-nurse", "load benchmark")["token"]
     connections.close_all()
-    return {"courses": courses, "token": token}
+    return {"courses": [c.pk for c in courses], "token": token, "rules": rules,
+            "bedside": ward_demo.ALL_CLEAR}
 
 
 def free_port() -> int:
@@ -152,16 +158,58 @@ def load(port: int, rate: float, seconds: float, make: Any,
             results.append(pool.submit(_one, port, method, path, body, headers, due, ok))
         done = [f.result() for f in results]
     elapsed = time.perf_counter() - start
+    return summary(done, n, elapsed)
+
+
+def summary(done: list[tuple[float, bool]], n: int, elapsed: float) -> dict[str, Any]:
     lat = sorted(t for t, _ in done)
     errors = sum(1 for _, good in done if not good)
     return {"n": n, "errors": errors, "throughput": n / elapsed,
-            "p50_ms": 1000 * lat[len(lat) // 2], "p99_ms": 1000 * lat[int(len(lat) * 0.99) - 1]}
+            "p50_ms": 1000 * lat[len(lat) // 2],
+            "p99_ms": 1000 * lat[max(0, int(len(lat) * 0.99) - 1)],
+            "max_ms": 1000 * lat[-1]}
+
+
+def capacity(port: int, seconds: float, make: Any, ok: tuple[int, ...],
+             clients: int = 4) -> float:
+    """Closed loop: ``clients`` threads sending back to back for ``seconds``; completed
+    requests per second (a request that failed does not count)."""
+    stop = time.perf_counter() + seconds
+    counts = [0] * clients
+
+    def client(k: int) -> None:
+        i = k
+        while time.perf_counter() < stop:
+            method, path, body, headers = make(i)
+            _, good = _one(port, method, path, body, headers, time.perf_counter(), ok)
+            counts[k] += good
+            i += clients
+
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.perf_counter() - start)
+
+
+def line(name: str, r: dict[str, Any]) -> str:
+    return (f"{name:<21} p50 {r['p50_ms']:8.1f} ms  p99 {r['p99_ms']:8.1f} ms  "
+            f"max {r['max_ms']:8.1f} ms  {r['throughput']:6.1f} req/s  "
+            f"errors {r['errors']}/{r['n']}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    ap.add_argument("--rate", type=float, default=None,
+                    help="requests per second for every target (default: half the slowest "
+                         "target's capacity)")
+    ap.add_argument("--trivial-rate", type=float, default=200.0,
+                    help="requests per second of /healthz/ alone, last")
     ap.add_argument("--seconds", type=float, default=30.0, help="seconds per target")
+    ap.add_argument("--capacity-seconds", type=float, default=8.0,
+                    help="seconds of closed-loop load per target to measure its capacity")
     ap.add_argument("--patients", type=int, default=100, help="patients on treatment")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     args = ap.parse_args()
@@ -172,7 +220,7 @@ def main() -> int:
     db = tmp / "registry.sqlite3"
     t0 = time.perf_counter()
     data = build(db, args.patients)
-    print(f"registry: {args.patients} patients on treatment, built in "
+    print(f"registry: {args.patients} patients on treatment (demo ward), built in "
           f"{time.perf_counter() - t0:.1f} s", flush=True)
     port = free_port()
     log = (tmp / "server.log").open("wb")
@@ -191,33 +239,47 @@ def main() -> int:
             raise SystemExit("the server did not answer")
         session = login(port)
         cookie = {"Cookie": f"sessionid={session}"}
-        trivial = "/healthz/" if request(port, "GET", "/healthz/", headers=cookie)[0] == 200 \
-            else "/"
-        trivial_ok = (200,) if trivial == "/healthz/" else (302,)
-        courses = data["courses"]
+        courses, rules = data["courses"], data["rules"]
         api = {"Authorization": f"Bearer {data['token']}", "Content-Type": "application/json"}
-        body = json.dumps({"bedside": {}, "rulesets": ["label"]})
+        body = json.dumps({"bedside": data["bedside"], "rulesets": ["label"]})
         targets = {
-            "next-dose": (lambda i: ("POST", f"/api/v1/courses/{courses[i % len(courses)]}"
-                                             "/next-dose", body, api), (200,)),
+            "next-dose (rules)": (lambda i: ("POST", "/api/v1/rules/next-dose",
+                                             rules[i % len(rules)], api), (200,)),
+            "next-dose (registry)": (lambda i: ("POST", f"/api/v1/courses/"
+                                                f"{courses[i % len(courses)]}/next-dose",
+                                                body, api), (200,)),
             "ward board": (lambda i: ("GET", "/ward/board/", None, cookie), (200,)),
-            "trivial": (lambda i: ("GET", trivial, None, cookie), trivial_ok),
+            "trivial": (lambda i: ("GET", "/healthz/", None, cookie), (200,)),
         }
-        # a warm-up second per target (imports, caches), not counted
+        # a warm-up per target (imports, caches), not counted
         for make, ok in targets.values():
-            load(port, min(args.rate, 20.0), 1.0, make, ok)
+            load(port, 5.0, 1.0, make, ok)
+        load1, load5, _ = os.getloadavg()
+        print(f"load average before the run: {load1:.2f} (1 min), {load5:.2f} (5 min)",
+              flush=True)
+        cap = {}
+        for name, (make, ok) in targets.items():
+            cap[name] = capacity(port, args.capacity_seconds, make, ok)
+            print(f"capacity {name:<21} {cap[name]:7.1f} req/s (closed loop, 4 clients)",
+                  flush=True)
+        rate = args.rate or round(max(1.0, min(cap.values()) / 2), 1)
+        print(f"offered load: {rate} req/s per target for {args.seconds:.0f} s", flush=True)
         out = {}
         for name, (make, ok) in targets.items():
-            out[name] = load(port, args.rate, args.seconds, make, ok)
-            r = out[name]
-            print(f"{name:<11} p50 {r['p50_ms']:8.1f} ms  p99 {r['p99_ms']:8.1f} ms  "
-                  f"{r['throughput']:6.1f} req/s  errors {r['errors']}/{r['n']}", flush=True)
+            out[name] = load(port, rate, args.seconds, make, ok)
+            print(line(name, out[name]), flush=True)
         base = out["trivial"]["p99_ms"]
-        print(f"trivial endpoint: GET {trivial}")
-        for name in ("next-dose", "ward board"):
+        for name in targets:
+            if name == "trivial":
+                continue
             ratio = out[name]["p99_ms"] / base
             print(f"p99({name}) / p99(trivial) = {ratio:.2f}x "
                   f"({'within' if ratio <= 3 else 'above'} the 3x goal)")
+        make, ok = targets["trivial"]
+        alone = load(port, args.trivial_rate, args.seconds, make, ok)
+        print(line(f"trivial @ {args.trivial_rate:.0f}/s", alone), flush=True)
+        load1, load5, _ = os.getloadavg()
+        print(f"load average after the run: {load1:.2f} (1 min), {load5:.2f} (5 min)")
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(30)
