@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -39,6 +39,28 @@ from hdil2.web.views.course import (
     only,
     overdue_text,
 )
+
+
+@dataclass(eq=False)
+class BoardSlot:
+    """A dose slot as the board reads it (the fields of ``DoseSlot`` it needs)."""
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("id", "cycle_id", "number", "scheduled_at", "status",
+                                         "given_at", "reason", "advice_id")
+    id: int
+    cycle_id: int
+    number: int
+    scheduled_at: dt.datetime
+    status: str
+    given_at: dt.datetime | None
+    reason: str
+    advice_id: int | None
+    cycle: Any = None
+    advice: Any = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 @dataclass
@@ -75,13 +97,12 @@ def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
     if courses:
         cycles = {cy.pk: cy for cy in Cycle.objects.filter(
             course__in=[c.pk for c in courses], voided_at__isnull=True)}
-        # the fields the board and the next-dose request read (each deferred field read
-        # later would cost a query per slot: the template reads the next slot's cycle,
-        # number and time only)
-        for s in (DoseSlot.objects.active().filter(cycle__in=list(cycles))
-                  .only("id", "cycle_id", "number", "scheduled_at", "status", "given_at",
-                        "reason", "advice_id")
-                  .order_by("cycle__course_id", "cycle__number", "number")):
+        # the slots as plain rows (no model instance each: 28 a course), with the fields the
+        # board and the next-dose request read
+        for row in (DoseSlot.objects.active().filter(cycle__in=list(cycles))
+                    .order_by("cycle__course_id", "cycle__number", "number")
+                    .values_list(*BoardSlot.FIELDS)):
+            s = BoardSlot(*row)
             s.cycle = cycles[s.cycle_id]
             slots[s.cycle.course_id].append(s)
     # the advice the board reads: the next slot's (shown) and the held slots' (their rules)
