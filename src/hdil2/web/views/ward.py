@@ -115,8 +115,8 @@ def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
         for s in ss:
             if s.advice_id in advices:
                 s.advice = advices[s.advice_id]
-    preview = [c for c in courses if pending[c.pk] is not None
-               and pending[c.pk].advice_id is None]
+    preview = [c for c in courses
+               if (p := pending[c.pk]) is not None and p.advice_id is None]
     requests = next_dose_requests(preview, slots, at=now) if preview else {}
     out = []
     for c in courses:
