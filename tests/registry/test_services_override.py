@@ -132,3 +132,20 @@ def test_issue14_next_course_decision_departing_from_the_advice_needs_a_reason(
     assert latest.history_user == doctor
     assert "stop" in latest.history_change_reason
     assert "not_evaluable" in latest.history_change_reason
+
+
+def test_a_long_override_reason_is_kept_whole_in_the_history(
+        registry_db: dict[str, Any], user: Any) -> None:
+    """The change reason holds what the physician typed: a 600-character reason is stored whole
+    (simple_history's default varchar(100) refused it on PostgreSQL, a DataError)."""
+    from hdil2.registry import services
+    from hdil2.registry.models import ResponseAssessment
+
+    doctor = user("ovr_doc_long")
+    _, visit = _assessed(doctor, "OVR-L", (43, 28))
+    reason = "review of the bone scan with the radiologist: " + "x" * 554
+    services.override_response(visit.pk, visit.version, by=doctor, response="PD",
+                               override_reason=reason)
+    row = ResponseAssessment.objects.get(pk=visit.pk)
+    latest = row.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason.endswith(reason)

@@ -142,7 +142,10 @@ class ClinicalRecord(models.Model):
         related_name="+", help_text="who voided it")
     void_reason = models.TextField(blank=True, default="", help_text="why it was voided")
 
-    history = HistoricalRecords(inherit=True)
+    # the change reason holds what the user typed (a departure or override reason): text, not
+    # simple_history's default varchar(100), which PostgreSQL enforces and SQLite does not
+    history = HistoricalRecords(inherit=True,
+                                history_change_reason_field=models.TextField(null=True))
     objects: ClassVar[Any] = RecordManager()
 
     class Meta:
