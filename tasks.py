@@ -6,6 +6,7 @@
     python3 tasks.py test      # the whole test suite: ruff, mypy, import contracts, pytest
     python3 tasks.py test-postgres  # the registry suite again, on a throwaway PostgreSQL server
     python3 tasks.py fixtures  # regenerate the generated test fixtures (--check: compare only)
+    python3 tasks.py docs      # build the documentation site into site/ (mkdocs build --strict)
 
 ``web`` runs ``hdil2 serve --demo``: it builds the demo registry (a synthetic cohort and a ward
 of patients on treatment) in the user's data directory on first use, migrates it and serves it
@@ -24,6 +25,13 @@ with ``HDIL2_TEST_DATABASE_URL`` pointing at the server ``.ci/postgres.sh`` star
 afterwards), or at the server that variable already names; it needs bash and PostgreSQL's server
 programs (as root on Debian it installs them) and says so when ``tests/registry`` does not
 exist.
+
+``docs`` builds the documentation site into ``site/`` with ``mkdocs build --strict`` (any warning,
+broken link or missing anchor fails it); ``docs --serve`` previews it on http://127.0.0.1:8001/;
+``docs --screenshots`` retakes the guides' screenshots of the web application
+(``docs/images/screens/``) by running the browser tests that take them; ``docs --png`` renders the
+built site's home page and one rules-reference page with headless Chromium into
+``docs/images/site/`` for the docs' README (both need Debian's ``/usr/bin/chromium``).
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ MARKER = VENV / ".hdil2-installed"
 # the extras each job needs on top of hdil2's own dependencies
 EXTRAS: dict[str, tuple[str, ...]] = {
     "web": (), "demo": (), "test": ("dev",), "test-postgres": ("dev",), "fixtures": (),
+    "docs": ("docs",),
 }
 
 
@@ -100,7 +109,8 @@ def demo(args: list[str]) -> None:
 
 
 def test(args: list[str]) -> None:
-    run(str(BIN / "ruff"), "check", "src", "tests", "bench", "tasks.py")
+    run(str(BIN / "ruff"), "check", "src", "tests", "bench", "tasks.py", "conftest.py",
+        "docs")
     run(str(BIN / "mypy"))
     run(str(BIN / "lint-imports"))
     run(str(PY), "-m", "pytest", *args)
@@ -132,8 +142,29 @@ def fixtures(args: list[str]) -> None:
     run(str(PY), str(ROOT / "tests" / "make_fixtures.py"), *args)
 
 
+def docs(args: list[str]) -> None:
+    """Build the site strictly, preview it, or retake its screenshots and review images."""
+    mkdocs = str(BIN / "mkdocs")
+    # the theme's and a plugin's notices about MkDocs' successors: news, not warnings of the build
+    env = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
+    if "--serve" in args:
+        try:
+            run(mkdocs, "serve", "--strict", "--dev-addr", "127.0.0.1:8001", env=env)
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+        return
+    if "--screenshots" in args:
+        ensure_env(("docs", "dev"))
+        run(str(PY), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/web/browser",
+            env={"HDIL2_DOCS_SCREENSHOTS": str(ROOT / "docs" / "images" / "screens")})
+    run(mkdocs, "build", "--strict", "--clean", env=env)
+    if "--png" in args:
+        ensure_env(("docs", "dev"))
+        run(str(PY), str(ROOT / "docs" / "images" / "site" / "render.py"), str(ROOT / "site"))
+
+
 JOBS = {"web": web, "demo": demo, "test": test, "test-postgres": test_postgres,
-        "fixtures": fixtures}
+        "fixtures": fixtures, "docs": docs}
 
 
 def main() -> int:
