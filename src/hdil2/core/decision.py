@@ -4,7 +4,7 @@ Every clinical rule in hdil2 returns a :class:`Decision`: a value (``"hold"``, `
 ``"eligible"``, a grade ...) and the :class:`Reason` objects that produced it.  A reason names
 the rule that fired, the input values it used, the source key it rests on (from
 :mod:`hdil2.core.sources`), how well that fact was verified (:class:`~hdil2.core.sources.Tag`)
-and a sentence a clinician can read.  One JSON shape everywhere (docs/architecture.md)::
+and a sentence a clinician can read.  One JSON shape everywhere (docs/architecture.md):
 
     {"value": "hold",
      "reasons": [{"rule": "label.spo2_below_90", "inputs": {"spo2_pct": 89},

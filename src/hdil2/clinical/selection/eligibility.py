@@ -11,20 +11,16 @@ The verdict of a profile is
 
 Profiles (``eligibility_profile``).  Every profile for metastatic disease
 includes the label's safety criteria ``label_minimum`` (E4, E7, E9-E14) because the label
-applies to every use of the drug; the trial profiles add their own criteria.
+applies to every use of the drug; the trial profiles add their own criteria:
 
-==================== =======================================================================
-profile              criteria
-==================== =======================================================================
-``label_minimum``    E1 (metastatic RCC or melanoma) + E4 E7 E9 E10 E11 E12 E13 E14
-``atkins1993``       E1 (RCC) E2 (ECOG ≤ 1) E3 (normal organ function) + label safety
-``cwg_phase3``       E1 (RCC) E2 (ECOG ≤ 1; trial stratified PS 0 vs 1) + label safety
-``lee2000_nci``      E1 (RCC or melanoma) E5 E6 E8 E15 + label safety (no ECOG limit: the NCI
-                     series treated 17 patients with ECOG 2-3, lee2000)
-``clark2003_adjuvant`` A1 A2 (with A3) A4 A5 + E7 E9 E10 E11 E13 E14
-``shablak2011``      E1 (RCC) E16 (first line, favourable histology) + label safety (optional
-                     profile)
-==================== =======================================================================
+* ``label_minimum``: E1 (metastatic RCC or melanoma) + E4 E7 E9 E10 E11 E12 E13 E14
+* ``atkins1993``: E1 (RCC) E2 (ECOG ≤ 1) E3 (normal organ function) + label safety
+* ``cwg_phase3``: E1 (RCC) E2 (ECOG ≤ 1; trial stratified PS 0 vs 1) + label safety
+* ``lee2000_nci``: E1 (RCC or melanoma) E5 E6 E8 E15 + label safety (no ECOG limit: the NCI
+  series treated 17 patients with ECOG 2-3, ``lee2000``)
+* ``clark2003_adjuvant``: A1 A2 (with A3) A4 A5 + E7 E9 E10 E11 E13 E14
+* ``shablak2011``: E1 (RCC) E16 (first line, favourable histology) + label safety (optional
+  profile)
 
 Rules that settle what the sources leave open
 (docs/decisions.md#eligibility-ranges-and-windows):

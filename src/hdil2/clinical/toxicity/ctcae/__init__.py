@@ -10,7 +10,7 @@
   (``term``, ``grade_text``, ``possible_grades``, ``missing``: :class:`GradeDetails`).
 * :func:`term_listing` — every term as a :class:`TermListing` (``hdil2 grade --list``).
 
-Example::
+For example:
 
     >>> from hdil2.clinical.toxicity.ctcae import grade_document
     >>> d = grade_document({"term": "creatinine_increased", "value": "1.5 mg/dL",
