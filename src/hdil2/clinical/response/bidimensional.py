@@ -57,6 +57,15 @@ from hdil2.core.sources import Tag
 
 ZERO = Decimal(0)
 
+# The bidimensional thresholds as integer ratios, read by the functions below (and printed by
+# the rules reference, hdil2.report.rules_reference): a lesion grew (WHO PD) when
+# product / reference >= 5/4 (at least 25 % larger); PR (WHO and NCI) when SPD / SPD at baseline
+# <= 1/2 (a decrease of at least 50 %); NCI MR when (SPD0 - SPD) / SPD0 >= 1/4 (a decrease of at
+# least 25 %).
+GROWTH_RATIO: tuple[int, int] = (5, 4)
+PR_RATIO: tuple[int, int] = (1, 2)
+MR_REDUCTION: tuple[int, int] = (1, 4)
+
 
 # --- lesion products -------------------------------------------------------------------------
 
@@ -91,7 +100,7 @@ def lesion_product(les: Lesion, m: Measurement | None) -> Decimal | None:
 
 def grew_25pct(p: Decimal, ref: Decimal) -> bool:
     """A ≥ 25 % increase over ``ref`` (and a real increase, so 0 → 0 is not growth)."""
-    return p > ref and 4 * p >= 5 * ref
+    return p > ref and GROWTH_RATIO[1] * p >= GROWTH_RATIO[0] * ref
 
 
 def baseline_products(targets: Sequence[Lesion], baseline: Visit) -> dict[str, Decimal]:
@@ -200,12 +209,13 @@ def nci_response(b: Burden, spd0: Decimal, has_targets: bool, new: bool, nt: Non
     """NCI (``lee2000``) PR, MR or NR of a fully evaluated visit that is neither PD nor CR:
     ``(category, rule, text)``."""
     r_text = f"SPD {b.spd} mm² vs baseline {spd0} mm²"
-    reduction_ok_pr = has_targets and 2 * b.spd <= spd0
+    reduction_ok_pr = has_targets and PR_RATIO[1] * b.spd <= PR_RATIO[0] * spd0
     blocked = new or bool(nt.progressed)  # only reachable with nci_pd_rule = none
     if reduction_ok_pr and not blocked and not g.growing:
         return "PR", "nci.pr", (f"{r_text}: reduction ≥ 50 %, no new or growing lesion: PR "
                                 "(must last ≥ 1 month)")
-    if has_targets and 4 * (spd0 - b.spd) >= spd0 and not blocked:
+    if has_targets and MR_REDUCTION[1] * (spd0 - b.spd) >= MR_REDUCTION[0] * spd0 \
+            and not blocked:
         return "MR", "nci.mr", f"{r_text}: reduction ≥ 25 %" + (
             f" (≥ 50 % but lesion(s) {', '.join(g.growing)} grew, so not PR)"
             if reduction_ok_pr else " and < 50 %") + ": MR"
@@ -215,7 +225,7 @@ def nci_response(b: Burden, spd0: Decimal, has_targets: bool, new: bool, nt: Non
 def who_response(b: Burden, spd0: Decimal, has_targets: bool) -> tuple[str, str, str]:
     """WHO PR or NC of a fully evaluated visit that is neither PD nor CR:
     ``(category, rule, text)``."""
-    if has_targets and 2 * b.spd <= spd0:
+    if has_targets and PR_RATIO[1] * b.spd <= PR_RATIO[0] * spd0:
         return "PR", "who.pr", (f"SPD {b.spd} mm² ≤ 50 % of baseline {spd0} mm², no "
                                 "progression: PR (must persist ≥ 4 weeks)")
     return "NC", "who.nc", (f"SPD {b.spd} mm² vs baseline {spd0} mm²: neither PR nor PD: no "

@@ -51,12 +51,21 @@ NODE_NORMAL_BELOW_MM = Decimal(10)
 PD_ABSOLUTE_MM = Decimal(5)
 ZERO = Decimal(0)
 
+# The target-sum thresholds of RECIST 1.1 section 4.3.1 as integer ratios, read by the kernels
+# below (and printed by the rules reference, hdil2.report.rules_reference): PD when
+# sum / nadir >= 6/5 (an increase of at least 20 %) and sum - nadir >= PD_ABSOLUTE_MM; PR when
+# sum / baseline <= 7/10 (a decrease of at least 30 %).
+PD_RATIO: tuple[int, int] = (6, 5)
+PR_RATIO: tuple[int, int] = (7, 10)
+_PD_NUM, _PD_DEN = PD_RATIO
+_PR_NUM, _PR_DEN = PR_RATIO
+
 
 # --- fast kernels ----------------------------------------------------------------------------
 
 def is_target_pd(total: Decimal, nadir: Decimal) -> bool:
     """``total`` is ≥ 20 % above the nadir **and** at least 5 mm above it (both required)."""
-    return 5 * total >= 6 * nadir and total - nadir >= PD_ABSOLUTE_MM
+    return _PD_DEN * total >= _PD_NUM * nadir and total - nadir >= PD_ABSOLUTE_MM
 
 
 def target_response(total: Decimal, baseline: Decimal, nadir: Decimal, all_gone: bool) -> str:
@@ -65,7 +74,7 @@ def target_response(total: Decimal, baseline: Decimal, nadir: Decimal, all_gone:
         return PD
     if all_gone:
         return CR
-    if 10 * total <= 7 * baseline:
+    if _PR_DEN * total <= _PR_NUM * baseline:
         return PR
     return SD
 
