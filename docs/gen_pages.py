@@ -13,9 +13,14 @@ import re
 from pathlib import Path
 
 import mkdocs_gen_files
+
 from hdil2.app.schema_reference import PYTHON_API, operations_page
 from hdil2.report.rules_reference import pages as rules_pages
-from hdil2.web.api.reference import openapi_json, openapi_page
+from hdil2.web.setup import configure_offline
+
+configure_offline()  # the JSON API below is a Django application: settings, no database
+
+from hdil2.web.api.reference import openapi_json, openapi_page  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -3,6 +3,10 @@ tests), and bring the database up to date."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import tempfile
+from pathlib import Path
 from typing import Any
 
 
@@ -35,3 +39,27 @@ def migrate(db: dict[str, Any]) -> dict[str, Any]:
     from hdil2.registry import maintenance
 
     return maintenance.migrate(db)
+
+
+def configure_offline() -> None:
+    """Configure Django if this process has not, for work that serves no request and opens no
+    database: the documentation build imports the JSON API to render its OpenAPI document.
+    The database is a file name in the temporary directory that is never opened, the secret key
+    a throwaway one (nothing is signed). A process whose settings come from
+    ``DJANGO_SETTINGS_MODULE`` (the served application) is left as it is."""
+    from django.conf import settings
+
+    if settings.configured or os.environ.get("DJANGO_SETTINGS_MODULE"):
+        return
+    from hdil2.registry import conf
+
+    db = conf.database_settings(path=str(Path(tempfile.gettempdir())
+                                         / "hdil2-openapi-unused.sqlite3"))
+    saved = os.environ.get("HDIL2_SECRET_KEY")
+    if not saved:
+        os.environ["HDIL2_SECRET_KEY"] = secrets.token_urlsafe(50)
+    try:
+        configure(db)
+    finally:
+        if not saved:
+            os.environ.pop("HDIL2_SECRET_KEY", None)

@@ -11,11 +11,7 @@ documentation build can call them; nothing is read from or written to a database
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
-import tempfile
-from pathlib import Path
 from typing import Any
 
 #: where the API is mounted
@@ -28,27 +24,10 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def ensure_django() -> None:
-    """Configure Django if this process has not (the documentation build): a database file
-    name in the temporary directory that is never opened, and a throwaway secret key (no
-    request is served, nothing is signed). A process whose settings come from
-    ``DJANGO_SETTINGS_MODULE`` (the served application) is left as it is."""
-    from django.conf import settings
+    """Configure Django if this process has not (:func:`hdil2.web.setup.configure_offline`)."""
+    from hdil2.web.setup import configure_offline
 
-    if settings.configured or os.environ.get("DJANGO_SETTINGS_MODULE"):
-        return
-    from hdil2.registry import conf
-    from hdil2.web import setup
-
-    db = conf.database_settings(path=str(Path(tempfile.gettempdir())
-                                         / "hdil2-openapi-unused.sqlite3"))
-    saved = os.environ.get("HDIL2_SECRET_KEY")
-    if not saved:
-        os.environ["HDIL2_SECRET_KEY"] = secrets.token_urlsafe(50)
-    try:
-        setup.configure(db)
-    finally:
-        if not saved:
-            os.environ.pop("HDIL2_SECRET_KEY", None)
+    configure_offline()
 
 
 def openapi_document() -> dict[str, Any]:
