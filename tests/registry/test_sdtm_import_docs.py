@@ -18,7 +18,8 @@ PAGE = ROOT / "docs" / "sdtm-import.md"
 def test_item6_docs_walk_through_runs_and_answers_as_shown(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = PAGE.read_text(encoding="utf-8")
-    block = re.search(r"## Walk-through\n\n```console\n(.*?)```", text, re.S)
+    block = re.search(r"## Walk-through\n\n(?:<!--[^>]*-->\n)?```console\n(.*?)```", text,
+                      re.S)
     assert block is not None
     shown = json.loads(re.search(r"```json\n(\{.*?\})\n```", text, re.S).group(1))  # type: ignore[union-attr]
     monkeypatch.chdir(tmp_path)

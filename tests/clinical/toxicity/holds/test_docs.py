@@ -14,7 +14,7 @@ from peer_data import ROOT
 from .conftest import NORMAL
 
 PAGE = ROOT / "docs" / "dose-holds.md"
-BASE = re.compile(r"Base request:\s*```json\n(\{.*?\})\n```", re.S)
+BASE = re.compile(r"Base request:\s*(?:<!--[^>]*-->\s*)?```json\n(\{.*?\})\n```", re.S)
 EXAMPLE = re.compile(
     r"```json\n(\{(?:(?!```).)*?\})\n```\s*\nResult: \*\*(\w+)\*\* by `([\w.]+)`; missing: "
     r"(none|`[\w`, ]+`)", re.S)
