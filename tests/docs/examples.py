@@ -125,10 +125,25 @@ def commands(block: Block) -> list[Command]:
     return [Command(c, tuple(shown)) for c, shown in out]
 
 
+# commands and options that write a database or files: never run from the repository's root
+STATEFUL_COMMANDS = frozenset({"registry", "users", "serve", "import", "export", "report"})
+WRITING_OPTIONS = frozenset({"--out", "--db", "--report", "--tables-out"})
+
+
 def is_generic_console(block: Block) -> bool:
     """A console block the generic runner runs: its commands are all ``hdil2 ...``."""
     cmds = commands(block)
     return bool(cmds) and all(c.command.split()[:1] == ["hdil2"] for c in cmds)
+
+
+def writes(block: Block) -> bool:
+    """A console block with a command that writes a database or files."""
+    for c in commands(block):
+        words = c.command.split()
+        if (len(words) > 1 and words[1] in STATEFUL_COMMANDS) or any(
+                w.split("=")[0] in WRITING_OPTIONS for w in words):
+            return True
+    return False
 
 
 def is_doctest(block: Block) -> bool:

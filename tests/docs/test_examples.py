@@ -31,12 +31,13 @@ from docs.examples import (
     is_doctest,
     is_generic_console,
     line_matches,
+    writes,
 )
 from hdil2.cli.app import main
 
 BLOCKS = blocks()
 GENERIC = [b for b in BLOCKS if b.marker is None and b.language == "console"
-           and is_generic_console(b)]
+           and is_generic_console(b) and not writes(b)]
 DOCTEST_PAGES: dict[str, list[Block]] = defaultdict(list)
 for _b in BLOCKS:
     if _b.marker is None and _b.language != "console" and is_doctest(_b):
@@ -161,6 +162,9 @@ def problem(block: Block) -> str | None:
             return f"{block.marker} does not name the page ({block.file_name})"
         return None
     if block.language == "console":
+        if is_generic_console(block) and writes(block):
+            return ("a console block that writes a database or files needs a marker to a test "
+                    "that runs it in a scratch directory")
         if is_generic_console(block):
             return None
         return "a console block whose commands are not all `$ hdil2 ...` needs a marker"
@@ -172,3 +176,46 @@ def problem(block: Block) -> str | None:
 def test_every_block_of_every_page_is_run_by_a_test() -> None:
     problems = [f"{b.where}: {p}" for b in BLOCKS if (p := problem(b)) is not None]
     assert not problems, f"{len(problems)} block(s) no test runs:\n" + "\n".join(problems)
+
+
+# ---- the mechanism itself can fail ----------------------------------------------------------
+
+def test_parse_reads_indented_nested_and_marked_fences() -> None:
+    from docs.examples import parse
+
+    text = "\n".join([
+        "!!! note", "", "    <!-- checked-by: tests/a.py::test_b -->", "", "    ```json",
+        "    {\"a\": 1}", "    ```", "", "````markdown", "```console", "$ hdil2 x", "```",
+        "````", "", "=== \"Tab\"", "    ```console", "    $ hdil2 rules", "    out", "    ```",
+        "```", "plain", "```"])
+    got = parse(text, "p.md")
+    assert [(b.line, b.language, b.marker) for b in got] == [
+        (5, "json", "tests/a.py::test_b"), (9, "markdown", None), (16, "console", None),
+        (20, "", None)]
+    assert got[0].text == '{"a": 1}\n'
+    assert got[1].text == "```console\n$ hdil2 x\n```\n"
+    assert [(c.command, c.shown) for c in commands(got[2])] == [("hdil2 rules", ("out",))]
+
+
+def test_the_meta_test_names_each_kind_of_block_no_test_runs() -> None:
+    def block(language: str, text: str, marker: str | None = None) -> Block:
+        return Block(page="statistics.md", line=1, language=language, text=text, marker=marker)
+
+    here = "tests/docs/test_examples.py"
+    cases = {
+        block("", "x\n"): "no language",
+        block("json", "{}\n"): "needs a <!-- checked-by",
+        block("console", "$ cat x\n"): "not all `$ hdil2",
+        block("console", "$ hdil2 registry init\n"): "writes a database",
+        block("console", "$ hdil2 dose --out x\n"): "writes a database",
+        block("json", "{}\n", "tests/nowhere.py::test_x"): "does not exist",
+        block("json", "{}\n", f"{here}::test_missing"): "does not define",
+        block("json", "{}\n", f"{here}::test_the_site_has_examples"): "does not name the page",
+        block("json", "{}\n", "tests/stats/test_docs.py"): "is not tests/<path>.py::<test_name>",
+    }
+    for b, why in cases.items():
+        assert why in (problem(b) or ""), (b, problem(b))
+    named = "tests/stats/test_docs.py::test_item21_console_example_prints_what_the_page_shows"
+    assert problem(block("console", "$ hdil2 stats rate --x 1 --n 2\n")) is None
+    assert problem(block("json", "{}\n", named)) is None
+    assert problem(block("pycon", ">>> 1\n1\n")) is None
