@@ -296,7 +296,8 @@ def test_the_parser_refuses_what_hdil2_refuses() -> None:
 
 PARSE_ONLY = {  # page: why its synopses are parsed, not run
     "registry.md": "PostgreSQL",
-    "sdtm-import.md": "the pharmaverse pilot files (peer data)",
+    "sdtm-import.md": "the pharmaverse pilot files (peer data): the same import, with the same "
+                      "options, is tests/registry/test_sdtm_import_pilot.py's",
     "simulation.md": "a Dask cluster; 100,000 virtual patients",
     "web.md": "a server on /srv and its API",
 }
