@@ -83,9 +83,8 @@ def test_the_site_names_no_path_of_the_machine_that_built_it(site: tuple[Path, s
 
 
 def test_the_generated_pages_are_in_the_site(site: tuple[Path, str]) -> None:
-    from hdil2.report.rules_reference import pages
-
     from hdil2.app.schema_reference import PYTHON_API
+    from hdil2.report.rules_reference import pages
 
     root, _ = site
     for path in pages():
