@@ -19,6 +19,13 @@ Every step of a flow (:meth:`Tab.step`) does three things:
   login page, so the same stylesheets resolve), writes the flow page's serialised DOM into it
   (scripts removed) and injects ``axe.min.js``.  The flow's own context never bypasses the CSP.
 
+Guide screenshots (:meth:`Tab.guide_shot`): when the environment variable
+``HDIL2_DOCS_SCREENSHOTS`` names a directory (``docs/images/screens`` for the user guides), a
+flow's step also saves the current viewport (1280x800 CSS pixels, not the full page, PNG) as
+``<name>.png`` there; unset, nothing is written outside ``artifacts/``.  The guides may only show
+screenshots named by a ``guide_shot`` call (a test in ``tests/docs/test_guides.py`` greps for
+them).
+
 Without chromium, Playwright, Node/npm or the pinned axe-core the package is skipped with the
 reason; under ``CI=true`` (``.ci/run`` installs chromium and Node) that is a failure instead.
 ``npm ci`` runs once per lockfile (a stamp with the lockfile's SHA-256 is left in node_modules).
@@ -56,6 +63,12 @@ CHROMIUM = Path(os.environ.get("HDIL2_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+
+#: the directory user-guide screenshots go to (``docs/images/screens``), when set
+DOCS_SCREENSHOTS_ENV = "HDIL2_DOCS_SCREENSHOTS"
+#: the viewport of a guide screenshot (CSS pixels)
+GUIDE_VIEWPORT = {"width": 1280, "height": 800}
+GUIDE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: how long the demo registry may take to build and the server to answer (seconds)
 SERVER_START_TIMEOUT = 300
@@ -272,6 +285,28 @@ class Tab:
         self.step(step or f"open {path}")
         return response
 
+    def guide_shot(self, name: str, focus: Any = None) -> Path | None:
+        """Save the viewport as ``<name>.png`` in ``$HDIL2_DOCS_SCREENSHOTS`` (a user guide's
+        screenshot), scrolled so that the locator ``focus`` (if any) is in view; nothing
+        without the variable.  The viewport is 1280x800 CSS pixels, the image one PNG pixel a
+        CSS pixel."""
+        assert GUIDE_NAME.match(name), f"guide screenshot name {name!r}: lower-case-with-dashes"
+        folder = os.environ.get(DOCS_SCREENSHOTS_ENV, "").strip()
+        if not folder:
+            return None
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        self.page.set_viewport_size(GUIDE_VIEWPORT)
+        self.page.wait_for_load_state("load")
+        if focus is not None:
+            focus.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        else:
+            self.page.evaluate("window.scrollTo(0, 0)")
+        path = out / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=False, scale="css", caret="initial",
+                             animations="disabled")
+        return path
+
     def step(self, name: str, *, accessible: bool = True) -> None:
         """Screenshot the page; fail on any 5xx answer, CSP report or script error so far; run
         axe on the page as it is now."""
@@ -319,7 +354,7 @@ class Tabs:
         self.opened: list[Tab] = []
 
     def __call__(self, role: str | None, *, login: bool = True) -> Tab:
-        context = self.browser.new_context(base_url=self.server.url)
+        context = self.browser.new_context(base_url=self.server.url, viewport=GUIDE_VIEWPORT)
         context.add_init_script(REPORT_CSP)
         page = context.new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)

@@ -59,6 +59,7 @@ def test_nurse_flow(tabs: Tabs) -> None:
     ward03.get_by_text(re.compile(r"^Why \(")).click()
     assert ward03.get_by_text("label.sbp_below_90").is_visible()
     tab.step("ward board: ward-03 hold, its reasons open")
+    tab.guide_shot("ward-board")
 
     # ward-01: ask the advice with the bedside findings, then record the dose as given
     open_course(tab, "ward-01")
@@ -72,6 +73,7 @@ def test_nurse_flow(tabs: Tabs) -> None:
     assert panel.locator(".decision .badge").first.inner_text() == "give"
     panel.get_by_text(re.compile(r"^Why \(")).first.click()
     tab.step("advice give with its reasons")
+    tab.guide_shot("course-advice", focus=panel)
     page.get_by_label("Given", exact=True).check()
     assert page.get_by_label("Dose (IU)").input_value() != ""  # the planned dose, prefilled
     page.get_by_role("button", name=f"Record slot {slot}").click()
@@ -131,6 +133,7 @@ def test_nurse_flow(tabs: Tabs) -> None:
     preview.get_by_text(re.compile(r"grade 2 ")).wait_for()
     assert "grade 2 — Creatinine increased" in preview.inner_text(), preview.inner_text()
     tab.step("grade 2 computed as typed")
+    tab.guide_shot("toxicity-grading")
     form.get_by_role("button", name="Record toxicity").click()
     page.wait_for_load_state("load")
     assert "/toxicities/new/" not in page.url, page.locator("main").inner_text()

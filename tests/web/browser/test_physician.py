@@ -79,6 +79,7 @@ def plan_course(tab: Tab, patient_url: str, *, preview: bool) -> None:
         shown = page.get_by_role("region", name="Preview (nothing written)")
         assert re.search(r"42[,\u202f ]?000[,\u202f ]?000 IU", shown.inner_text()), \
             shown.inner_text()
+        tab.guide_shot("course-preview", focus=shown)
     submit(tab, "Plan the course", "course planned")
     assert re.search(r"/courses/\d+/$", page.url), page.url
 
@@ -95,6 +96,7 @@ def test_physician_flow(tabs: Tabs) -> None:
     submit(tab, "Screen", "screened")
     assert page.get_by_role("heading", name=re.compile("^Eligibility")).is_visible()
     assert page.get_by_role("table", name=re.compile("^Every model")).is_visible()
+    tab.guide_shot("screening")
 
     # plan a course: preview (42,000,000 IU a dose), then plan
     plan_course(tab, patient_url, preview=True)
@@ -119,12 +121,14 @@ def test_physician_flow(tabs: Tabs) -> None:
     text = follow_up.inner_text()
     assert "-30" in text, text
     assert "PR" in text, text
+    tab.guide_shot("response-spider", focus=page.get_by_role("heading", name="Figures"))
 
     # the cohort dashboard
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cohort").click()
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).is_visible()
     tab.step("cohort dashboard")
+    tab.guide_shot("cohort-dashboard")
 
 
 def test_physician_departs_from_the_next_course_advice_with_a_reason(tabs: Tabs) -> None:
@@ -165,3 +169,5 @@ def test_physician_departs_from_the_next_course_advice_with_a_reason(tabs: Tabs)
     submit(tab, "Record the decision", "decision departing from the advice")
     assert page.get_by_text(f"Departure from the advice: {reason}").is_visible()
     assert page.locator(".advice-value").inner_text() == advised  # the advice stays shown
+    tab.guide_shot("next-course-decision",
+                   focus=page.get_by_role("heading", name="Advice after course 1"))
