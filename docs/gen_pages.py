@@ -45,11 +45,19 @@ def write(path: str, text: str) -> None:
         f.write(text)
 
 
-for path, text in rules_pages().items():
-    write(path, text)
-write("reference/operations.md", operations_page())
-write("reference/rest-api.md", openapi_page())
-write("reference/openapi.json", openapi_json())
-for title, module in PYTHON_API:
-    write(f"reference/python/{module}.md", f"# {title}\n\n::: {module}\n")
-write("changelog.md", changelog((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")))
+def main() -> None:
+    """Write every generated page into the build (never into docs/ itself)."""
+    for path, text in rules_pages().items():
+        write(path, text)
+    write("reference/operations.md", operations_page())
+    write("reference/rest-api.md", openapi_page())
+    write("reference/openapi.json", openapi_json())
+    for title, module in PYTHON_API:
+        write(f"reference/python/{module}.md", f"# {title}\n\n::: {module}\n")
+    write("changelog.md", changelog((ROOT / "CHANGELOG.md").read_text(encoding="utf-8")))
+
+
+# mkdocs-gen-files runs this file with runpy.run_path during a build; importing it (the tests
+# import changelog) writes nothing
+if __name__ == "<run_path>":
+    main()
