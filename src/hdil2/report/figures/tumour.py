@@ -240,7 +240,8 @@ def waterfall_figure(patients: Sequence[str], best_change_pct: Sequence[float],
             ax.set_xticks([])
         ax.set_xlabel(f"Patients (n = {len(codes)})")
         ax.set_ylabel(f"Best change in {BURDEN[criteria]}\nfrom baseline (%)")
-        _legend(ax, responses, loc="upper right", ncols=2)
+        # beside the axes, as the spider's: inside, it hid the bars and the +20 % line
+        _legend(ax, responses, loc="upper left", bbox_to_anchor=(1.07, 1.0))
     return fig
 
 
@@ -365,7 +366,8 @@ def spider_figure(tumour: Any, *, time_unit: str = "weeks",
         _thresholds(ax, criteria)
         ax.set_xlabel(f"Time from the first dose ({time_unit})")
         ax.set_ylabel(f"Change in {BURDEN[criteria]}\nfrom baseline (%)")
-        ax.set_title(f"n = {len(drawn)} patients", loc="left", fontsize=8)
+        ax.set_title(f"n = {len(drawn)} patient{'' if len(drawn) == 1 else 's'}", loc="left",
+                     fontsize=8)
         _legend(ax, colours, loc="upper left", bbox_to_anchor=(1.07, 1.0))
     return fig
 
