@@ -18,13 +18,20 @@ Each use case runs in one transaction: on any error nothing is written, no advic
   dose. The reason is kept on the slot and in its audit history.
 * :func:`record_observation` writes a laboratory result or a vital sign with its unit and
   reference limits.
+
+The use cases that ask an operation a site profile affects take the site's
+:class:`~hdil2.app.profile.SiteProfile` (``site``) as the CLI and the JSON API's rules routes
+apply it: it fills what the request leaves out (the institutional hold rule sets applied beside
+the label, the site's policy overrides), and the advice stores the FILLED request, so an audit
+shows the rule sets and policies that were in force. Without a profile, the request models'
+defaults apply (``next-dose``: the label's rules only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -41,6 +48,11 @@ from hdil2.registry.services._common import (
     store_advice,
     ward_date,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hdil2.app.profile import SiteProfile
 
 #: observation codes of the registry -> the field of the next-dose observations they fill
 #: (a code that is itself a field name of those observations fills that field)
@@ -64,6 +76,20 @@ FOLLOWS_ADVICE: dict[str, tuple[str, ...]] = {
 }
 
 
+def filled(operation: str, request: dict[str, Any], site: SiteProfile | None) -> dict[str, Any]:
+    """``request`` with what ``site`` decides for the fields it leaves out (its hold rule sets,
+    its policy overrides of ``operation``), as :meth:`SiteProfile.fill` fills it for the CLI and
+    the API; for ``next-dose``, a request still without ``rulesets`` then names the request
+    model's default (the label), so the stored request always says which rule sets applied."""
+    from hdil2 import app
+
+    model = app.operation(operation).request
+    out = site.fill(operation, model, request) if site is not None else dict(request)
+    if operation == "next-dose" and "rulesets" not in out:
+        out["rulesets"] = list(model.model_fields["rulesets"].default)
+    return out
+
+
 def _q8h(key: str) -> None:
     from hdil2.clinical.treatment.regimens import Q8hSchedule, regimen
 
@@ -75,9 +101,13 @@ def _q8h(key: str) -> None:
 
 def plan_course(patient_id: int, *, by: Any, regimen: str, first_dose: str, ward_tz: str,
                 weight: Any, height: Any = None, sex: str | None = None,
-                intent: str = "metastatic", policies: dict[str, Any] | None = None) -> Outcome:
+                intent: str = "metastatic", policies: dict[str, Any] | None = None,
+                site: SiteProfile | None = None) -> Outcome:
     """Plan the patient's next course: its dose (``dose``) and its 8-hourly calendar
     (``calendar``, ``first_dose`` in the ward's wall-clock time, e.g. ``2025-03-03T08:00``).
+
+    ``site``: the site profile whose ``dose`` and ``calendar`` policy overrides apply under
+    ``policies`` (given overrides win); the stored requests are the filled ones.
 
     Writes the course (numbered after the patient's last), its cycles and every dose slot as
     scheduled; stores the dose advice (``Course.advice``) and the calendar
@@ -94,8 +124,10 @@ def plan_course(patient_id: int, *, by: Any, regimen: str, first_dose: str, ward
             dose_req["height"] = height
         if sex is not None:
             dose_req["sex"] = sex
+        dose_req = filled("dose", dose_req, site)
         plan = run("dose", dose_req)
-        cal_req = {"regimen": regimen, "first_dose": first_dose, "tz": ward_tz}
+        cal_req = filled("calendar", {"regimen": regimen, "first_dose": first_dose,
+                                      "tz": ward_tz}, site)
         calendar = run("calendar", cal_req)
         il2 = plan.il2
         dose_advice = store_advice("dose", dose_req, plan, by=by, value=il2.dose_iu,
@@ -206,10 +238,11 @@ def _doses(course: Any, slots: list[Any]) -> tuple[list[dict[str, Any]], dt.date
 
 
 def _request(course: Any, doses: list[dict[str, Any]], observed: dict[str, Any],
-             bedside: dict[str, Any] | None,
-             rulesets: tuple[str, ...] | list[str]) -> dict[str, Any]:
+             bedside: dict[str, Any] | None, rulesets: Sequence[str] | None,
+             site: SiteProfile | None) -> dict[str, Any]:
     """The ``next-dose`` request of the course (a bedside finding also recorded as an
-    observation is refused)."""
+    observation is refused), filled with the ``site``'s rule sets and policies (see
+    :func:`filled`); ``rulesets`` given win over the site's."""
     from zoneinfo import ZoneInfo
 
     given = dict(bedside or {})
@@ -218,17 +251,20 @@ def _request(course: Any, doses: list[dict[str, Any]], observed: dict[str, Any],
             raise InputError(f"bedside.{name}", "also recorded as an observation since the "
                              "last slot; give it once (record or correct the observation)")
     tz = ZoneInfo(course.ward_tz)
-    return {
+    req: dict[str, Any] = {
         "regimen": course.regimen,
         "first_dose": course.planned_start.astimezone(tz).isoformat(),
         "tz": course.ward_tz, "doses": doses,
-        "observations": {**observed, **given}, "rulesets": list(rulesets),
+        "observations": {**observed, **given},
     }
+    if rulesets is not None:
+        req["rulesets"] = list(rulesets)
+    return filled("next-dose", req, site)
 
 
 def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | None,
-                       rulesets: tuple[str, ...] | list[str]) -> tuple[Any, dict[str, Any],
-                                                                       list[Any]]:
+                       rulesets: Sequence[str] | None, site: SiteProfile | None
+                       ) -> tuple[Any, dict[str, Any], list[Any]]:
     """The course, the ``next-dose`` request built from the database (see
     :func:`advise_next_dose`) and the course's active slots. Reads only."""
     from django.utils import timezone
@@ -241,20 +277,24 @@ def _next_dose_request(course_id: int, *, at: Any, bedside: dict[str, Any] | Non
     slots = course_slots(course)
     doses, last_time = _doses(course, slots)
     observed = _observations(course, last_time, until)
-    return course, _request(course, doses, observed, bedside, rulesets), slots
+    return course, _request(course, doses, observed, bedside, rulesets, site), slots
 
 
 def preview_next_dose(course_id: int, *, at: Any = None, bedside: dict[str, Any] | None = None,
-                      rulesets: tuple[str, ...] | list[str] = ("label",)) -> Any:
+                      rulesets: Sequence[str] | None = None,
+                      site: SiteProfile | None = None) -> Any:
     """The Decision :func:`advise_next_dose` would give now (or at ``at``), without writing
     anything: no advice is stored and no slot is changed (a page that only shows the advice,
-    such as the ward board, asks this)."""
-    _, req, _ = _next_dose_request(course_id, at=at, bedside=bedside, rulesets=rulesets)
+    such as the ward board, asks this). ``rulesets`` and ``site`` as for
+    :func:`advise_next_dose`."""
+    _, req, _ = _next_dose_request(course_id, at=at, bedside=bedside, rulesets=rulesets,
+                                   site=site)
     return run("next-dose", req)
 
 
 def next_dose_requests(courses: list[Any], slots: dict[int, list[Any]], *, at: dt.datetime,
-                       rulesets: tuple[str, ...] | list[str] = ("label",)
+                       rulesets: Sequence[str] | None = None,
+                       site: SiteProfile | None = None
                        ) -> dict[int, dict[str, Any] | InputError]:
     """The ``next-dose`` request :func:`preview_next_dose` would build at ``at`` for each of
     ``courses`` (active rows), by course id - or the :class:`InputError` that refuses it -
@@ -262,7 +302,9 @@ def next_dose_requests(courses: list[Any], slots: dict[int, list[Any]], *, at: d
 
     ``slots``: each course's active slots in calendar order (:func:`course_slots`'s order),
     by course id, with the advice of every held slot loaded (the rules that held it are read
-    from it). Reads only; no bedside findings (as the ward board asks).
+    from it). Reads only; no bedside findings (as the ward board asks). Each request is
+    filled with ``site``'s rule sets and policies (see :func:`filled`), so it is the whole
+    question: an answer kept under it changes with the site profile.
     """
     from django.db.models import Q
 
@@ -291,17 +333,21 @@ def next_dose_requests(courses: list[Any], slots: dict[int, list[Any]], *, at: d
     for pk, (course, doses, last_time) in since.items():
         mine = [o for o in by_patient.get(course.patient_id, [])
                 if last_time is None or o.taken_at > last_time]
-        out[pk] = _request(course, doses, _observation_fields(mine), None, rulesets)
+        try:
+            out[pk] = _request(course, doses, _observation_fields(mine), None, rulesets, site)
+        except InputError as e:
+            out[pk] = e
     return out
 
 
 def preview_next_doses(courses: list[Any], slots: dict[int, list[Any]], *, at: dt.datetime,
-                       rulesets: tuple[str, ...] | list[str] = ("label",)
-                       ) -> dict[int, Any]:
+                       rulesets: Sequence[str] | None = None,
+                       site: SiteProfile | None = None) -> dict[int, Any]:
     """:func:`preview_next_dose` for many courses at once (see :func:`next_dose_requests`):
     the Decision of each course by id, or the :class:`InputError` that refuses it."""
     out: dict[int, Any] = {}
-    for pk, req in next_dose_requests(courses, slots, at=at, rulesets=rulesets).items():
+    for pk, req in next_dose_requests(courses, slots, at=at, rulesets=rulesets,
+                                           site=site).items():
         if isinstance(req, InputError):
             out[pk] = req
             continue
@@ -313,8 +359,8 @@ def preview_next_doses(courses: list[Any], slots: dict[int, list[Any]], *, at: d
 
 
 def advise_next_dose(course_id: int, *, by: Any, bedside: dict[str, Any] | None = None,
-                     rulesets: tuple[str, ...] | list[str] = ("label",),
-                     at: Any = None) -> Outcome:
+                     rulesets: Sequence[str] | None = None, at: Any = None,
+                     site: SiteProfile | None = None) -> Outcome:
     """Advise the course's next dose slot (``next-dose``), from the database.
 
     The request holds the course's regimen, first dose (its UTC instant, with the ward's
@@ -324,12 +370,17 @@ def advise_next_dose(course_id: int, *, by: Any, bedside: dict[str, Any] | None 
     numbers (``{"mental_status_change": false, "pressor_trend": "none"}``), which are stored in
     the advice's request. A finding both recorded and given at the bedside is refused.
 
+    The hold rule sets: ``rulesets`` when given, else the ``site`` profile's (the institutional
+    sets it applies beside the label), else the label's alone; the site's ``next-dose`` policy
+    overrides apply too. The advice stores the request so filled: it names the rule sets that
+    were applied.
+
     Stores the advice and links it to the slot it is for (a versioned edit of the slot); the
     outcome's rows are that slot.
     """
     with transaction.atomic():
         course, req, slots = _next_dose_request(course_id, at=at, bedside=bedside,
-                                                rulesets=rulesets)
+                                                rulesets=rulesets, site=site)
         decision = run("next-dose", req)
         versions = decision.details.get("rulesets") or {}
         advice = store_advice(

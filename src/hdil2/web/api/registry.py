@@ -26,6 +26,10 @@ A use case's answer: ``decision`` (the clinical core's answer as ``--json`` prin
 version - the version to send with the next edit). Bodies are read as the CLI reads JSON
 (decimals exact); a row that does not exist is 404; a stale ``version`` is 409 with who changed
 the row, when and what, and nothing is written.
+
+The next-dose advice and the course plan apply the server's site profile (``HDIL2_SITE``) as
+the rules routes do: its hold rule sets beside the label (unless the body names ``rulesets``)
+and its policy overrides; a site profile that cannot be read is a 400 naming ``HDIL2_SITE``.
 """
 
 # no "from __future__ import annotations": ninja reads the views' annotations at import
@@ -194,7 +198,10 @@ class PlanCourseBody(Body):
 class NextDoseBody(Body):
     bedside: dict[str, Any] = Field({}, description="bedside findings that are not numbers, "
                                     "e.g. {\"mental_status_change\": false}")
-    rulesets: list[str] = ["label"]
+    rulesets: list[str] | None = Field(
+        None, description="hold rule sets to apply (the label always applies); default: the "
+        "server's site profile's (HDIL2_SITE), else the label's alone",
+        examples=[["label", "dutcher2014"]])
     at: str | None = Field(None, description="ISO date-time with offset (default now)")
 
 
@@ -421,12 +428,16 @@ def course(request: HttpRequest, course_id: int) -> Any:
 @requires("record")
 def next_dose(request: HttpRequest, course_id: int) -> Any:
     from hdil2.registry import services
+    from hdil2.web.views.course import site_profile
 
     exists("Course", course_id)
     kw = parse(request, NextDoseBody)
-    if "rulesets" in kw:
+    if kw.get("rulesets") is not None:
         kw["rulesets"] = tuple(kw["rulesets"])
-    return outcome(services.advise_next_dose(course_id, by=request.auth, **kw))
+    else:
+        kw.pop("rulesets", None)
+    return outcome(services.advise_next_dose(course_id, by=request.auth, site=site_profile(),
+                                             **kw))
 
 
 @_post("/slots/{slot_id}/record", RecordDoseBody, conflict=True,
@@ -506,7 +517,10 @@ def plan_course(request: HttpRequest, patient_id: int) -> Any:
 
     exists("Patient", patient_id)
     kw = parse(request, PlanCourseBody)
-    return outcome(services.plan_course(patient_id, by=request.auth, **kw))
+    from hdil2.web.views.course import site_profile
+
+    return outcome(services.plan_course(patient_id, by=request.auth, site=site_profile(),
+                                        **kw))
 
 
 @_post("/patients/{patient_id}/scans", ScanBody, summary="record a scan and its measurements")

@@ -8,8 +8,10 @@ hold, and the printable medication administration record (MAR).
   For the pending slot: the advice shown for it with its reasons, "Get advice" and the form
   that records it.
 * ``/courses/<id>/advise`` (``course-advise``, record, POST): asks ``advise_next_dose`` with
-  the bedside findings that are not measurements (the observations come from the registry);
-  the advice is stored and linked to the slot.
+  the bedside findings that are not measurements (the observations come from the registry)
+  and the server's site profile (``HDIL2_SITE``: its hold rule sets beside the label, its
+  policies), as the API's rules routes apply it; the advice is stored and linked to the slot.
+  A site profile that cannot be read is shown as an error naming ``HDIL2_SITE``.
 * ``/slots/<id>/record`` (``slot-record``, record, POST): ``record_dose`` - given (time, dose
   in IU, vials) or held (reason, prefilled with the rules of the advice). A departure from the
   advice is refused until ``departure_reason`` is given; a stale copy (someone recorded the slot
@@ -354,7 +356,8 @@ def course_advise(request: HttpRequest, pk: int) -> HttpResponse:
     given, raw, errors = bedside_from(request.POST)
     if not errors:
         try:
-            services.advise_next_dose(c.pk, by=request.user, bedside=given)
+            services.advise_next_dose(c.pk, by=request.user, bedside=given,
+                                      site=site_profile())
         except InputErrors as e:
             errors = {_bedside_field(x.field): x.message for x in e.errors}
         except InputError as e:
@@ -367,6 +370,24 @@ def course_advise(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "web/course_live.html",
                       live_context(request, c, done="Advice stored for the pending slot."))
     return redirect(reverse("course", args=[c.pk]) + "#pending")
+
+
+def site_profile() -> Any:
+    """The server's site profile (:func:`hdil2.web.api.rules.site_profile`: the file named by
+    ``HDIL2_SITE``, else the default profile). One that cannot be read or is invalid is ONE
+    :class:`~hdil2.core.errors.InputError` naming ``HDIL2_SITE`` (with the profile's own fields
+    in its message), for a page or the API to show - never advice without the site's rules."""
+    from hdil2.core.errors import InputError, InputErrors
+    from hdil2.web.api import rules
+
+    try:
+        return rules.site_profile()
+    except InputError as e:
+        if e.field == "HDIL2_SITE" and not isinstance(e, InputErrors):
+            raise
+        items = e.errors if isinstance(e, InputErrors) else [e]
+        raise InputError("HDIL2_SITE", "the site profile is invalid: " + "; ".join(
+            f"{x.field}: {x.message}" for x in items)) from None
 
 
 def _bedside_field(name: str) -> str:

@@ -8,8 +8,10 @@ For each course: the patient's code and disease, the course and cycle, the next 
 in the course, cycle and dose, its time in the ward's zone, flagged when the calendar flags a
 daylight-saving change), whether it is overdue, the doses given and held in its cycle, and the
 advice: the advice already stored for that slot (asked with "Get advice" on the course page),
-else the advice ``preview_next_dose`` gives now from the observations recorded - shown, never
-stored: a GET of the board writes nothing.
+else the advice ``preview_next_dose`` gives now from the observations recorded, with the server's
+site profile (``HDIL2_SITE``: its hold rule sets beside the label, its policies) as the course
+page's "Get advice" applies it - shown, never stored: a GET of the board writes nothing. A site
+profile that cannot be read is shown on each previewed row as an error naming ``HDIL2_SITE``.
 
 Overdue: the slot's scheduled time passed more than 60 minutes ago and nothing is recorded for
 it ("overdue by 1 h 20 min").
@@ -38,6 +40,7 @@ from hdil2.web.views.course import (
     is_dst_flag,
     only,
     overdue_text,
+    site_profile,
 )
 
 
@@ -117,7 +120,14 @@ def board_rows(now: dt.datetime | None = None) -> list[BoardRow]:
                 s.advice = advices[s.advice_id]
     preview = [c for c in courses
                if (p := pending[c.pk]) is not None and p.advice_id is None]
-    requests = next_dose_requests(preview, slots, at=now) if preview else {}
+    requests: dict[int, dict[str, Any] | InputError] = {}
+    if preview:
+        try:
+            site = site_profile()
+        except InputError as e:
+            requests = dict.fromkeys((c.pk for c in preview), e)
+        else:
+            requests = next_dose_requests(preview, slots, at=now, site=site)
     out = []
     for c in courses:
         ss = slots[c.pk]
@@ -164,10 +174,12 @@ def _advice_text(request: str) -> str:
 
     Kept across requests of this process, keyed by the WHOLE request: the regimen, the first
     dose and ward zone, every slot recorded so far with the rules that held it, every
-    observation since the last recorded slot and the rule sets. ``next-dose`` is a pure
-    function of its request (it reads no clock, no database), so an answer kept under the same
-    request is the answer it would give again; any new observation, recorded slot or
-    correction changes the request, hence the key. A refusal is not kept.
+    observation since the last recorded slot, and the rule sets and policies - the request is
+    already filled with the site profile, so a change of ``HDIL2_SITE`` changes the key.
+    ``next-dose`` is a pure function of its request (it reads no clock, no database), so an
+    answer kept under the same request is the answer it would give again; any new
+    observation, recorded slot or correction changes the request, hence the key. A refusal is
+    not kept.
     """
     from hdil2.registry.services._common import as_json, run
 
