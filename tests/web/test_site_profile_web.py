@@ -192,3 +192,161 @@ def test_item16_a_broken_hdil2_site_is_a_clear_error_naming_it(
     row = _board_row(client_as("viewer"), code)
     assert re.search(r'class="error">HDIL2_SITE: ', row)
     assert 'class="badge' not in row
+
+
+# --- screen, assess, next-course and the plan page follow HDIL2_SITE's policies ---------------
+#
+# The numbers (see tests/registry/test_site_profile_advice.py): calcium 9.8 mg/dL with albumin
+# 3.5 g/dL is 10.2 mg/dL corrected by the default formula (one MSKCC factor, motzer2002:
+# intermediate) and 9.73 mg/dL by ``mskcc_0707`` (favourable); RECIST 1.1 PR, NE, PR is a
+# confirmed PR when one NE may lie between (default) and SD with ``confirm_max_ne_between`` 0;
+# the rest after discharge on 2025-03-25 is 49 days by the label (2025-05-13) and 84 days with
+# ``min_rest_days`` 84 (2025-06-17); 600,000 IU/kg x 36.5 kg = 21,900,000 IU is 2 vials at the
+# label's drawable 21.6 MIU per vial and 1 vial at the nominal 22 MIU (``vial_drawable``).
+
+SITE_POLICIES = {"screen": {"calcium_correction": "mskcc_0707"},
+                 "assess": {"confirm_max_ne_between": 0},
+                 "next-course": {"min_rest_days": 84},
+                 "dose": {"vial_drawable": "nominal"}}
+PLAN_FORM = {"regimen": "hd-il2-600k", "weight": "36.5", "weight_unit": "kg",
+             "first_dose": "2025-03-03T08:00", "ward_tz": TZ}
+
+
+@pytest.fixture
+def policy_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HDIL2_SITE names a profile overriding one policy of each operation."""
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps({"name": "policy ward", "policies": SITE_POLICIES}))
+    monkeypatch.setenv("HDIL2_SITE", str(path))
+    return path
+
+
+def test_item16_screen_page_applies_the_sites_policy(
+        web_db: dict[str, Any], make_user: Any, client_as: Any, policy_site: Path) -> None:
+    from hdil2.registry.models import Patient
+    from registry.test_site_profile_advice import _screened_patient
+
+    p = _screened_patient(make_user("physician"), "SITE-WEB-SCR1")
+    r = client_as("physician").post(f"/patients/{p.pk}/screen/", {
+        "profile": "label_minimum", "planned_day1": "2025-03-03", "risk_model": "mskcc2002"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    p = Patient.objects.get(pk=p.pk)
+    assert p.risk_group == "favourable"
+    assert p.risk_advice.request["policies"] == {"calcium_correction": "mskcc_0707"}
+    assert str(p.risk_advice.answer["corrected_calcium"]["value_mg_dl"]) == "9.73"
+
+
+def test_item16_api_assess_applies_the_sites_policy_and_the_bodys_wins(
+        web_db: dict[str, Any], make_user: Any, token_of: Callable[[str], str],
+        policy_site: Path) -> None:
+    from django.test import Client
+
+    from registry.test_site_profile_advice import _pr_ne_pr
+
+    p = _pr_ne_pr(make_user("physician"), "SITE-WEB-ASS1")
+    body = {"criteria": "recist1.1", "start_date": "2025-03-03"}
+    r = _post(Client(), f"/patients/{p.pk}/assess", body, token_of("physician"))
+    assert r.status_code == 200, r.content
+    assert r.json()["decision"]["bor_confirmed"]["value"] == "SD"
+    r2 = _post(Client(), f"/patients/{p.pk}/assess",
+               {**body, "policies": {"confirm_max_ne_between": 1}}, token_of("physician"))
+    assert r2.status_code == 200, r2.content
+    assert r2.json()["decision"]["bor_confirmed"]["value"] == "PR"
+
+
+def test_item16_assess_page_applies_the_sites_policy(
+        web_db: dict[str, Any], make_user: Any, client_as: Any, policy_site: Path) -> None:
+    from hdil2.registry.models import ResponseAssessment
+    from registry.test_site_profile_advice import _pr_ne_pr
+
+    p = _pr_ne_pr(make_user("physician"), "SITE-WEB-ASS2")
+    r = client_as("physician").post(f"/patients/{p.pk}/response/assess/", {
+        "criteria": "recist1.1", "start_date": "2025-03-03"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    best = ResponseAssessment.objects.get(patient=p, kind="best")
+    assert best.response == "SD"
+    assert best.advice.request["policies"] == {"confirm_max_ne_between": 0}
+
+
+def test_item16_next_course_page_applies_the_sites_policy(
+        web_db: dict[str, Any], make_user: Any, client_as: Any, policy_site: Path) -> None:
+    from hdil2.registry.models import Course
+    from registry.test_services_courses import _course_with_pr
+
+    _, course = _course_with_pr(make_user("physician"), "SITE-WEB-NXT1")
+    r = client_as("physician").post(f"/patients/{course.patient_id}/next-course/advise/", {})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    advice = Course.objects.get(pk=course.pk).next_course_advice
+    assert advice.value == "next_course"
+    assert advice.answer["earliest_start_date"] == "2025-06-17"
+    assert advice.request["policies"] == {"min_rest_days": 84}
+
+
+def test_item16_plan_page_applies_the_sites_dose_policy(
+        web_db: dict[str, Any], make_user: Any, client_as: Any, policy_site: Path) -> None:
+    from hdil2.registry import services
+    from hdil2.registry.models import Course
+
+    p = services.enrol(by=make_user("physician"), registry_id="SITE-WEB-PLAN1",
+                       disease="rcc").rows[0]
+    c = client_as("physician")
+    r = c.post(f"/patients/{p.pk}/courses/new/", {**PLAN_FORM, "action": "preview"})
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "21,900,000 IU" in text
+    assert re.search(r"<dt>Vials per dose</dt><dd>1\b", text)
+    r = c.post(f"/patients/{p.pk}/courses/new/", {**PLAN_FORM, "action": "plan"})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    course = Course.objects.get(patient=p)
+    il2 = next(x for x in course.advice.answer["components"] if x["agent"] == "aldesleukin")
+    assert (il2["dose_iu"], il2["preparation"]["vials"]) == (21_900_000, 1)
+    assert course.advice.request["policies"] == {"vial_drawable": "nominal"}
+
+
+def _bad_site_requests(make_user: Any, code: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(kind, path, body) of every page and API route of these use cases, for one patient
+    with a course (discharged, a PR) and scans."""
+    from registry.test_services_courses import _course_with_pr
+
+    p, _ = _course_with_pr(make_user("physician"), code)
+    return [
+        ("page", f"/patients/{p.pk}/screen/", {"profile": "label_minimum",
+                                               "risk_model": "mskcc2002"}),
+        ("page", f"/patients/{p.pk}/courses/new/", {**PLAN_FORM, "action": "preview"}),
+        ("page", f"/patients/{p.pk}/courses/new/", {**PLAN_FORM, "action": "plan"}),
+        ("page", f"/patients/{p.pk}/response/assess/", {"criteria": "nci"}),
+        ("page", f"/patients/{p.pk}/next-course/advise/", {}),
+        ("api", f"/patients/{p.pk}/screen", {}),
+        ("api", f"/patients/{p.pk}/courses", {k: PLAN_FORM[k] for k in (
+            "regimen", "first_dose", "ward_tz")} | {"weight": "36.5 kg"}),
+        ("api", f"/patients/{p.pk}/assess", {"criteria": "nci"}),
+        ("api", f"/patients/{p.pk}/next-course", {}),
+    ]
+
+
+@pytest.mark.parametrize("content", [
+    json.dumps({"policies": {"screen": "mskcc_0707"}}),  # invalid profile (not a mapping)
+    "{not json",
+])
+def test_item16_a_broken_hdil2_site_refuses_screen_plan_assess_and_next_course(
+        web_db: dict[str, Any], make_user: Any, client_as: Any,
+        token_of: Callable[[str], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        content: str) -> None:
+    from django.test import Client
+
+    requests = _bad_site_requests(make_user, f"SITE-WEB-BADP{len(content)}")
+    path = tmp_path / "site.json"
+    path.write_text(content)
+    monkeypatch.setenv("HDIL2_SITE", str(path))
+    before = registry_rows()
+    page = client_as("physician")
+    for kind, url, body in requests:
+        if kind == "page":
+            r = page.post(url, body)
+            assert r.status_code == 400, url
+            assert "<code>HDIL2_SITE</code>" in r.content.decode(), url
+        else:
+            r = _post(Client(), url, body, token_of("physician"))
+            assert r.status_code == 400, (url, r.content)
+            assert [e["field"] for e in r.json()["errors"]] == ["HDIL2_SITE"], url
+    assert registry_rows() == before

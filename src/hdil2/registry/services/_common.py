@@ -13,10 +13,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import RegistryError
+
+if TYPE_CHECKING:
+    from hdil2.app.profile import SiteProfile
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,20 @@ def run(operation: str, request: dict[str, Any]) -> Any:
     from hdil2 import app
 
     return app.run(operation, request)
+
+
+def filled(operation: str, request: dict[str, Any], site: SiteProfile | None) -> dict[str, Any]:
+    """``request`` with what ``site`` decides for the fields it leaves out (its hold rule sets,
+    its policy overrides of ``operation``), as :meth:`SiteProfile.fill` fills it for the CLI and
+    the API; for ``next-dose``, a request still without ``rulesets`` then names the request
+    model's default (the label), so the stored request always says which rule sets applied."""
+    from hdil2 import app
+
+    model = app.operation(operation).request
+    out = site.fill(operation, model, request) if site is not None else dict(request)
+    if operation == "next-dose" and "rulesets" not in out:
+        out["rulesets"] = list(model.model_fields["rulesets"].default)
+    return out
 
 
 def store_advice(operation: str, request: dict[str, Any], answer: Any, *, by: Any,

@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -29,12 +29,16 @@ from hdil2.registry.services._common import (
     Outcome,
     a_date,
     check_version,
+    filled,
     get_row,
     reason_text,
     run,
     store_advice,
     ward_date,
 )
+
+if TYPE_CHECKING:
+    from hdil2.app.profile import SiteProfile
 
 COURSE_RESPONSES = ("CR", "PR", "MR", "NR", "PD")
 FACT_KEYS = ("toxicities", "refused", "intolerance", "shrinkage")
@@ -46,12 +50,16 @@ STOP_REASON = {"progressive_disease": "progressive_disease", "il2_toxicity": "il
 
 def advise_next_course(patient_id: int, *, by: Any, variant: str = "default",
                        policies: dict[str, Any] | None = None,
-                       facts: dict[int, dict[str, Any]] | None = None) -> Outcome:
+                       facts: dict[int, dict[str, Any]] | None = None,
+                       site: SiteProfile | None = None) -> Outcome:
     """Advise after the patient's last course (``next-course``) from the stored courses.
 
     ``facts`` maps a course number to what the registry does not code per course
     (``{"toxicities": ["sustained_vt"], "refused": false, "intolerance": false,
     "shrinkage": true}``); they are stored in the advice's request.
+
+    ``site``: the site profile whose ``next-course`` policy overrides apply under ``policies``
+    (given overrides win); the advice stores the filled request.
     """
     from hdil2.registry.models import Course, Patient, ResponseAssessment
 
@@ -84,7 +92,8 @@ def advise_next_course(patient_id: int, *, by: Any, variant: str = "default",
                 "discharge_date": c.discharged_on.isoformat(),
                 "response": response if response in COURSE_RESPONSES else None,
                 **given.get(c.number, {})})
-        req = {"courses": records, "variant": variant, "policies": dict(policies or {})}
+        req = filled("next-course", {"courses": records, "variant": variant,
+                                     "policies": dict(policies or {})}, site)
         decision = run("next-course", req)
         advice = store_advice("next-course", req, decision, by=by,
                               ruleset_version=f"variant {decision.details.get('variant')}",

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -22,11 +22,15 @@ from hdil2.registry.services._common import (
     Outcome,
     a_date,
     decimal_text,
+    filled,
     get_row,
     run,
     save_new,
     store_advice,
 )
+
+if TYPE_CHECKING:
+    from hdil2.app.profile import SiteProfile
 
 PATIENT_FIELDS = (
     "site", "sex", "birth_date", "histology", "diagnosis_date", "metastasis_date",
@@ -140,12 +144,17 @@ def patient_document(patient: Any, planned_day1: dt.date | None = None) -> dict[
 
 def screen(patient_id: int, *, by: Any, planned_day1: Any = None,
            profile: str = "label_minimum", policies: dict[str, Any] | None = None,
-           extra: dict[str, Any] | None = None, risk_model: str = "mskcc2002") -> Outcome:
+           extra: dict[str, Any] | None = None, risk_model: str = "mskcc2002",
+           site: SiteProfile | None = None) -> Outcome:
     """Screen the patient (``screen``) from the registry's rows, store the advice, and keep
     the ``risk_model``'s group on the patient when that model's result is complete.
 
     ``extra`` adds work-up facts the registry does not store (``brain_imaging``,
     ``comorbidities``, ...); a key the registry already fills is refused, naming it.
+
+    ``site``: the site profile whose ``screen`` policy overrides apply under ``policies``
+    (given overrides win, as the CLI's ``--site`` and the API's rules route fill them); the
+    advice stores the filled request, so it names the policies that were in force.
     """
     from hdil2.registry.models import Patient
 
@@ -160,7 +169,8 @@ def screen(patient_id: int, *, by: Any, planned_day1: Any = None,
                 raise InputError(f"extra.{key}", "the registry fills this field from the "
                                  "patient's record; correct the record instead")
             doc[key] = value
-        req = {"patient": doc, "profile": profile, "policies": dict(policies or {})}
+        req = filled("screen", {"patient": doc, "profile": profile,
+                                "policies": dict(policies or {})}, site)
         result = run("screen", req)
         advice = store_advice("screen", req, result, by=by,
                               value=result.eligibility.verdict,

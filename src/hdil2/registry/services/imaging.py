@@ -20,7 +20,7 @@ pharmaversesdtm RECIST example does).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -30,6 +30,7 @@ from hdil2.registry.services._common import (
     a_date,
     check_version,
     decimal_text,
+    filled,
     get_row,
     reason_text,
     run,
@@ -37,6 +38,9 @@ from hdil2.registry.services._common import (
     store_advice,
     ward_date,
 )
+
+if TYPE_CHECKING:
+    from hdil2.app.profile import SiteProfile
 
 MEASUREMENT_KEYS = ("lesion", "kind", "organ", "nodal", "status", "longest_mm",
                     "short_axis_mm", "perpendicular_mm")
@@ -158,13 +162,17 @@ def build_request(criteria: str, start_date: dt.date, scans: list[Any], lesions:
 
 
 def assess_response(patient_id: int, *, by: Any, criteria: str, start_date: Any = None,
-                    policies: dict[str, Any] | None = None) -> Outcome:
+                    policies: dict[str, Any] | None = None,
+                    site: SiteProfile | None = None) -> Outcome:
     """Assess the patient's response from the stored scans with ``criteria``.
 
     ``start_date`` (the origin of the stable-disease minimum) defaults to the first dose of
     course 1. Writes one ``visit`` row per scan after the baseline and one ``best`` row (the
     best overall response with confirmation; the unconfirmed one is in the advice), each with
     the response computed, linked to the advice; the course of a visit is its scan's.
+
+    ``site``: the site profile whose ``assess`` policy overrides apply under ``policies``
+    (given overrides win); the advice stores the filled request.
     """
     from hdil2.registry.models import Course, Patient, ResponseAssessment
 
@@ -179,6 +187,7 @@ def assess_response(patient_id: int, *, by: Any, criteria: str, start_date: Any 
         else:
             start = a_date(start_date, "start_date")
         req, scans = assessment_request(patient, criteria, start, policies)
+        req = filled("assess", req, site)
         result = run("assess", req)
         best = result.bor_confirmed
         advice = store_advice("assess", req, result, by=by, value=best.value,

@@ -41,6 +41,7 @@ from hdil2.registry.services._common import (
     aware,
     check_version,
     decimal_text,
+    filled,
     get_row,
     reason_text,
     run,
@@ -74,20 +75,6 @@ FOLLOWS_ADVICE: dict[str, tuple[str, ...]] = {
     "not_evaluable": (),
     "course_complete": (),
 }
-
-
-def filled(operation: str, request: dict[str, Any], site: SiteProfile | None) -> dict[str, Any]:
-    """``request`` with what ``site`` decides for the fields it leaves out (its hold rule sets,
-    its policy overrides of ``operation``), as :meth:`SiteProfile.fill` fills it for the CLI and
-    the API; for ``next-dose``, a request still without ``rulesets`` then names the request
-    model's default (the label), so the stored request always says which rule sets applied."""
-    from hdil2 import app
-
-    model = app.operation(operation).request
-    out = site.fill(operation, model, request) if site is not None else dict(request)
-    if operation == "next-dose" and "rulesets" not in out:
-        out["rulesets"] = list(model.model_fields["rulesets"].default)
-    return out
 
 
 def _q8h(key: str) -> None:

@@ -27,9 +27,11 @@ version - the version to send with the next edit). Bodies are read as the CLI re
 (decimals exact); a row that does not exist is 404; a stale ``version`` is 409 with who changed
 the row, when and what, and nothing is written.
 
-The next-dose advice and the course plan apply the server's site profile (``HDIL2_SITE``) as
-the rules routes do: its hold rule sets beside the label (unless the body names ``rulesets``)
-and its policy overrides; a site profile that cannot be read is a 400 naming ``HDIL2_SITE``.
+The next-dose advice, the course plan, the screening, the response assessment and the
+next-course advice apply the server's site profile (``HDIL2_SITE``) as the rules routes do: its
+hold rule sets beside the label (unless the body names ``rulesets``) and its policy overrides
+(a body's own ``policies`` win); a site profile that cannot be read is a 400 naming
+``HDIL2_SITE``, and nothing is written.
 """
 
 # no "from __future__ import annotations": ninja reads the views' annotations at import
@@ -503,10 +505,11 @@ def enrol(request: HttpRequest) -> Any:
 @requires("plan")
 def screen(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
+    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = _iso(parse(request, ScreenBody), "planned_day1")
-    return outcome(services.screen(patient_id, by=request.auth, **kw))
+    return outcome(services.screen(patient_id, by=request.auth, site=site_profile(), **kw))
 
 
 @_post("/patients/{patient_id}/courses", PlanCourseBody,
@@ -538,10 +541,12 @@ def scan(request: HttpRequest, patient_id: int) -> Any:
 @requires("plan")
 def assess(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
+    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = _iso(parse(request, AssessBody), "start_date")
-    return outcome(services.assess_response(patient_id, by=request.auth, **kw))
+    return outcome(services.assess_response(patient_id, by=request.auth, site=site_profile(),
+                                            **kw))
 
 
 @_post("/patients/{patient_id}/next-course", NextCourseBody,
@@ -549,7 +554,9 @@ def assess(request: HttpRequest, patient_id: int) -> Any:
 @requires("plan")
 def next_course(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
+    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = parse(request, NextCourseBody)
-    return outcome(services.advise_next_course(patient_id, by=request.auth, **kw))
+    return outcome(services.advise_next_course(patient_id, by=request.auth,
+                                               site=site_profile(), **kw))

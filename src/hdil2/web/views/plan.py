@@ -6,6 +6,10 @@ only show need ``read``. Each page calls one use case of :mod:`hdil2.registry.se
 refusal (:class:`~hdil2.core.errors.InputError`) shows the form again with every typed value
 kept and the message beside the field it names; a stale form
 (:class:`~hdil2.registry.errors.StaleEdit`) shows who changed the record, and writes nothing.
+
+The screening, the course plan (and its preview) and the next-course advice apply the server's
+site profile (``HDIL2_SITE``: its policy overrides) as the API's rules routes do; a site profile
+that cannot be read is a refusal naming ``HDIL2_SITE``, and nothing is written.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.urls import NoReverseMatch, path, reverse
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import StaleEdit
 from hdil2.web.roles import requires
+from hdil2.web.views.course import site_profile
 
 #: the ward zone a new course gets unless the physician picks another
 DEFAULT_WARD_TZ = "America/New_York"
@@ -171,7 +176,7 @@ def patient_screen(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.screen(patient.pk, by=request.user, profile=values["profile"],
                             planned_day1=values["planned_day1"] or None,
-                            risk_model=values["risk_model"])
+                            risk_model=values["risk_model"], site=site_profile())
         except InputError as e:
             errors = errors_of(e)
         else:
@@ -211,19 +216,22 @@ def _course_request(values: dict[str, str]) -> dict[str, Any]:
     return req
 
 
-def _preview(req: dict[str, Any]) -> dict[str, Any]:
-    """The dose and the calendar the plan would store (asked, nothing written)."""
+def _preview(req: dict[str, Any], site: Any = None) -> dict[str, Any]:
+    """The dose and the calendar the plan would store (asked, nothing written), with the
+    ``site`` profile's policies filled in as :func:`~hdil2.registry.services.plan_course`
+    fills them."""
     from hdil2 import app
-    from hdil2.registry.services._common import as_json
+    from hdil2.registry.services._common import as_json, filled
     from hdil2.registry.services.treatment import _q8h
 
     _q8h(req["regimen"])
-    dose_req = {k: req[k] for k in ("regimen", "weight", "height", "sex") if k in req}
-    dose = app.run("dose", dose_req)
+    dose_req: dict[str, Any] = {k: req[k] for k in ("regimen", "weight", "height", "sex")
+                                if k in req}
+    dose = app.run("dose", filled("dose", dose_req, site))
     try:
-        calendar = app.run("calendar", {"regimen": req["regimen"],
-                                        "first_dose": req["first_dose"],
-                                        "tz": req["ward_tz"]})
+        calendar = app.run("calendar", filled("calendar", {
+            "regimen": req["regimen"], "first_dose": req["first_dose"],
+            "tz": req["ward_tz"]}, site))
     except InputError as e:
         if e.field == "tz":
             raise InputError("ward_tz", e.message, e.value) from None
@@ -267,10 +275,11 @@ def course_new(request: HttpRequest, pk: int) -> HttpResponse:
         values = {k: request.POST.get(k, "").strip() for k in values}
         try:
             req = _course_request(values)
+            site = site_profile()
             if request.POST.get("action") == "preview":
-                preview = _preview(req)
+                preview = _preview(req, site)
             else:
-                out = services.plan_course(patient.pk, by=request.user, **req)
+                out = services.plan_course(patient.pk, by=request.user, site=site, **req)
         except InputError as e:
             errors = errors_of(e)
             if "tz" in errors:
@@ -351,7 +360,8 @@ def next_course_advise(request: HttpRequest, pk: int) -> HttpResponse:
     values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
     try:
         services.advise_next_course(patient.pk, by=request.user,
-                                    facts=_facts(request.POST, ctx["courses"]))
+                                    facts=_facts(request.POST, ctx["courses"]),
+                                    site=site_profile())
     except InputError as e:
         return render(request, "web/plan_next.html", {**ctx, "values": values,
                                                       "errors": errors_of(e)}, status=400)

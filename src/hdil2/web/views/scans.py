@@ -5,7 +5,9 @@ of the computed one (with a reason), and the spider and waterfall figures.
 Writes need the ``plan`` capability and are POSTs (redirect after post); pages that only show
 need ``read``. The figures are SVG files drawn by :mod:`hdil2.report.figures.tumour` from the
 latest stored assessment (the change of the target burden from baseline that the criteria
-computed), shown as ``<img>``.
+computed), shown as ``<img>``. The assessment applies the server's site profile
+(``HDIL2_SITE``: its ``assess`` policy overrides); one that cannot be read is a refusal naming
+``HDIL2_SITE``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.urls import path
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import StaleEdit
 from hdil2.web.roles import requires
+from hdil2.web.views.course import site_profile
 from hdil2.web.views.plan import _patient, allow, conflict_of, errors_of
 
 #: blank lesion rows of a new scan's form (more are added one by one with htmx)
@@ -239,7 +242,8 @@ def response_assess(request: HttpRequest, pk: int) -> HttpResponse:
     values = {k: request.POST.get(k, "").strip() for k in ("criteria", "start_date")}
     try:
         services.assess_response(patient.pk, by=request.user, criteria=values["criteria"],
-                                 start_date=values["start_date"] or None)
+                                 start_date=values["start_date"] or None,
+                                 site=site_profile())
     except InputError as e:
         ctx = _response_context(patient, None)
         return render(request, "web/response.html", {**ctx, "errors": errors_of(e),
