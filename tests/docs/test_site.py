@@ -29,7 +29,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+        env={**{k: v for k, v in os.environ.items()  # as on a developer's machine: no
+                if not k.startswith(("DJANGO_", "HDIL2_"))},  # settings from another test
+             "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out, proc.stdout + proc.stderr
 

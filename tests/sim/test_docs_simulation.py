@@ -81,8 +81,10 @@ def test_item15_the_exact_values_shown_are_design_simon_oc(
 
 def test_item15_the_python_example_prints_what_the_page_says() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    program = re.findall(r"```python\n(.*?)```", text, re.S)[0]
-    expected = re.findall(r"```text\n(.*?)```", text, re.S)[0]
+    # the page's Python example and the ``text`` block right after it (its printed output)
+    found = re.search(r"^```python\n(.*?)^```.*?^```text\n(.*?)^```", text, re.S | re.M)
+    assert found, "docs/simulation.md: no python example followed by its output"
+    program, expected = found.groups()
     buf = io.StringIO()
     exec(compile(program, "docs/simulation.md", "exec"),
          {"__name__": "__main__", "print": lambda *a, **kw: print(*a, **kw, file=buf)})

@@ -49,7 +49,12 @@ def configure_offline() -> None:
     ``DJANGO_SETTINGS_MODULE`` (the served application) is left as it is."""
     from django.conf import settings
 
-    if settings.configured or os.environ.get("DJANGO_SETTINGS_MODULE"):
+    if settings.configured:
+        return
+    if os.environ.get("DJANGO_SETTINGS_MODULE"):
+        import django
+
+        django.setup()  # the settings module the environment names
         return
     from hdil2.registry import conf
 
