@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from hdil2.web.api import openapi
 from hdil2.web.api.auth import requires
 from hdil2.web.api.errors import REFUSALS, Conflict, Detail
+from hdil2.web.site import site_profile
 
 router = Router(tags=["registry"])
 
@@ -430,7 +431,6 @@ def course(request: HttpRequest, course_id: int) -> Any:
 @requires("record")
 def next_dose(request: HttpRequest, course_id: int) -> Any:
     from hdil2.registry import services
-    from hdil2.web.views.course import site_profile
 
     exists("Course", course_id)
     kw = parse(request, NextDoseBody)
@@ -505,7 +505,6 @@ def enrol(request: HttpRequest) -> Any:
 @requires("plan")
 def screen(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
-    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = _iso(parse(request, ScreenBody), "planned_day1")
@@ -520,7 +519,6 @@ def plan_course(request: HttpRequest, patient_id: int) -> Any:
 
     exists("Patient", patient_id)
     kw = parse(request, PlanCourseBody)
-    from hdil2.web.views.course import site_profile
 
     return outcome(services.plan_course(patient_id, by=request.auth, site=site_profile(),
                                         **kw))
@@ -541,7 +539,6 @@ def scan(request: HttpRequest, patient_id: int) -> Any:
 @requires("plan")
 def assess(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
-    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = _iso(parse(request, AssessBody), "start_date")
@@ -554,7 +551,6 @@ def assess(request: HttpRequest, patient_id: int) -> Any:
 @requires("plan")
 def next_course(request: HttpRequest, patient_id: int) -> Any:
     from hdil2.registry import services
-    from hdil2.web.views.course import site_profile
 
     exists("Patient", patient_id)
     kw = parse(request, NextCourseBody)

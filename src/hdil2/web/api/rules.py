@@ -10,50 +10,18 @@ as ``hdil2 ... --json`` prints it (the same Decision and Reason shape), its sche
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
+from hdil2.web import site
 from hdil2.web.api import openapi
 from hdil2.web.api.auth import requires
 from hdil2.web.api.errors import REFUSALS
 
 router = Router(tags=["rules"])
-
-
-@cache
-def _profile(path: str | None, stamp: float | None) -> Any:
-    from pathlib import Path
-
-    from hdil2.app import documents
-    from hdil2.app.profile import DEFAULT_PROFILE, load_profile
-    from hdil2.core.errors import InputError
-
-    if not path:
-        return DEFAULT_PROFILE
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise InputError("HDIL2_SITE", f"cannot read the site profile {path}: "
-                         f"{e.strerror or e}") from None
-    return load_profile(documents.text_of(data, path, "HDIL2_SITE", "JSON"), path)
-
-
-def site_profile() -> Any:
-    """The server's site profile: the file named by ``HDIL2_SITE`` (re-read when it changes),
-    else the default profile - as the CLI chooses it without ``--site``."""
-    path = os.environ.get("HDIL2_SITE") or None
-    stamp = None
-    if path:
-        try:
-            stamp = os.stat(path).st_mtime
-        except OSError:
-            stamp = None
-    return _profile(path, stamp)
 
 
 def body_of(request: HttpRequest, name: str) -> Any:
@@ -77,7 +45,7 @@ def answer(name: str, payload: Any) -> Any:
     from hdil2.app import operation
     from hdil2.core.jsonable import jsonable
 
-    return jsonable(operation(name)(payload, site_profile()))
+    return jsonable(operation(name)(payload, site.read()))
 
 
 def _view(name: str) -> Callable[..., Any]:

@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from hdil2.web.roles import requires
+from hdil2.web.site import site_profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -370,24 +371,6 @@ def course_advise(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "web/course_live.html",
                       live_context(request, c, done="Advice stored for the pending slot."))
     return redirect(reverse("course", args=[c.pk]) + "#pending")
-
-
-def site_profile() -> Any:
-    """The server's site profile (:func:`hdil2.web.api.rules.site_profile`: the file named by
-    ``HDIL2_SITE``, else the default profile). One that cannot be read or is invalid is ONE
-    :class:`~hdil2.core.errors.InputError` naming ``HDIL2_SITE`` (with the profile's own fields
-    in its message), for a page or the API to show - never advice without the site's rules."""
-    from hdil2.core.errors import InputError, InputErrors
-    from hdil2.web.api import rules
-
-    try:
-        return rules.site_profile()
-    except InputError as e:
-        if e.field == "HDIL2_SITE" and not isinstance(e, InputErrors):
-            raise
-        items = e.errors if isinstance(e, InputErrors) else [e]
-        raise InputError("HDIL2_SITE", "the site profile is invalid: " + "; ".join(
-            f"{x.field}: {x.message}" for x in items)) from None
 
 
 def _bedside_field(name: str) -> str:

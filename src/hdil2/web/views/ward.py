@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from hdil2.core.errors import InputError
 from hdil2.web.roles import requires
+from hdil2.web.site import site_profile
 from hdil2.web.views.course import (
     OVERDUE_AFTER,
     SlotRow,
@@ -40,7 +41,6 @@ from hdil2.web.views.course import (
     is_dst_flag,
     only,
     overdue_text,
-    site_profile,
 )
 
 
