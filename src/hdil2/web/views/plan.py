@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, path, reverse
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import StaleEdit
 from hdil2.web.roles import requires
-from hdil2.web.views.course import site_profile
+from hdil2.web.site import site_profile
 
 #: the ward zone a new course gets unless the physician picks another
 DEFAULT_WARD_TZ = "America/New_York"

@@ -23,7 +23,7 @@ from django.urls import path
 from hdil2.core.errors import InputError
 from hdil2.registry.errors import StaleEdit
 from hdil2.web.roles import requires
-from hdil2.web.views.course import site_profile
+from hdil2.web.site import site_profile
 from hdil2.web.views.plan import _patient, allow, conflict_of, errors_of
 
 #: blank lesion rows of a new scan's form (more are added one by one with htmx)
